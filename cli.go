@@ -1,0 +1,147 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/workato-gitops/workato-gitops/internal/spec"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3";
+// otherwise the module version from the build info is used.
+var version = ""
+
+// Exit codes, the contract with CI scripts (see --help).
+const (
+	exitOK      = 0
+	exitError   = 1
+	exitChanges = 2
+	exitBlocked = 3
+)
+
+// env is everything the program takes from its process: the only place
+// that knows about os.Stdout, os.Getenv and friends is main().
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+const exitCodesHelp = `EXIT CODES:
+   0  success; with --detailed-exitcode: success and no changes
+   1  error: invalid manifests, bad flags, failed API calls or a failed apply
+   2  the plan has changes (only with --detailed-exitcode)
+   3  a guard blocked a tenant; nothing was applied for it
+`
+
+func newApp(e env) *cli.App {
+	app := &cli.App{
+		Name:      "workato-gitops",
+		Usage:     "declare Workato Embedded customer workspaces in Git, plan and apply them",
+		Version:   buildVersion(),
+		Reader:    e.stdin,
+		Writer:    e.stdout,
+		ErrWriter: e.stderr,
+		// Errors are mapped to exit codes in run, in one place; the library
+		// must never call os.Exit itself.
+		ExitErrHandler:  func(*cli.Context, error) {},
+		HideHelpCommand: true,
+		Description: `Keep one YAML manifest per customer workspace (tenant) in Git, with
+connection credentials encrypted by SOPS. validate checks them offline.
+
+Environment:
+   SOPS_AGE_KEY, SOPS_AGE_KEY_FILE   age identities that open the manifests
+                                     (also ~/.config/sops/age/keys.txt)
+
+` + exitCodesHelp,
+		Commands: []*cli.Command{
+			validateCommand(e),
+		},
+	}
+	return app
+}
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+// run executes the command line and returns the process exit code.
+func run(args []string, e env) int {
+	err := newApp(e).Run(args)
+	return report(e.stderr, err)
+}
+
+// codeError carries an exit code other than 1 through the call stack.
+type codeError struct {
+	code int
+	err  error // nil when there is nothing to print
+}
+
+func (e *codeError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit code %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *codeError) Unwrap() error { return e.err }
+
+// hinted is an error with advice for the user, printed as a hint line.
+type hinted struct {
+	err  error
+	hint string
+}
+
+func (h *hinted) Error() string { return h.err.Error() }
+func (h *hinted) Unwrap() error { return h.err }
+
+// report prints err (if any) and maps it to an exit code: the one place
+// that does so.
+func report(stderr io.Writer, err error) int {
+	if err == nil {
+		return exitOK
+	}
+	code := exitError
+	var ee *codeError
+	if errors.As(err, &ee) {
+		code = ee.code
+		if ee.err == nil {
+			return code
+		}
+	}
+	var ds spec.Diagnostics
+	if errors.As(err, &ds) {
+		for _, d := range ds {
+			fmt.Fprintln(stderr, d)
+		}
+		fmt.Fprintf(stderr, "workato-gitops: error: %s\n", plural(len(ds), "problem")+" found")
+		return code
+	}
+	fmt.Fprintf(stderr, "workato-gitops: error: %s\n", err)
+	var h *hinted
+	if errors.As(err, &h) {
+		fmt.Fprintf(stderr, "workato-gitops: hint: %s\n", h.hint)
+	}
+	if strings.Contains(err.Error(), "flag provided but not defined") || strings.HasPrefix(err.Error(), "Required flag") {
+		fmt.Fprintln(stderr, "workato-gitops: hint: see 'workato-gitops --help'")
+	}
+	return code
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

@@ -1,0 +1,112 @@
+package spec
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+type rawConfig struct {
+	API struct {
+		URL        string `yaml:"url"`
+		DataCenter string `yaml:"dataCenter"`
+	} `yaml:"api"`
+	Parallelism int `yaml:"parallelism"`
+	Guards      struct {
+		MaxDeletesPerTenant *int `yaml:"maxDeletesPerTenant"`
+		MaxDeletesTotal     *int `yaml:"maxDeletesTotal"`
+	} `yaml:"guards"`
+	Ignore []string `yaml:"ignore"`
+}
+
+// minFingerprintKey is the shortest fingerprint key accepted: 32 bytes of
+// key for HMAC-SHA256.
+const minFingerprintKey = 32
+
+// loadConfig reads workato-gitops.yaml when there is one. Problems are
+// recorded as diagnostics and the defaults are used, so that the manifests
+// are still checked.
+func (l *loader) loadConfig() (Config, *File) {
+	cfg := Config{
+		Parallelism: DefaultParallelism,
+		Guards:      Guards{MaxDeletesPerTenant: DefaultMaxDeletesPerTenant, MaxDeletesTotal: DefaultMaxDeletesTotal},
+	}
+	rel := ConfigFile
+	data, err := readLimited(filepath.Join(l.dir, rel), l.opts.MaxFileSize)
+	if errors.Is(err, os.ErrNotExist) {
+		rel = "workato-gitops.yml"
+		data, err = readLimited(filepath.Join(l.dir, rel), l.opts.MaxFileSize)
+	}
+	if errors.Is(err, os.ErrNotExist) {
+		return cfg, nil
+	}
+	file := l.display(rel)
+	cfg.Pos = Pos{File: file, Line: 1}
+	if err != nil {
+		l.diags = append(l.diags, Diagnostic{File: file, Message: errText(err)})
+		return cfg, nil
+	}
+	d := digest(rel, data)
+	doc, ds := parseDocument(file, data)
+	if ds == nil {
+		ds = validate(l.schemas.config, doc)
+	}
+	if ds == nil {
+		ds = checkEncryption(doc, false, "/fingerprintKey")
+	}
+	if ds != nil {
+		l.diags = append(l.diags, ds...)
+		return cfg, &d
+	}
+	var raw rawConfig
+	if err := doc.root.Decode(&raw); err != nil {
+		l.diags = append(l.diags, Diagnostic{File: file, Message: "cannot decode: " + errText(err)})
+		return cfg, &d
+	}
+	cfg.APIURL, cfg.DataCenter, cfg.Ignore = raw.API.URL, raw.API.DataCenter, raw.Ignore
+	if raw.Parallelism > 0 {
+		cfg.Parallelism = raw.Parallelism
+	}
+	if v := raw.Guards.MaxDeletesPerTenant; v != nil {
+		cfg.Guards.MaxDeletesPerTenant = *v
+	}
+	if v := raw.Guards.MaxDeletesTotal; v != nil {
+		cfg.Guards.MaxDeletesTotal = *v
+	}
+	l.configKey(&cfg, doc, data)
+	return cfg, &d
+}
+
+// configKey decrypts the fingerprint key, when the config has one.
+func (l *loader) configKey(cfg *Config, doc *document, data []byte) {
+	raw, ok := doc.value["fingerprintKey"].(string)
+	if !ok {
+		return
+	}
+	if !strings.HasPrefix(raw, encPrefix) {
+		l.diags = append(l.diags, Diagnostic{File: doc.file, Line: doc.line("/fingerprintKey"), Field: "fingerprintKey",
+			Message: "plaintext secret: encrypt workato-gitops.yaml with sops (encrypted_regex: ^fingerprintKey$)"})
+		return
+	}
+	if l.dec == nil {
+		return
+	}
+	f, err := l.dec.decrypt(data, func(ptr string) bool { return ptr == "/fingerprintKey" })
+	if err != nil {
+		var p *decryptProblem
+		if errors.As(err, &p) {
+			l.diags = append(l.diags, problemDiag(doc, p))
+		} else {
+			l.diags = append(l.diags, Diagnostic{File: doc.file, Message: errText(err)})
+		}
+		return
+	}
+	key := f.leaves["/fingerprintKey"]
+	if len(key.canonical()) < minFingerprintKey {
+		l.diags = append(l.diags, Diagnostic{File: doc.file, Line: doc.line("/fingerprintKey"), Field: "fingerprintKey",
+			Message: "too short: use at least 32 random characters (e.g. `openssl rand -base64 32`)"})
+		return
+	}
+	cfg.FingerprintKey = key
+}

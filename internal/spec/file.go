@@ -1,0 +1,283 @@
+package spec
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+)
+
+// manifest is one Tenant or Base file, decoded but not yet merged.
+type manifest struct {
+	Pos                  // of the whole document
+	kind                 string
+	name                 string
+	extends              []string
+	extendsPos           Pos
+	allowPlaintextInput  bool
+	customer             *Customer
+	layer                layer
+	digest               File
+}
+
+// layer is what a manifest contributes to a tenant; bases and tenants are
+// both layers, merged in extends order.
+type layer struct {
+	members     []Member
+	folders     []Folder
+	connections []Connection
+	packages    []Package
+	recipes     []Recipe
+	prune       rawPrune
+}
+
+type rawPrune struct {
+	Connections *bool `yaml:"connections"`
+	Folders     *bool `yaml:"folders"`
+	Members     *bool `yaml:"members"`
+}
+
+// rawManifest mirrors the schema for yaml.v3 decoding; the schema has
+// already vouched for every type.
+type rawManifest struct {
+	Kind     string `yaml:"kind"`
+	Metadata struct {
+		Name                string   `yaml:"name"`
+		Extends             []string `yaml:"extends"`
+		AllowPlaintextInput bool     `yaml:"allowPlaintextInput"`
+	} `yaml:"metadata"`
+	Customer *struct {
+		ID                int64  `yaml:"id"`
+		ExternalID        string `yaml:"externalId"`
+		Name              string `yaml:"name"`
+		NotificationEmail string `yaml:"notificationEmail"`
+		PlanID            string `yaml:"planId"`
+		OriginURL         string `yaml:"originUrl"`
+	} `yaml:"customer"`
+	Members []struct {
+		Email string `yaml:"email"`
+		Name  string `yaml:"name"`
+		Role  string `yaml:"role"`
+	} `yaml:"members"`
+	Folders []struct {
+		Path    string `yaml:"path"`
+		Protect bool   `yaml:"protect"`
+	} `yaml:"folders"`
+	Connections []struct {
+		Name       string         `yaml:"name"`
+		Provider   string         `yaml:"provider"`
+		Folder     string         `yaml:"folder"`
+		ExternalID string         `yaml:"externalId"`
+		Parent     string         `yaml:"parent"`
+		State      string         `yaml:"state"`
+		Protect    bool           `yaml:"protect"`
+		ID         int64          `yaml:"id"`
+		Input      map[string]any `yaml:"-"`
+	} `yaml:"connections"`
+	Packages []struct {
+		Name           string `yaml:"name"`
+		Source         string `yaml:"source"`
+		Folder         string `yaml:"folder"`
+		RestartRecipes bool   `yaml:"restartRecipes"`
+		IncludeTags    bool   `yaml:"includeTags"`
+	} `yaml:"packages"`
+	Recipes []struct {
+		Name    string `yaml:"name"`
+		Folder  string `yaml:"folder"`
+		Running bool   `yaml:"running"`
+	} `yaml:"recipes"`
+	Prune rawPrune `yaml:"prune"`
+}
+
+// readLimited reads a file, refusing one larger than max before reading it.
+func readLimited(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Size() > max {
+		return nil, fmt.Errorf("file is %d bytes; manifests are limited to %d", st.Size(), max)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("file is larger than the %d-byte limit for manifests", max)
+	}
+	return data, nil
+}
+
+func digest(rel string, data []byte) File {
+	sum := sha256.Sum256(data)
+	return File{Path: rel, SHA256: hex.EncodeToString(sum[:])}
+}
+
+var (
+	inputValuePtr = regexp.MustCompile(`^/connections/\d+/input/[^/]+$`)
+	encPrefix     = "ENC["
+)
+
+// checkEncryption makes sure that exactly the input values are encrypted
+// (when the file has SOPS metadata) or that plaintext inputs were opted
+// into (when it has none).
+func checkEncryption(doc *document, allowPlaintext bool, extraSecret string) Diagnostics {
+	_, hasSops := doc.value["sops"]
+	var ds Diagnostics
+	isSecretPtr := func(ptr string) bool { return inputValuePtr.MatchString(ptr) || (extraSecret != "" && ptr == extraSecret) }
+	walkValue(doc.value, "", func(ptr string, v any) {
+		if strings.HasPrefix(ptr, "/sops/") || ptr == "/sops" {
+			return
+		}
+		s, isStr := v.(string)
+		enc := isStr && strings.HasPrefix(s, encPrefix)
+		switch {
+		case enc && !isSecretPtr(ptr):
+			ds = append(ds, Diagnostic{File: doc.file, Line: doc.line(ptr), Field: fieldName(ptr), Message: "only connection input values may be encrypted; use encrypted_regex: ^input$ in .sops.yaml"})
+		case enc && !hasSops:
+			ds = append(ds, Diagnostic{File: doc.file, Line: doc.line(ptr), Field: fieldName(ptr), Message: "value is SOPS-encrypted but the file has no sops metadata"})
+		case !enc && isSecretPtr(ptr) && hasSops:
+			ds = append(ds, Diagnostic{File: doc.file, Line: doc.line(ptr), Field: fieldName(ptr), Message: "plaintext value in an encrypted file: it was added after encryption; edit the file with `sops edit`"})
+		case !enc && isSecretPtr(ptr) && !allowPlaintext:
+			ds = append(ds, Diagnostic{File: doc.file, Line: doc.line(ptr), Field: fieldName(ptr), Message: "plaintext secret: encrypt this file with sops (encrypted_regex: ^input$), or set metadata.allowPlaintextInput: true for a throw-away tenant"})
+		}
+	})
+	return ds
+}
+
+func walkValue(v any, ptr string, visit func(ptr string, v any)) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, c := range x {
+			walkValue(c, ptr+"/"+escapePtr(k), visit)
+		}
+	case []any:
+		for i, c := range x {
+			walkValue(c, ptr+"/"+strconv.Itoa(i), visit)
+		}
+	default:
+		visit(ptr, x)
+	}
+}
+
+// decodeManifest builds a manifest from a schema-valid document. inputs
+// holds the decrypted input values by pointer; nil means use the plaintext
+// values of the document (or none, when decryption was skipped).
+func decodeManifest(doc *document, rel string, inputs map[string]Secret, plaintext bool) (*manifest, error) {
+	var raw rawManifest
+	if err := doc.root.Decode(&raw); err != nil {
+		return nil, err
+	}
+	pos := func(ptr string) Pos { return Pos{File: doc.file, Line: doc.line(ptr), Field: fieldName(ptr)} }
+	m := &manifest{
+		Pos:                 Pos{File: doc.file, Line: doc.root.Line},
+		kind:                raw.Kind,
+		name:                raw.Metadata.Name,
+		extends:             raw.Metadata.Extends,
+		extendsPos:          pos("/metadata/extends"),
+		allowPlaintextInput: raw.Metadata.AllowPlaintextInput,
+	}
+	if c := raw.Customer; c != nil {
+		m.customer = &Customer{Pos: pos("/customer"), ID: c.ID, ExternalID: c.ExternalID, Name: c.Name,
+			NotificationEmail: c.NotificationEmail, PlanID: c.PlanID, OriginURL: c.OriginURL}
+	}
+	l := &m.layer
+	for i, r := range raw.Members {
+		l.members = append(l.members, Member{Pos: pos(fmt.Sprintf("/members/%d", i)), Email: r.Email, Name: r.Name, Role: r.Role})
+	}
+	for i, r := range raw.Folders {
+		l.folders = append(l.folders, Folder{Pos: pos(fmt.Sprintf("/folders/%d", i)), Path: r.Path, Protect: r.Protect})
+	}
+	for i, r := range raw.Connections {
+		ptr := fmt.Sprintf("/connections/%d", i)
+		c := Connection{Pos: pos(ptr), Name: r.Name, Provider: r.Provider, Folder: r.Folder, ExternalID: r.ExternalID,
+			Parent: r.Parent, State: r.State, Protect: r.Protect, ID: r.ID}
+		if in, ok := doc.value["connections"].([]any)[i].(map[string]any)["input"].(map[string]any); ok {
+			c.HasInput = true
+			if inputs != nil || plaintext {
+				c.Input = Input{}
+				for k, v := range in {
+					if plaintext {
+						c.Input[k] = NewSecret(v)
+					} else {
+						c.Input[k] = inputs[ptr+"/input/"+escapePtr(k)]
+					}
+				}
+			}
+		}
+		l.connections = append(l.connections, c)
+	}
+	for i, r := range raw.Packages {
+		l.packages = append(l.packages, Package{Pos: pos(fmt.Sprintf("/packages/%d", i)), Name: r.Name, SourceRel: r.Source,
+			Folder: r.Folder, RestartRecipes: r.RestartRecipes, IncludeTags: r.IncludeTags})
+	}
+	for i, r := range raw.Recipes {
+		l.recipes = append(l.recipes, Recipe{Pos: pos(fmt.Sprintf("/recipes/%d", i)), Name: r.Name, Folder: r.Folder, Running: r.Running})
+	}
+	l.prune = raw.Prune
+	return m, nil
+}
+
+// resolvePackageSources finds every package source relative to the file
+// that names it and keeps it inside the repository.
+func resolvePackageSources(m *manifest, absFile, root string) Diagnostics {
+	var ds Diagnostics
+	for i := range m.layer.packages {
+		p := &m.layer.packages[i]
+		src := p.SourceRel
+		if filepath.IsAbs(src) {
+			ds = append(ds, p.diag("source", "must be a path relative to this file"))
+			continue
+		}
+		abs := filepath.Join(filepath.Dir(absFile), filepath.FromSlash(src))
+		real, err := filepath.EvalSymlinks(abs)
+		if err != nil {
+			ds = append(ds, p.diag("source", "package source %q does not exist", src))
+			continue
+		}
+		if !within(root, real) {
+			ds = append(ds, p.diag("source", "package source %q leads outside the repository", src))
+			continue
+		}
+		st, err := os.Stat(real)
+		switch {
+		case err != nil:
+			ds = append(ds, p.diag("source", "cannot read package source %q", src))
+		case st.IsDir():
+			p.Source = real
+		case st.Mode().IsRegular() && strings.EqualFold(filepath.Ext(real), ".zip"):
+			p.Source, p.IsZip = real, true
+		default:
+			ds = append(ds, p.diag("source", "package source %q must be a directory or a .zip file", src))
+		}
+	}
+	return ds
+}
+
+// within reports whether path is root or below it; both must be clean and
+// absolute with symlinks resolved.
+func within(root, path string) bool {
+	rel, err := filepath.Rel(root, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+// sopsLine maps a decryption problem to the line it concerns.
+func problemDiag(doc *document, p *decryptProblem) Diagnostic {
+	ptr := p.ptr
+	field := fieldName(ptr)
+	if ptr == "/sops" || strings.HasPrefix(ptr, "/sops/") {
+		field = "sops"
+		if ptr == "/sops/mac" {
+			field = "sops.mac"
+		}
+	}
+	return Diagnostic{File: doc.file, Line: doc.keyLine(ptr), Field: field, Message: p.msg}
+}
+

@@ -1,0 +1,152 @@
+package spec
+
+// Repo is the desired state of a whole manifest directory.
+type Repo struct {
+	Dir     string    // the directory as the caller named it
+	Config  Config    // from workato-gitops.yaml, or defaults
+	Tenants []*Tenant // sorted by name; bases already merged in
+	Files   []File    // every file read, sorted by path, with its digest
+}
+
+// File is one manifest or config file and the SHA-256 of its bytes, so a
+// saved plan can tell whether the manifests changed since it was made.
+type File struct {
+	Path   string // relative to Dir, slash-separated
+	SHA256 string
+}
+
+// Config is the repository-wide configuration.
+type Config struct {
+	Pos
+	APIURL         string
+	DataCenter     string
+	Parallelism    int
+	Guards         Guards
+	Ignore         []string
+	FingerprintKey Secret // zero when not configured or not decrypted
+}
+
+// Guards are the safety limits from the config.
+type Guards struct {
+	MaxDeletesPerTenant int
+	MaxDeletesTotal     int
+}
+
+// Defaults for settings the config leaves out.
+const (
+	DefaultParallelism         = 8
+	DefaultMaxDeletesPerTenant = 10
+	DefaultMaxDeletesTotal     = 100
+)
+
+// Tenant is one customer workspace with its bases merged in. Every object
+// keeps the position where it was declared, which may be in a base file.
+type Tenant struct {
+	Pos
+	Name        string
+	Extends     []string
+	Customer    Customer
+	Members     []Member
+	Folders     []Folder // every declared folder, implied parents included, parents first
+	Connections []Connection
+	Packages    []Package
+	Recipes     []Recipe
+	Prune       Prune
+}
+
+// Customer is the managed user.
+type Customer struct {
+	Pos
+	ID                int64 // 0 unless pinned
+	ExternalID        string
+	Name              string
+	NotificationEmail string
+	PlanID            string
+	OriginURL         string
+}
+
+// Member is a collaborator.
+type Member struct {
+	Pos
+	Email string
+	Name  string
+	Role  string
+}
+
+// Folder is a folder path below Home.
+type Folder struct {
+	Pos
+	Path    string
+	Protect bool
+	Implied bool // not declared itself: a parent of a declared folder
+}
+
+// Connection states.
+const (
+	StateConnected    = "connected"
+	StateDisconnected = "disconnected"
+	StateShell        = "shell"
+)
+
+// Connection is a connection and, for connected ones, its decrypted input.
+type Connection struct {
+	Pos
+	Name       string
+	Provider   string
+	Folder     string // "" is Home
+	ExternalID string
+	Parent     string
+	State      string
+	Protect    bool
+	ID         int64
+	// Input holds the decrypted parameters. Nil when the connection has
+	// none, or when the load skipped decryption (then HasInput is still
+	// true).
+	Input    Input
+	HasInput bool
+}
+
+// Package is a recipe package and where it goes.
+type Package struct {
+	Pos
+	Name           string
+	Source         string // absolute, symlinks resolved, inside the repository
+	SourceRel      string // as written in the manifest
+	IsZip          bool
+	Folder         string
+	RestartRecipes bool
+	IncludeTags    bool
+}
+
+// Recipe is the desired running state of a recipe.
+type Recipe struct {
+	Pos
+	Name    string
+	Folder  string
+	Running bool
+}
+
+// Prune says which owned objects that left the manifest apply may delete.
+type Prune struct {
+	Connections bool
+	Folders     bool
+	Members     bool
+}
+
+// Key functions: the natural keys objects are matched and merged by.
+
+func (m Member) Key() string     { return lowerASCII(m.Email) }
+func (f Folder) Key() string     { return f.Path }
+func (c Connection) Key() string { return c.Folder + "\x00" + c.Name }
+func (p Package) Key() string    { return p.Name }
+func (r Recipe) Key() string     { return r.Folder + "\x00" + r.Name }
+
+func lowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}

@@ -1,0 +1,112 @@
+package spec
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"regexp"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// schemaSet holds the compiled schemas.
+type schemaSet struct {
+	tenant, config *jsonschema.Schema
+}
+
+// schema file names inside the fs.FS handed in.
+const (
+	tenantSchemaFile = "tenant.schema.json"
+	configSchemaFile = "config.schema.json"
+)
+
+func compileSchemas(fsys fs.FS) (*schemaSet, error) {
+	c := jsonschema.NewCompiler()
+	c.Draft = jsonschema.Draft2020
+	// Schemas are embedded; nothing may be fetched from anywhere.
+	c.LoadURL = func(s string) (io.ReadCloser, error) { return nil, fmt.Errorf("schema %s: remote references are not allowed", s) }
+	compile := func(name string) (*jsonschema.Schema, error) {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("read schema: %w", err)
+		}
+		url := "file:///" + name
+		if err := c.AddResource(url, bytes.NewReader(data)); err != nil {
+			return nil, fmt.Errorf("schema %s: %w", name, err)
+		}
+		return c.Compile(url)
+	}
+	t, err := compile(tenantSchemaFile)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := compile(configSchemaFile)
+	if err != nil {
+		return nil, err
+	}
+	return &schemaSet{tenant: t, config: cfg}, nil
+}
+
+// validate reports every schema violation of doc, each at the line of the
+// value (or, for an unknown field, of its key).
+func validate(s *jsonschema.Schema, doc *document) Diagnostics {
+	err := s.Validate(doc.value)
+	if err == nil {
+		return nil
+	}
+	ve, ok := err.(*jsonschema.ValidationError)
+	if !ok {
+		return Diagnostics{{File: doc.file, Message: "schema validation failed: " + err.Error()}}
+	}
+	var ds Diagnostics
+	for _, leaf := range leaves(ve) {
+		ds = append(ds, schemaDiags(doc, leaf)...)
+	}
+	return ds
+}
+
+// leaves walks every cause: the library nests the specific failures under
+// the generic ones ("doesn't validate with ...").
+func leaves(ve *jsonschema.ValidationError) []*jsonschema.ValidationError {
+	if len(ve.Causes) == 0 {
+		return []*jsonschema.ValidationError{ve}
+	}
+	var out []*jsonschema.ValidationError
+	for _, c := range ve.Causes {
+		out = append(out, leaves(c)...)
+	}
+	return out
+}
+
+// jsonschema/v5 names properties only inside its messages, as 'name'.
+var quotedName = regexp.MustCompile(`'((?:[^'\\]|\\.)*)'`)
+
+func schemaDiags(doc *document, ve *jsonschema.ValidationError) Diagnostics {
+	ptr := ve.InstanceLocation
+	keyword := ve.KeywordLocation[strings.LastIndexByte(ve.KeywordLocation, '/')+1:]
+	switch keyword {
+	case "additionalProperties":
+		var ds Diagnostics
+		for _, m := range quotedName.FindAllStringSubmatch(ve.Message, -1) {
+			p := ptr + "/" + escapePtr(m[1])
+			ds = append(ds, Diagnostic{File: doc.file, Line: doc.keyLine(p), Field: fieldName(p), Message: "unknown field"})
+		}
+		if len(ds) > 0 {
+			return ds
+		}
+	case "required":
+		var ds Diagnostics
+		for _, m := range quotedName.FindAllStringSubmatch(ve.Message, -1) {
+			ds = append(ds, Diagnostic{File: doc.file, Line: doc.line(ptr), Field: fieldName(ptr + "/" + escapePtr(m[1])), Message: "required field is missing"})
+		}
+		if len(ds) > 0 {
+			return ds
+		}
+	case "false":
+		// The only false schema is "customer" in a Base.
+		return Diagnostics{{File: doc.file, Line: doc.keyLine(ptr), Field: fieldName(ptr), Message: "not allowed here"}}
+	}
+	return Diagnostics{{File: doc.file, Line: doc.line(ptr), Field: fieldName(ptr), Message: ve.Message}}
+}

@@ -1,0 +1,16 @@
+// Command workato-gitops reconciles Workato Embedded customer workspaces
+// with YAML manifests kept in Git.
+package main
+
+import (
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args, env{
+		stdin:  os.Stdin,
+		stdout: os.Stdout,
+		stderr: os.Stderr,
+		getenv: os.Getenv,
+	}))
+}
