@@ -88,4 +88,3 @@ func loadRepo(dir string, skipDecrypt bool, e env) (*spec.Repo, error) {
 	}
 	return repo, nil
 }
-

@@ -10,20 +10,19 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-
 )
 
 // manifest is one Tenant or Base file, decoded but not yet merged.
 type manifest struct {
-	Pos                  // of the whole document
-	kind                 string
-	name                 string
-	extends              []string
-	extendsPos           Pos
-	allowPlaintextInput  bool
-	customer             *Customer
-	layer                layer
-	digest               File
+	Pos                 // of the whole document
+	kind                string
+	name                string
+	extends             []string
+	extendsPos          Pos
+	allowPlaintextInput bool
+	customer            *Customer
+	layer               layer
+	digest              File
 }
 
 // layer is what a manifest contributes to a tenant; bases and tenants are
@@ -131,7 +130,9 @@ var (
 func checkEncryption(doc *document, allowPlaintext bool, extraSecret string) Diagnostics {
 	_, hasSops := doc.value["sops"]
 	var ds Diagnostics
-	isSecretPtr := func(ptr string) bool { return inputValuePtr.MatchString(ptr) || (extraSecret != "" && ptr == extraSecret) }
+	isSecretPtr := func(ptr string) bool {
+		return inputValuePtr.MatchString(ptr) || (extraSecret != "" && ptr == extraSecret)
+	}
 	walkValue(doc.value, "", func(ptr string, v any) {
 		if strings.HasPrefix(ptr, "/sops/") || ptr == "/sops" {
 			return
@@ -280,4 +281,3 @@ func problemDiag(doc *document, p *decryptProblem) Diagnostic {
 	}
 	return Diagnostic{File: doc.file, Line: doc.keyLine(ptr), Field: field, Message: p.msg}
 }
-

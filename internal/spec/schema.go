@@ -26,7 +26,9 @@ func compileSchemas(fsys fs.FS) (*schemaSet, error) {
 	c := jsonschema.NewCompiler()
 	c.Draft = jsonschema.Draft2020
 	// Schemas are embedded; nothing may be fetched from anywhere.
-	c.LoadURL = func(s string) (io.ReadCloser, error) { return nil, fmt.Errorf("schema %s: remote references are not allowed", s) }
+	c.LoadURL = func(s string) (io.ReadCloser, error) {
+		return nil, fmt.Errorf("schema %s: remote references are not allowed", s)
+	}
 	compile := func(name string) (*jsonschema.Schema, error) {
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
