@@ -1,0 +1,202 @@
+package workato
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultBaseURL is the US data center's API base.
+const DefaultBaseURL = "https://www.workato.com/api"
+
+// DefaultRequestTimeout is Workato's documented server-side limit per
+// request (reference §1); waiting longer for one attempt is pointless.
+const DefaultRequestTimeout = 40 * time.Second
+
+// dataCenterHosts follows reference §1. UK is listed by Workato without a
+// captured host name, so it is deliberately absent.
+var dataCenterHosts = map[string]string{
+	"us": "www.workato.com",
+	"eu": "app.eu.workato.com",
+	"jp": "app.jp.workato.com",
+	"sg": "app.sg.workato.com",
+	"au": "app.au.workato.com",
+	"il": "app.il.workato.com",
+	"cn": "app.workatoapp.cn",
+	"kr": "app.kr.workato.com",
+}
+
+// BaseURLFor returns the API base URL (including /api) of a Workato data
+// center: us, eu, jp, sg, au, il, cn or kr.
+func BaseURLFor(dataCenter string) (string, error) {
+	host, ok := dataCenterHosts[strings.ToLower(strings.TrimSpace(dataCenter))]
+	if !ok {
+		return "", fmt.Errorf("workato: unknown data center %q (want us, eu, jp, sg, au, il, cn or kr)", dataCenter)
+	}
+	return "https://" + host + "/api", nil
+}
+
+// Config configures a Client. Only BaseURL is required; zero values
+// elsewhere mean the documented defaults.
+type Config struct {
+	// BaseURL is the API root including /api, e.g. https://www.workato.com/api.
+	BaseURL string
+	// Token is the API client token, sent as "Authorization: Bearer".
+	Token string
+	// LegacyEmail and LegacyToken opt in to the X-USER-EMAIL / X-USER-TOKEN
+	// headers of the old OEM pages. Workato stopped accepting them in 2025;
+	// they remain for emulators and old private deployments.
+	LegacyEmail, LegacyToken string
+	// HTTPClient is copied, never modified; nil means a plain http.Client.
+	HTTPClient *http.Client
+	// Limits overrides the rate budget of the classes it names; the other
+	// classes keep DefaultLimits.
+	Limits Limits
+	// Retry overrides the retry policy; zero fields keep their defaults.
+	Retry RetryPolicy
+	// Debug, when set, receives one line per HTTP attempt (no headers, no bodies).
+	Debug io.Writer
+	// UserAgent is sent as User-Agent when set.
+	UserAgent string
+	// RequestTimeout bounds each attempt; zero means DefaultRequestTimeout.
+	RequestTimeout time.Duration
+}
+
+// Client talks to one Embed admin workspace. It is safe for concurrent
+// use; every goroutine using it shares one rate-limit Scheduler, because
+// Workato counts the budget per admin workspace, not per customer.
+type Client struct {
+	base      string // scheme://host/path without a trailing slash
+	token     string
+	legacy    [2]string // email, token
+	hc        *http.Client
+	sched     *Scheduler
+	retry     RetryPolicy
+	userAgent string
+	timeout   time.Duration
+	scrub     scrubber
+}
+
+// New validates cfg and returns a Client. It refuses to send a token over
+// plain http to anything but a loopback address.
+func New(cfg Config) (*Client, error) {
+	u, err := url.Parse(strings.TrimSpace(cfg.BaseURL))
+	if err != nil {
+		return nil, fmt.Errorf("workato: base URL: %w", err)
+	}
+	if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, fmt.Errorf("workato: base URL %q: want an absolute http(s) URL such as %s", cfg.BaseURL, DefaultBaseURL)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, fmt.Errorf("workato: base URL %q: must not carry credentials, a query or a fragment", u.Redacted())
+	}
+	hasSecret := cfg.Token != "" || cfg.LegacyToken != ""
+	if u.Scheme == "http" && hasSecret && !isLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("workato: base URL %q: refusing to send the API token over plain http to a non-loopback host; use https", u.String())
+	}
+	hc := &http.Client{}
+	if cfg.HTTPClient != nil {
+		copied := *cfg.HTTPClient
+		hc = &copied
+	}
+	hc.CheckRedirect = sameOriginRedirects
+	if cfg.Debug != nil {
+		hc.Transport = newDebugTransport(hc.Transport, cfg.Debug)
+	}
+	timeout := cfg.RequestTimeout
+	if timeout <= 0 {
+		timeout = DefaultRequestTimeout
+	}
+	return &Client{
+		base:      strings.TrimRight(u.String(), "/"),
+		token:     cfg.Token,
+		legacy:    [2]string{cfg.LegacyEmail, cfg.LegacyToken},
+		hc:        hc,
+		sched:     NewScheduler(mergeLimits(cfg.Limits)),
+		retry:     cfg.Retry.withDefaults(),
+		userAgent: cfg.UserAgent,
+		timeout:   timeout,
+		scrub:     newScrubber(cfg.Token, cfg.LegacyToken),
+	}, nil
+}
+
+// Stats reports, per rate class, what the scheduler has seen so far.
+func (c *Client) Stats() map[Class]ClassStats { return c.sched.Stats() }
+
+// Scheduler returns the client's scheduler, for callers that want to share
+// its budget or inspect it.
+func (c *Client) Scheduler() *Scheduler { return c.sched }
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// sameOriginRedirects stops the token leaking through a redirect: Go drops
+// Authorization on cross-host redirects but not X-USER-TOKEN, and it
+// follows https->http downgrades.
+func sameOriginRedirects(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	first := via[0].URL
+	if req.URL.Host != first.Host || req.URL.Scheme != first.Scheme {
+		return fmt.Errorf("refusing redirect from %s://%s to another origin %s://%s", first.Scheme, first.Host, req.URL.Scheme, req.URL.Host)
+	}
+	return nil
+}
+
+// CustomerRef names a customer workspace (a Workato "managed user") in a
+// path: by numeric id, or by the partner's external id. Build one with
+// ByID or ByExternalID; the zero value is invalid.
+type CustomerRef struct {
+	id         int64
+	externalID string
+}
+
+// ByID refers to a customer by its numeric Workato id.
+func ByID(id int64) CustomerRef { return CustomerRef{id: id} }
+
+// ByExternalID refers to a customer by the partner's external id; Workato
+// wants it prefixed with "E" and URL-encoded in the path.
+func ByExternalID(externalID string) CustomerRef { return CustomerRef{externalID: externalID} }
+
+// String returns the path segment, already escaped.
+func (r CustomerRef) String() string {
+	if r.externalID != "" {
+		return url.PathEscape("E" + r.externalID)
+	}
+	return strconv.FormatInt(r.id, 10)
+}
+
+func (r CustomerRef) segment() (string, error) {
+	if r.externalID == "" && r.id <= 0 {
+		return "", errors.New("workato: empty customer reference (use ByID or ByExternalID)")
+	}
+	return r.String(), nil
+}
+
+// customerPath builds "/managed_users/<ref>" followed by the given
+// already-escaped suffix segments.
+func customerPath(r CustomerRef, suffix ...string) (string, error) {
+	seg, err := r.segment()
+	if err != nil {
+		return "", err
+	}
+	p := "/managed_users/" + seg
+	for _, s := range suffix {
+		p += "/" + s
+	}
+	return p, nil
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
