@@ -50,10 +50,10 @@ func (l *loader) loadConfig() (Config, *File) {
 	d := digest(rel, data)
 	doc, ds := parseDocument(file, data)
 	if ds == nil {
-		ds = validate(l.schemas.config, doc)
+		ds = checkEncryption(doc, false, "/fingerprintKey", "encrypt workato-gitops.yaml with sops (encrypted_regex: ^fingerprintKey$)")
 	}
 	if ds == nil {
-		ds = checkEncryption(doc, false, "/fingerprintKey")
+		ds = validate(l.schemas.config, doc)
 	}
 	if ds != nil {
 		l.diags = append(l.diags, ds...)
@@ -84,12 +84,7 @@ func (l *loader) configKey(cfg *Config, doc *document, data []byte) {
 	if !ok {
 		return
 	}
-	if !strings.HasPrefix(raw, encPrefix) {
-		l.diags = append(l.diags, Diagnostic{File: doc.file, Line: doc.line("/fingerprintKey"), Field: "fingerprintKey",
-			Message: "plaintext secret: encrypt workato-gitops.yaml with sops (encrypted_regex: ^fingerprintKey$)"})
-		return
-	}
-	if l.dec == nil {
+	if !strings.HasPrefix(raw, encPrefix) || l.dec == nil {
 		return
 	}
 	f, err := l.dec.decrypt(data, func(ptr string) bool { return ptr == "/fingerprintKey" })

@@ -66,6 +66,9 @@ type Pos struct {
 	File  string
 	Line  int
 	Field string
+	// lines holds the line of each direct field of the object, so that
+	// a problem with one field points at that field.
+	lines map[string]int
 }
 
 func (p Pos) String() string { return fmt.Sprintf("%s:%d", p.File, p.Line) }
@@ -73,15 +76,21 @@ func (p Pos) String() string { return fmt.Sprintf("%s:%d", p.File, p.Line) }
 // position lets generic code reach the Pos embedded in every object.
 func (p Pos) position() Pos { return p }
 
+// same reports whether p and q are the same declaration.
+func (p Pos) same(q Pos) bool { return p.File == q.File && p.Line == q.Line && p.Field == q.Field }
+
 // diag reports a problem with the object at p, or with one of its fields
 // when sub is not empty.
 func (p Pos) diag(sub, format string, args ...any) Diagnostic {
-	field := p.Field
+	field, line := p.Field, p.Line
+	if l, ok := p.lines[sub]; ok {
+		line = l
+	}
 	if sub != "" {
 		if field != "" {
 			field += "."
 		}
 		field += sub
 	}
-	return Diagnostic{File: p.File, Line: p.Line, Field: field, Message: fmt.Sprintf(format, args...)}
+	return Diagnostic{File: p.File, Line: line, Field: field, Message: fmt.Sprintf(format, args...)}
 }

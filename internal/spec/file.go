@@ -127,7 +127,7 @@ var (
 // checkEncryption makes sure that exactly the input values are encrypted
 // (when the file has SOPS metadata) or that plaintext inputs were opted
 // into (when it has none).
-func checkEncryption(doc *document, allowPlaintext bool, extraSecret string) Diagnostics {
+func checkEncryption(doc *document, allowPlaintext bool, extraSecret, plaintextHint string) Diagnostics {
 	_, hasSops := doc.value["sops"]
 	var ds Diagnostics
 	isSecretPtr := func(ptr string) bool {
@@ -141,16 +141,38 @@ func checkEncryption(doc *document, allowPlaintext bool, extraSecret string) Dia
 		enc := isStr && strings.HasPrefix(s, encPrefix)
 		switch {
 		case enc && !isSecretPtr(ptr):
-			ds = append(ds, Diagnostic{File: doc.file, Line: doc.line(ptr), Field: fieldName(ptr), Message: "only connection input values may be encrypted; use encrypted_regex: ^input$ in .sops.yaml"})
+			ds = append(ds, Diagnostic{File: doc.file, Line: doc.line(ptr), Field: fieldName(ptr), Message: "only secret values may be encrypted (connection input, the config's fingerprintKey); set encrypted_regex in .sops.yaml"})
 		case enc && !hasSops:
 			ds = append(ds, Diagnostic{File: doc.file, Line: doc.line(ptr), Field: fieldName(ptr), Message: "value is SOPS-encrypted but the file has no sops metadata"})
 		case !enc && isSecretPtr(ptr) && hasSops:
 			ds = append(ds, Diagnostic{File: doc.file, Line: doc.line(ptr), Field: fieldName(ptr), Message: "plaintext value in an encrypted file: it was added after encryption; edit the file with `sops edit`"})
 		case !enc && isSecretPtr(ptr) && !allowPlaintext:
-			ds = append(ds, Diagnostic{File: doc.file, Line: doc.line(ptr), Field: fieldName(ptr), Message: "plaintext secret: encrypt this file with sops (encrypted_regex: ^input$), or set metadata.allowPlaintextInput: true for a throw-away tenant"})
+			ds = append(ds, Diagnostic{File: doc.file, Line: doc.line(ptr), Field: fieldName(ptr), Message: "plaintext secret: " + plaintextHint})
 		}
 	})
 	return ds
+}
+
+// valueAt returns the value at a JSON pointer made of keys and indices.
+func valueAt(v any, ptr string) any {
+	if ptr == "" {
+		return v
+	}
+	for _, tok := range strings.Split(ptr[1:], "/") {
+		switch x := v.(type) {
+		case map[string]any:
+			v = x[unescapePtr(tok)]
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(x) {
+				return nil
+			}
+			v = x[i]
+		default:
+			return nil
+		}
+	}
+	return v
 }
 
 func walkValue(v any, ptr string, visit func(ptr string, v any)) {
@@ -176,7 +198,16 @@ func decodeManifest(doc *document, rel string, inputs map[string]Secret, plainte
 	if err := doc.root.Decode(&raw); err != nil {
 		return nil, err
 	}
-	pos := func(ptr string) Pos { return Pos{File: doc.file, Line: doc.line(ptr), Field: fieldName(ptr)} }
+	pos := func(ptr string) Pos {
+		p := Pos{File: doc.file, Line: doc.line(ptr), Field: fieldName(ptr)}
+		if obj, ok := valueAt(doc.value, ptr).(map[string]any); ok {
+			p.lines = make(map[string]int, len(obj))
+			for k := range obj {
+				p.lines[k] = doc.keyLine(ptr + "/" + escapePtr(k))
+			}
+		}
+		return p
+	}
 	m := &manifest{
 		Pos:                 Pos{File: doc.file, Line: doc.root.Line},
 		kind:                raw.Kind,

@@ -188,9 +188,19 @@ func (l *loader) loadFiles(rels []string) []*manifest {
 	return out
 }
 
-// loadManifest reads, validates, decrypts and decodes one file. A file with
-// any problem yields no manifest, so that nothing is applied from it.
-func (l *loader) loadManifest(rel string) (m *manifest, ds Diagnostics) {
+// loadManifest reads one file and processes it.
+func (l *loader) loadManifest(rel string) (*manifest, Diagnostics) {
+	data, err := readLimited(filepath.Join(l.dir, filepath.FromSlash(rel)), l.opts.MaxFileSize)
+	if err != nil {
+		return nil, Diagnostics{{File: l.display(rel), Message: errText(err)}}
+	}
+	return l.processManifest(rel, data)
+}
+
+// processManifest validates, decrypts and decodes one file. A file with any
+// problem yields no manifest, so that nothing is applied from it. Nothing
+// in it may panic on any input; a panic would be a bug, reported as one.
+func (l *loader) processManifest(rel string, data []byte) (m *manifest, ds Diagnostics) {
 	file := l.display(rel)
 	var scrub scrubber
 	defer func() {
@@ -201,19 +211,18 @@ func (l *loader) loadManifest(rel string) (m *manifest, ds Diagnostics) {
 			ds[i].Message = scrub.scrub(ds[i].Message)
 		}
 	}()
-	data, err := readLimited(filepath.Join(l.dir, filepath.FromSlash(rel)), l.opts.MaxFileSize)
-	if err != nil {
-		return nil, Diagnostics{{File: file, Message: errText(err)}}
-	}
 	doc, ds := parseDocument(file, data)
 	if ds != nil {
 		return nil, ds
 	}
-	if ds := validate(l.schemas.tenant, doc); ds != nil {
+	// Encryption first: a value encrypted where it should not be would
+	// otherwise surface as a confusing schema error.
+	meta, _ := doc.value["metadata"].(map[string]any)
+	allowPlain, _ := meta["allowPlaintextInput"].(bool)
+	if ds := checkEncryption(doc, allowPlain, "", "encrypt this file with sops (encrypted_regex: ^input$), or set metadata.allowPlaintextInput: true for a throw-away tenant"); ds != nil {
 		return nil, ds
 	}
-	allowPlain, _ := doc.value["metadata"].(map[string]any)["allowPlaintextInput"].(bool)
-	if ds := checkEncryption(doc, allowPlain, ""); ds != nil {
+	if ds := validate(l.schemas.tenant, doc); ds != nil {
 		return nil, ds
 	}
 	_, hasSops := doc.value["sops"]
@@ -232,7 +241,7 @@ func (l *loader) loadManifest(rel string) (m *manifest, ds Diagnostics) {
 			scrub.add(s)
 		}
 	}
-	m, err = decodeManifest(doc, rel, inputs, !hasSops)
+	m, err := decodeManifest(doc, rel, inputs, !hasSops)
 	if err != nil {
 		return nil, Diagnostics{{File: file, Message: "cannot decode: " + errText(err)}}
 	}

@@ -104,7 +104,7 @@ func (r *resolver) expand(m *manifest) (*layer, Diagnostics) {
 		}
 		l, bds := r.expandBase(b)
 		if bds != nil {
-			ds = append(ds, m.extendsPos.diag("", "base %q is invalid (see its own errors)", name))
+			ds = append(ds, bds...) // reported at the base itself; repeats are dropped
 			continue
 		}
 		ds = append(ds, union(&inherited, l, m.extendsPos, strings.Join(sources, ", "), name)...)
@@ -161,7 +161,7 @@ func unionList[T keyed](dst, src []T, conflict func(a, b T)) []T {
 	}
 	for _, x := range src {
 		if i, ok := index[x.Key()]; ok {
-			if dst[i].position() != x.position() {
+			if !dst[i].position().same(x.position()) {
 				conflict(dst[i], x)
 			}
 			continue

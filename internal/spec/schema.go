@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -82,6 +83,25 @@ func leaves(ve *jsonschema.ValidationError) []*jsonschema.ValidationError {
 	return out
 }
 
+// patternMessages say in words what each pattern of the schemas asks for;
+// a test checks that every pattern in the schemas has one.
+var patternMessages = map[string]string{
+	`^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`: "must be lower-case letters, digits, '.', '_' or '-', starting and ending with a letter or digit",
+	`^[^/]+(/[^/]+)*$`:                  "must be a folder path such as Integrations/Salesforce: no leading, trailing or double slashes",
+	`^[^@\s]+@[^@\s]+$`:               "must be an email address",
+	`^[A-Za-z0-9_.-]+$`:                 "must be a connector name: letters, digits, '_', '.' or '-'",
+	`^https?://`:                        "must be an http(s) URL",
+	`^(https?://|sandbox:)`:             "must be an http(s) URL or sandbox:PATH",
+}
+
+// quotePattern quotes a pattern the way jsonschema/v5 does in its messages.
+func quotePattern(p string) string {
+	q := strconv.Quote(p)
+	q = strings.ReplaceAll(q, `\"`, `"`)
+	q = strings.ReplaceAll(q, `'`, `\'`)
+	return "'" + q[1:len(q)-1] + "'"
+}
+
 // jsonschema/v5 names properties only inside its messages, as 'name'.
 var quotedName = regexp.MustCompile(`'((?:[^'\\]|\\.)*)'`)
 
@@ -106,9 +126,15 @@ func schemaDiags(doc *document, ve *jsonschema.ValidationError) Diagnostics {
 		if len(ds) > 0 {
 			return ds
 		}
-	case "false":
-		// The only false schema is "customer" in a Base.
-		return Diagnostics{{File: doc.file, Line: doc.keyLine(ptr), Field: fieldName(ptr), Message: "not allowed here"}}
+	case "pattern":
+		for pat, msg := range patternMessages {
+			if strings.HasSuffix(ve.Message, " "+quotePattern(pat)) {
+				return Diagnostics{{File: doc.file, Line: doc.line(ptr), Field: fieldName(ptr), Message: msg}}
+			}
+		}
+	}
+	if strings.HasSuffix(ve.KeywordLocation, "/then/properties/customer") {
+		return Diagnostics{{File: doc.file, Line: doc.keyLine(ptr), Field: fieldName(ptr), Message: "not allowed in a Base: only a Tenant has a customer"}}
 	}
 	return Diagnostics{{File: doc.file, Line: doc.line(ptr), Field: fieldName(ptr), Message: ve.Message}}
 }

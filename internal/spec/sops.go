@@ -188,8 +188,10 @@ func (d *decryptor) noKeyMessage(md sops.Metadata) string {
 	}
 	if len(d.ages) == 0 {
 		msg += "; no age identity was given: set SOPS_AGE_KEY_FILE or SOPS_AGE_KEY"
+	} else if len(d.ages) == 1 {
+		msg += "; the age identity given is not one of them"
 	} else {
-		msg += "; none of the " + strconv.Itoa(len(d.ages)) + " age identities given matches a recipient"
+		msg += "; none of the " + strconv.Itoa(len(d.ages)) + " age identities given is one of them"
 	}
 	return msg
 }

@@ -1,0 +1,125 @@
+package spec
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestCorpus loads every directory under testdata/bad, each a repository
+// with at least one problem, and compares the exact diagnostics with its
+// want file.
+func TestCorpus(t *testing.T) {
+	entries, err := os.ReadDir("testdata/bad")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		t.Run(e.Name(), func(t *testing.T) {
+			dir := filepath.Join("testdata", "bad", e.Name())
+			keys := demoKeys(t)
+			if _, err := os.Stat(filepath.Join(dir, ".nokey")); err == nil {
+				keys = Keys{}
+			}
+			_, ds := load(t, dir, keys)
+			if len(ds) == 0 {
+				t.Fatal("loaded without a problem; every corpus case must fail")
+			}
+			got := relative(ds, dir)
+			assertNoSecrets(t, "diagnostics", got)
+			golden(t, filepath.Join(dir, "want"), got)
+		})
+	}
+}
+
+// TestCorpusGenerated covers inputs too big, too binary or too
+// filesystem-specific to commit.
+func TestCorpusGenerated(t *testing.T) {
+	valid := "apiVersion: workato-gitops/v1\nkind: Tenant\nmetadata:\n  name: t1\ncustomer:\n  externalId: A1\n  name: T\n  notificationEmail: a@b.c\n"
+	outside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "evil.yaml"), []byte(valid), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bigValue := append([]byte(valid+"x: |\n"), bytes.Repeat([]byte("  0123456789abcdef0123456789abcdef\n"), 50<<20/35)...)
+	tests := []struct {
+		name  string
+		setup func(t *testing.T, dir string)
+		want  string
+	}{
+		{
+			name: "file-50MB",
+			setup: func(t *testing.T, dir string) {
+				write(t, dir, "big.yaml", bigValue)
+			},
+			want: fmt.Sprintf("big.yaml: file is %d bytes; manifests are limited to 4194304\n", len(bigValue)),
+		},
+		{
+			name: "binary-garbage",
+			setup: func(t *testing.T, dir string) {
+				r := rand.New(rand.NewPCG(1, 2))
+				data := make([]byte, 4096)
+				for i := range data {
+					data[i] = byte(r.UintN(256))
+				}
+				write(t, dir, "garbage.yaml", data)
+			},
+			want: "garbage.yaml: invalid YAML: control characters are not allowed\n",
+		},
+		{
+			name: "symlink-file-out-of-repo",
+			setup: func(t *testing.T, dir string) {
+				symlink(t, filepath.Join(outside, "evil.yaml"), filepath.Join(dir, "evil.yaml"))
+			},
+			want: "evil.yaml: symbolic link leads outside the repository\n",
+		},
+		{
+			name: "symlink-dir-out-of-repo",
+			setup: func(t *testing.T, dir string) {
+				symlink(t, outside, filepath.Join(dir, "tenants"))
+			},
+			want: "tenants: symbolic link leads outside the repository\n",
+		},
+		{
+			name: "package-symlink-out-of-repo",
+			setup: func(t *testing.T, dir string) {
+				symlink(t, outside, filepath.Join(dir, "pkg"))
+				write(t, dir, "t.yaml", []byte(valid+"folders:\n  - path: P\npackages:\n  - name: p\n    source: pkg\n    folder: P\n"))
+			},
+			want: "pkg: symbolic link leads outside the repository\n" +
+				"t.yaml:13: packages[0].source: package source \"pkg\" leads outside the repository\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			tt.setup(t, dir)
+			_, ds := load(t, dir, demoKeys(t))
+			if diff := cmp.Diff(tt.want, relative(ds, dir)); diff != "" {
+				t.Errorf("diagnostics (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func write(t *testing.T, dir, name string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func symlink(t *testing.T, target, link string) {
+	t.Helper()
+	if err := os.Symlink(target, link); err != nil {
+		t.Skipf("symlinks unsupported here: %v", err)
+	}
+}
+
