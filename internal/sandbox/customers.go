@@ -1,0 +1,298 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
+)
+
+// defaultPlanID stands in for "the partner's default plan".
+const defaultPlanID = "oem_plan"
+
+// apiCustomer is the customer object. Create, get and update return it
+// bare, as the old docs show; whether the current API wraps it in
+// {"result": ...} is UNCONFIRMED.
+type apiCustomer struct {
+	ID                    int64    `json:"id"`
+	ExternalID            *string  `json:"external_id"`
+	Name                  string   `json:"name"`
+	NotificationEmail     string   `json:"notification_email"`
+	PlanID                string   `json:"plan_id"`
+	OriginURL             *string  `json:"origin_url"`
+	InTrial               bool     `json:"in_trial"`
+	Trial                 bool     `json:"trial"`
+	WhitelistedApps       []string `json:"whitelisted_apps"`
+	CreatedAt             apiTime  `json:"created_at"`
+	UpdatedAt             apiTime  `json:"updated_at"`
+	ActiveConnectionCount int      `json:"active_connection_count"`
+	ActiveRecipeCount     int      `json:"active_recipe_count"`
+}
+
+func (c *customer) api() apiCustomer {
+	out := apiCustomer{
+		ID: c.info.ID, ExternalID: stringOrNull(c.info.ExternalID), Name: c.info.Name,
+		NotificationEmail: c.info.NotificationEmail, PlanID: c.info.PlanID,
+		OriginURL: stringOrNull(c.info.OriginURL), InTrial: c.info.InTrial, Trial: c.info.InTrial,
+		WhitelistedApps: []string{},
+		CreatedAt:       apiTime(c.info.CreatedAt), UpdatedAt: apiTime(c.info.UpdatedAt),
+	}
+	for _, conn := range c.conns {
+		if conn.AuthorizationStatus == "success" {
+			out.ActiveConnectionCount++
+		}
+	}
+	for _, r := range c.recipes {
+		if r.Running {
+			out.ActiveRecipeCount++
+		}
+	}
+	return out
+}
+
+// customerFor resolves the :id path value, writing a 404 when unknown.
+// The caller must hold s.mu.
+func (s *Server) customerFor(w http.ResponseWriter, r *http.Request) *customer {
+	c := s.w.customerByRef(r.PathValue("id"))
+	if c == nil {
+		notFound(w)
+	}
+	return c
+}
+
+// listCustomers pages in creation order. The default page size is
+// UNCONFIRMED; 100 matches what known clients ask for.
+func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request) {
+	page, per, ok := paging(r, 100, 100)
+	if !ok {
+		badRequest(w)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	lo, hi := pageOf(len(s.w.customers), page, per)
+	out := []apiCustomer{}
+	for _, c := range s.w.customers[lo:hi] {
+		out = append(out, c.api())
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"result": out})
+}
+
+func (s *Server) getCustomer(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.customerFor(w, r); c != nil {
+		writeJSON(w, http.StatusOK, c.api())
+	}
+}
+
+// customerBody maps each field present in a create or update body to its
+// value; nil means an explicit JSON null, which clears the field.
+type customerBody map[string]*string
+
+// customerFields are the body fields create and update understand; others
+// are ignored, as Rails ignores unpermitted parameters.
+var customerFields = []string{"name", "notification_email", "external_id", "plan_id", "origin_url"}
+
+func (s *Server) createCustomer(w http.ResponseWriter, r *http.Request) {
+	var b customerBody
+	if decodeCustomerBody(r, &b) != nil {
+		badRequest(w)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	info := Customer{PlanID: defaultPlanID}
+	if errs := s.applyCustomerBody(&info, nil, b, true); len(errs) > 0 {
+		errs.write(w)
+		return
+	}
+	now := s.now()
+	info.ID, info.HomeFolderID, info.CreatedAt, info.UpdatedAt = s.w.alloc(), s.w.alloc(), now, now
+	c := newCustomer(info)
+	c.folders[info.HomeFolderID] = &folder{ID: info.HomeFolderID, Name: "Home", CreatedAt: now, UpdatedAt: now}
+	s.w.customers = append(s.w.customers, c)
+	s.version++
+	writeJSON(w, http.StatusOK, c.api())
+}
+
+// updateCustomer changes only the fields present; null clears a field.
+func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request) {
+	var b customerBody
+	if decodeCustomerBody(r, &b) != nil {
+		badRequest(w)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.customerFor(w, r)
+	if c == nil {
+		return
+	}
+	info := c.info
+	if errs := s.applyCustomerBody(&info, c, b, false); len(errs) > 0 {
+		errs.write(w)
+		return
+	}
+	info.UpdatedAt = s.now()
+	c.info = info
+	s.version++
+	writeJSON(w, http.StatusOK, c.api())
+}
+
+func decodeCustomerBody(r *http.Request, b *customerBody) error {
+	var raw map[string]json.RawMessage
+	if err := decodeBody(r, &raw); err != nil {
+		return err
+	}
+	*b = customerBody{}
+	for _, f := range customerFields {
+		v, ok := raw[f]
+		if !ok {
+			continue
+		}
+		var str *string
+		if err := json.Unmarshal(v, &str); err != nil {
+			return err
+		}
+		(*b)[f] = str
+	}
+	return nil
+}
+
+// applyCustomerBody validates a body and copies it onto info.
+func (s *Server) applyCustomerBody(info *Customer, self *customer, b customerBody, create bool) fieldErrors {
+	dst := map[string]*string{
+		"name": &info.Name, "notification_email": &info.NotificationEmail,
+		"external_id": &info.ExternalID, "plan_id": &info.PlanID, "origin_url": &info.OriginURL,
+	}
+	for f, v := range b {
+		*dst[f] = ""
+		if v != nil {
+			*dst[f] = *v
+		}
+	}
+	if info.PlanID == "" {
+		info.PlanID = defaultPlanID
+	}
+	errs := fieldErrors{}
+	for _, f := range []string{"name", "notification_email"} {
+		if _, present := b[f]; *dst[f] == "" && (create || present) {
+			errs.add(f, "can't be blank")
+		}
+	}
+	if info.ExternalID != "" {
+		for _, o := range s.w.customers {
+			if o != self && o.info.ExternalID == info.ExternalID {
+				errs.add("external_id", "has already been taken")
+			}
+		}
+	}
+	return errs
+}
+
+// apiMember is a collaborator as the members endpoints return it.
+type apiMember struct {
+	ID         int64   `json:"id"`
+	GrantType  string  `json:"grant_type"`
+	Name       string  `json:"name"`
+	Email      *string `json:"email"`
+	ExternalID *string `json:"external_id"`
+	RoleName   string  `json:"role_name"`
+	TimeZone   string  `json:"time_zone"`
+}
+
+func memberAPI(m *Member) apiMember {
+	return apiMember{ID: m.ID, GrantType: m.GrantType, Name: m.Name, Email: stringOrNull(m.Email),
+		ExternalID: stringOrNull(m.ExternalID), RoleName: m.RoleName, TimeZone: m.TimeZone}
+}
+
+// listMembers answers a bare array: the envelope is UNCONFIRMED and the one
+// known client of the current API (tap-workato) reads a top-level array.
+func (s *Server) listMembers(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.customerFor(w, r)
+	if c == nil {
+		return
+	}
+	out := []apiMember{}
+	for _, m := range c.members {
+		out = append(out, memberAPI(m))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) memberFor(w http.ResponseWriter, r *http.Request, c *customer) int {
+	id, err := strconv.ParseInt(r.PathValue("member_id"), 10, 64)
+	i := slices.IndexFunc(c.members, func(m *Member) bool { return m.ID == id })
+	if err != nil || i < 0 {
+		notFound(w)
+		return -1
+	}
+	return i
+}
+
+func (s *Server) getMember(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.customerFor(w, r); c != nil {
+		if i := s.memberFor(w, r, c); i >= 0 {
+			writeJSON(w, http.StatusOK, memberAPI(c.members[i]))
+		}
+	}
+}
+
+// addMember takes name, email, role_name, external_id and time_zone.
+// Accepting email is UNCONFIRMED (the api-docs body omits it; members are
+// matched by email, and a known client sends it).
+func (s *Server) addMember(w http.ResponseWriter, r *http.Request) {
+	var m Member
+	if decodeBody(r, &m) != nil {
+		badRequest(w)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.customerFor(w, r)
+	if c == nil {
+		return
+	}
+	errs := fieldErrors{}
+	if m.Name == "" {
+		errs.add("name", "can't be blank")
+	}
+	if m.RoleName == "" {
+		errs.add("role_name", "can't be blank")
+	}
+	for _, o := range c.members {
+		if m.Email != "" && o.Email == m.Email {
+			errs.add("email", "has already been taken")
+		}
+	}
+	if len(errs) > 0 {
+		errs.write(w)
+		return
+	}
+	m.ID, m.GrantType = s.w.alloc(), "team"
+	if m.TimeZone == "" {
+		m.TimeZone = "Pacific Time (US & Canada)"
+	}
+	c.members = append(c.members, &m)
+	s.version++
+	writeJSON(w, http.StatusOK, memberAPI(&m))
+}
+
+func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.customerFor(w, r)
+	if c == nil {
+		return
+	}
+	if i := s.memberFor(w, r, c); i >= 0 {
+		c.members = slices.Delete(c.members, i, i+1)
+		s.version++
+		writeJSON(w, http.StatusOK, json.RawMessage(`{"success":true}`))
+	}
+}

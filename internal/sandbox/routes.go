@@ -1,0 +1,73 @@
+package sandbox
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+)
+
+// route is what the pipeline needs to know before the handler runs.
+type route struct {
+	name  string // "GET /managed_users/:id/connections"
+	class string // rate class; "" is unlimited
+}
+
+func (s *Server) registerRoutes() {
+	h := s.handle
+	h("GET /managed_users", ClassCustomers, s.listCustomers)
+	h("POST /managed_users", ClassCustomersCreate, s.createCustomer)
+	h("GET /managed_users/{id}", ClassCustomers, s.getCustomer)
+	h("PUT /managed_users/{id}", ClassCustomers, s.updateCustomer)
+	h("GET /managed_users/{id}/members", ClassMembers, s.listMembers)
+	h("POST /managed_users/{id}/members", ClassMembers, s.addMember)
+	h("GET /managed_users/{id}/members/{member_id}", ClassMembers, s.getMember)
+	h("DELETE /managed_users/{id}/members/{member_id}", ClassMembersDelete, s.removeMember)
+
+	h("GET /managed_users/{id}/folders", ClassFolders, s.listFolders)
+	h("POST /managed_users/{id}/folders", ClassFolders, s.createFolder)
+	h("PUT /managed_users/{id}/folders/{folder_id}", ClassFolders, s.updateFolder)
+	h("GET /managed_users/{id}/projects", ClassProjects, s.listProjects)
+
+	h("GET /managed_users/{id}/connections", ClassConnectionsList, s.listConnections)
+	h("POST /managed_users/{id}/connections", ClassConnections, s.createConnection)
+	h("PUT /managed_users/{id}/connections/{connection_id}", ClassConnections, s.updateConnection)
+	h("POST /managed_users/{id}/connections/{connection_id}/disconnect", ClassConnections, s.disconnectConnection)
+	h("DELETE /managed_users/{id}/connections/{connection_id}", ClassConnections, s.deleteConnection)
+
+	h("GET /managed_users/{id}/properties", ClassPropertiesList, s.listProperties)
+	h("POST /managed_users/{id}/properties", ClassPropertiesUpsert, s.upsertProperties)
+
+	h("GET /managed_users/{id}/recipes", ClassRecipes, s.listRecipes)
+	h("GET /managed_users/{id}/recipes/{recipe_id}", ClassRecipes, s.getRecipe)
+	h("PUT /managed_users/{id}/recipes/{recipe_id}/start", ClassRecipes, s.startRecipe)
+	h("PUT /managed_users/{id}/recipes/{recipe_id}/stop", ClassRecipes, s.stopRecipe)
+
+	h("POST /managed_users/{id}/imports", ClassImportsCreate, s.createImport)
+	h("GET /managed_users/{id}/imports/{package_id}", ClassImportsStatus, s.getImport)
+
+	h("GET /integrations/all", ClassConnectors, s.listConnectors)
+
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { notFound(w) })
+}
+
+var wildcard = regexp.MustCompile(`\{(\w+)\}`)
+
+// handle registers "METHOD /path" under /api; the route name in Stats is the
+// path with :name wildcards, as the API docs write them.
+func (s *Server) handle(pattern, class string, fn http.HandlerFunc) {
+	if s.mux == nil {
+		s.mux = http.NewServeMux()
+	}
+	method, path, _ := strings.Cut(pattern, " ")
+	full := method + " /api" + path
+	s.mux.HandleFunc(full, fn)
+	s.routes[full] = route{name: method + " " + wildcard.ReplaceAllString(path, ":$1"), class: class}
+}
+
+func (s *Server) route(r *http.Request) route {
+	_, pattern := s.mux.Handler(r)
+	if rt, ok := s.routes[pattern]; ok {
+		return rt
+	}
+	return route{name: r.Method + " <unmatched>"}
+}

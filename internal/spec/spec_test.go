@@ -1,0 +1,223 @@
+package spec
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/workato-gitops/workato-gitops/schemas"
+)
+
+// dump renders a repo as stable text for golden comparison.
+func dump(r *Repo) string {
+	var b strings.Builder
+	c := r.Config
+	fmt.Fprintf(&b, "config: dataCenter=%q url=%q parallelism=%d guards=%+v ignore=%q fingerprintKey=%v\n",
+		c.DataCenter, c.APIURL, c.Parallelism, c.Guards, c.Ignore, !c.FingerprintKey.IsZero())
+	for _, f := range r.Files {
+		fmt.Fprintf(&b, "file: %s\n", f.Path)
+	}
+	at := func(p Pos) string { return filepath.Base(p.File) + ":" + fmt.Sprint(p.Line) }
+	for _, t := range r.Tenants {
+		fmt.Fprintf(&b, "\ntenant %s (%s) extends=%q\n", t.Name, at(t.Pos), t.Extends)
+		fmt.Fprintf(&b, "  customer %+v\n", struct{ ID, ExternalID, Name, Email, Plan any }{t.Customer.ID, t.Customer.ExternalID, t.Customer.Name, t.Customer.NotificationEmail, t.Customer.PlanID})
+		for _, m := range t.Members {
+			fmt.Fprintf(&b, "  member %s %q %s (%s)\n", m.Email, m.Name, m.Role, at(m.Pos))
+		}
+		for _, f := range t.Folders {
+			fmt.Fprintf(&b, "  folder %q protect=%v implied=%v (%s)\n", f.Path, f.Protect, f.Implied, at(f.Pos))
+		}
+		for _, c := range t.Connections {
+			keys := make([]string, 0, len(c.Input))
+			for k := range c.Input {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			fmt.Fprintf(&b, "  connection %q %s folder=%q state=%s parent=%q protect=%v externalId=%q input=%v (%s)\n",
+				c.Name, c.Provider, c.Folder, c.State, c.Parent, c.Protect, c.ExternalID, keys, at(c.Pos))
+		}
+		for _, p := range t.Packages {
+			fmt.Fprintf(&b, "  package %q source=%q zip=%v folder=%q restart=%v (%s)\n", p.Name, p.SourceRel, p.IsZip, p.Folder, p.RestartRecipes, at(p.Pos))
+		}
+		for _, r := range t.Recipes {
+			fmt.Fprintf(&b, "  recipe %q folder=%q running=%v (%s)\n", r.Name, r.Folder, r.Running, at(r.Pos))
+		}
+		fmt.Fprintf(&b, "  prune %+v\n", t.Prune)
+	}
+	return b.String()
+}
+
+func TestLoadExamples(t *testing.T) {
+	repo, ds := load(t, examplesDir, demoKeys(t))
+	if len(ds) > 0 {
+		t.Fatalf("examples have problems:\n%v", ds)
+	}
+	got := dump(repo)
+	assertNoSecrets(t, "dump", got)
+	golden(t, "testdata/examples.golden", got)
+
+	// Decrypted values reach the connection, and only through Reveal.
+	acme := repo.Tenants[0]
+	want := map[string]any{"host_name": "acme.my.salesforce.com", "username": "integration@acme.example", "password": "acme-sf-password-93c2"}
+	if diff := cmp.Diff(want, acme.Connections[2].Input.Reveal()); diff != "" {
+		t.Errorf("acme Salesforce input (-want +got):\n%s", diff)
+	}
+	if repo.Config.FingerprintKey.Reveal() != "demo-fingerprint-key-TEST-ONLY-0123456789abcdef" {
+		t.Errorf("fingerprint key not decrypted")
+	}
+	// Every way of printing the whole repo keeps the secrets in.
+	for _, out := range []string{fmt.Sprintf("%v", repo), fmt.Sprintf("%+v", *acme), fmt.Sprintf("%#v", acme.Connections), mustJSON(t, repo)} {
+		assertNoSecrets(t, "printed repo", out)
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	data, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+func TestSkipDecryptNeedsNoKey(t *testing.T) {
+	repo, err := Load(examplesDir, Options{Schemas: schemas.FS, SkipDecrypt: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(repo.Tenants) != 3 {
+		t.Fatalf("got %d tenants, want 3", len(repo.Tenants))
+	}
+	for _, c := range repo.Tenants[0].Connections {
+		if c.Input != nil {
+			t.Errorf("connection %q has an input without decryption", c.Name)
+		}
+	}
+}
+
+func TestPlaintextFilesNeedNoKey(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "t.yaml", []byte("apiVersion: workato-gitops/v1\nkind: Tenant\nmetadata:\n  name: t\n  allowPlaintextInput: true\n"+
+		"customer:\n  externalId: X\n  name: X\n  notificationEmail: x@x.x\nconnections:\n  - name: api\n    provider: http\n    input:\n      port: 8080\n      tls: true\n"))
+	repo, err := Load(dir, Options{Schemas: schemas.FS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := repo.Tenants[0].Connections[0].Input.Reveal()
+	if diff := cmp.Diff(map[string]any{"port": int64(8080), "tls": true}, got); diff != "" {
+		t.Errorf("input (-want +got):\n%s", diff)
+	}
+}
+
+func TestBasesMerge(t *testing.T) {
+	repo, ds := load(t, examplesDir, demoKeys(t))
+	if len(ds) > 0 {
+		t.Fatal(ds)
+	}
+	globex := repo.Tenants[1]
+	var slack *Connection
+	for i := range globex.Connections {
+		if globex.Connections[i].Name == "Slack notifications" {
+			if slack != nil {
+				t.Fatal("Slack notifications appears twice")
+			}
+			slack = &globex.Connections[i]
+		}
+	}
+	if slack == nil || slack.State != StateConnected || !strings.HasSuffix(slack.File, "globex.yaml") {
+		t.Errorf("globex's Slack connection should override the base's: %+v", slack)
+	}
+	if !globex.Prune.Connections {
+		t.Errorf("prune.connections from the base is lost")
+	}
+	initech := repo.Tenants[2]
+	if !initech.Prune.Connections || !initech.Prune.Folders {
+		t.Errorf("initech prune = %+v, want connections (base) and folders (own)", initech.Prune)
+	}
+	if initech.Connections[0].Name != "Slack notifications" || initech.Connections[0].State != StateShell {
+		t.Errorf("inherited objects come first, in base order: %+v", initech.Connections[0])
+	}
+}
+
+func TestEveryPatternHasAMessage(t *testing.T) {
+	for _, name := range []string{schemas.Tenant, schemas.Config} {
+		data, err := fs.ReadFile(schemas.FS, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v any
+		if err := json.Unmarshal(data, &v); err != nil {
+			t.Fatal(err)
+		}
+		walkValue(v, "", func(ptr string, x any) {
+			if strings.HasSuffix(ptr, "/pattern") {
+				if _, ok := patternMessages[x.(string)]; !ok {
+					t.Errorf("%s %s: pattern %q has no entry in patternMessages", name, ptr, x)
+				}
+			}
+		})
+	}
+}
+
+func TestSecretNeverPrints(t *testing.T) {
+	s := NewSecret("hunter2-very-secret")
+	holder := struct {
+		Exported   Secret
+		unexported Secret
+		Input      Input
+	}{s, s, Input{"password": s}}
+	outputs := map[string]string{
+		"%v": fmt.Sprintf("%v", s), "%s": fmt.Sprintf("%s", s), "%q": fmt.Sprintf("%q", s), "%x": fmt.Sprintf("%x", s),
+		"%#v": fmt.Sprintf("%#v", s), "%d": fmt.Sprintf("%d", s), "String": s.String(), "GoString": s.GoString(),
+		"struct %v": fmt.Sprintf("%v", holder), "struct %+v": fmt.Sprintf("%+v", holder), "struct %#v": fmt.Sprintf("%#v", holder),
+		"json": mustJSON(t, holder), "text": string(must(s.MarshalText())),
+	}
+	for what, out := range outputs {
+		if strings.Contains(out, "hunter2") {
+			t.Errorf("%s printed the secret: %s", what, out)
+		}
+	}
+	if err := json.Unmarshal([]byte(`"x"`), &s); err == nil {
+		t.Errorf("a Secret was decoded from JSON")
+	}
+}
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func TestFingerprint(t *testing.T) {
+	key := NewSecret("k1-0123456789abcdef0123456789abcdef")
+	base := Input{"user": NewSecret("u"), "port": NewSecret(int64(1))}
+	fp := base.Fingerprint(key)
+	if !strings.HasPrefix(fp, "hmac-sha256:") || len(fp) != len("hmac-sha256:")+64 {
+		t.Fatalf("fingerprint format: %s", fp)
+	}
+	same := Input{"port": NewSecret(int64(1)), "user": NewSecret("u")}
+	if same.Fingerprint(key) != fp {
+		t.Errorf("key order changed the fingerprint")
+	}
+	differ := map[string]string{
+		"value":   Input{"user": NewSecret("v"), "port": NewSecret(int64(1))}.Fingerprint(key),
+		"type":    Input{"user": NewSecret("u"), "port": NewSecret("1")}.Fingerprint(key),
+		"key":     base.Fingerprint(NewSecret("k2-0123456789abcdef0123456789abcdef")),
+		"shifted": Input{"user": NewSecret("u|string|1:1"), "p": NewSecret("")}.Fingerprint(key),
+	}
+	for what, other := range differ {
+		if other == fp {
+			t.Errorf("changing the %s kept the fingerprint", what)
+		}
+	}
+	if strings.Contains(fp, "u") && strings.Contains(fp, "user") {
+		t.Errorf("fingerprint leaks the input: %s", fp)
+	}
+}
