@@ -122,4 +122,3 @@ func symlink(t *testing.T, target, link string) {
 		t.Skipf("symlinks unsupported here: %v", err)
 	}
 }
-

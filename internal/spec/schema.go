@@ -88,7 +88,7 @@ func leaves(ve *jsonschema.ValidationError) []*jsonschema.ValidationError {
 var patternMessages = map[string]string{
 	`^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`: "must be lower-case letters, digits, '.', '_' or '-', starting and ending with a letter or digit",
 	`^[^/]+(/[^/]+)*$`:                  "must be a folder path such as Integrations/Salesforce: no leading, trailing or double slashes",
-	`^[^@\s]+@[^@\s]+$`:               "must be an email address",
+	`^[^@\s]+@[^@\s]+$`:                 "must be an email address",
 	`^[A-Za-z0-9_.-]+$`:                 "must be a connector name: letters, digits, '_', '.' or '-'",
 	`^https?://`:                        "must be an http(s) URL",
 	`^(https?://|sandbox:)`:             "must be an http(s) URL or sandbox:PATH",
