@@ -87,7 +87,7 @@ func (l *loader) configKey(cfg *Config, doc *document, data []byte) {
 	if !strings.HasPrefix(raw, encPrefix) || l.dec == nil {
 		return
 	}
-	f, err := l.dec.decrypt(data, func(ptr string) bool { return ptr == "/fingerprintKey" })
+	f, err := l.dec.decrypt(doc, data, func(ptr string) bool { return ptr == "/fingerprintKey" })
 	if err != nil {
 		var p *decryptProblem
 		if errors.As(err, &p) {

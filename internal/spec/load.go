@@ -228,7 +228,7 @@ func (l *loader) processManifest(rel string, data []byte) (m *manifest, ds Diagn
 	_, hasSops := doc.value["sops"]
 	var inputs map[string]Secret
 	if hasSops && l.dec != nil {
-		f, err := l.dec.decrypt(data, func(ptr string) bool { return inputValuePtr.MatchString(ptr) })
+		f, err := l.dec.decrypt(doc, data, func(ptr string) bool { return inputValuePtr.MatchString(ptr) })
 		if err != nil {
 			var p *decryptProblem
 			if errors.As(err, &p) {

@@ -139,7 +139,16 @@ func (p *decryptProblem) Error() string { return p.msg }
 // decrypt verifies the file's MAC and returns the decrypted values found
 // under pointers that keep reports true. Any panic inside SOPS is turned
 // into an error.
-func (d *decryptor) decrypt(data []byte, keep func(ptr string) bool) (f *sopsFile, err error) {
+func (d *decryptor) decrypt(doc *document, data []byte, keep func(ptr string) bool) (*sopsFile, error) {
+	// Pointers into the pruned document are the same as into the file, so
+	// problems found there point at the right lines.
+	if pruned := pruneForSOPS(doc, map[string]bool{"fingerprintKey": true}); pruned != nil {
+		return d.decryptDoc(pruned, keep)
+	}
+	return d.decryptDoc(data, keep)
+}
+
+func (d *decryptor) decryptDoc(data []byte, keep func(ptr string) bool) (f *sopsFile, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			f, err = nil, &decryptProblem{ptr: "/sops", msg: "sops failed on this file (internal error); it is probably malformed"}

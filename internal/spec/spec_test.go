@@ -221,3 +221,17 @@ func TestFingerprint(t *testing.T) {
 		t.Errorf("fingerprint leaks the input: %s", fp)
 	}
 }
+
+// TestFullMACFile loads a file encrypted without mac_only_encrypted, which
+// SOPS decrypts whole (no pruning); its bad twin is in the corpus.
+func TestFullMACFile(t *testing.T) {
+	repo, ds := load(t, "testdata/good/full-mac", demoKeys(t))
+	if len(ds) > 0 {
+		t.Fatal(ds)
+	}
+	got := repo.Tenants[0].Connections[0].Input.Reveal()
+	want := map[string]any{"username": "fixture-user-5150", "password": "fixture-password-8675309"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("input (-want +got):\n%s", diff)
+	}
+}

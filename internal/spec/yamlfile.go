@@ -184,13 +184,24 @@ func scalar(n *yaml.Node) (any, error) {
 	}
 }
 
+var (
+	ptrEscaper   = strings.NewReplacer("~", "~0", "/", "~1")
+	ptrUnescaper = strings.NewReplacer("~1", "/", "~0", "~")
+)
+
 // escapePtr escapes one JSON pointer token (RFC 6901).
 func escapePtr(s string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
+	if !strings.ContainsAny(s, "~/") {
+		return s
+	}
+	return ptrEscaper.Replace(s)
 }
 
 func unescapePtr(s string) string {
-	return strings.NewReplacer("~1", "/", "~0", "~").Replace(s)
+	if !strings.Contains(s, "~") {
+		return s
+	}
+	return ptrUnescaper.Replace(s)
 }
 
 // fieldName renders a JSON pointer as the field path users read in errors:

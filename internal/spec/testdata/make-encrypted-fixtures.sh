@@ -29,13 +29,13 @@ connections:
 YAML
 }
 
-enc() { # enc DIR RECIPIENT [REGEX]
+enc() { # enc DIR RECIPIENT [REGEX [MAC_ONLY]]
   mkdir -p "bad/$1"
   plain > "bad/$1/t.yaml"
   # A config of our own: the repository's .sops.yaml has no rule for these
   # paths, and mac_only_encrypted can only be set in a config.
   cfg=$(mktemp)
-  printf 'creation_rules:\n  - encrypted_regex: "%s"\n    mac_only_encrypted: true\n    age: %s\n' "${3:-^input\$}" "$2" > "$cfg"
+  printf 'creation_rules:\n  - encrypted_regex: "%s"\n    mac_only_encrypted: %s\n    age: %s\n' "${3:-^input\$}" "${4:-true}" "$2" > "$cfg"
   $SOPS --config "$cfg" encrypt --in-place "bad/$1/t.yaml"
   rm -f "$cfg"
 }
@@ -59,3 +59,9 @@ sed -i 's|^\(\s*\)password: ENC.*|&\n\1api_key: added-later-in-plaintext|' bad/s
 enc sops-encrypted-non-input "$demo" '^(input|notificationEmail)$'
 enc sops-metadata-broken "$demo"
 sed -i '/lastmodified:/d' bad/sops-metadata-broken/t.yaml
+# Without mac_only_encrypted the MAC covers plaintext values too: editing
+# one by hand is detected. The unedited copy must load.
+enc sops-full-mac-plaintext-edited "$demo" '^input$' false
+mkdir -p good/full-mac
+cp bad/sops-full-mac-plaintext-edited/t.yaml good/full-mac/t.yaml
+sed -i 's/name: T One/name: T Two/' bad/sops-full-mac-plaintext-edited/t.yaml
