@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"workato-gitops": func() {
+			os.Exit(run(os.Args, env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}))
+		},
+	})
+}
+
+// TestScripts runs the CLI scenarios in testdata/script/*.txtar.
+func TestScripts(t *testing.T) {
+	examples, err := filepath.Abs("examples/tenants")
+	if err != nil {
+		t.Fatal(err)
+	}
+	demoKey, _ := filepath.Abs("examples/demo-age-key.txt")
+	demoKeyText, err := os.ReadFile(demoKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Setup: func(e *testscript.Env) error {
+			e.Setenv("EXAMPLES", examples)
+			e.Setenv("DEMO_KEY", demoKey)
+			e.Setenv("DEMO_KEY_TEXT", string(demoKeyText))
+			return nil
+		},
+		RequireExplicitExec: true,
+	})
+}
+
+// testSecrets are the plaintexts of every secret the examples and fixtures
+// hold: none may reach any output stream.
+var testSecrets = []string{
+	"acme-sf-parent-secret-7d1f", "acme-sf-password-93c2", "3MVG9acme-client-id", "integration@acme.example",
+	"globex-ns-consumer-key-55aa", "globex-ns-consumer-secret-66bb", "globex-ns-token-id-77cc",
+	"globex-ns-token-secret-88dd", "xoxb-globex-slack-bot-token-1234", "initech-tps-api-key-0f0f",
+	"demo-fingerprint-key-TEST-ONLY-0123456789abcdef", "fixture-user-5150", "fixture-password-8675309",
+}
+
+// TestNoSecretInAnyOutput runs every command in the situations that print
+// the most (success, every kind of failure, help) and scans stdout and
+// stderr for the plaintext of every test secret and key.
+func TestNoSecretInAnyOutput(t *testing.T) {
+	keyData, err := os.ReadFile("examples/demo-age-key.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets := append(testSecrets, regexp.MustCompile(`AGE-SECRET-KEY-1[0-9A-Z]+`).FindString(string(keyData)))
+	tampered := t.TempDir()
+	data, _ := os.ReadFile("examples/tenants/customers/acme.yaml")
+	if err := os.WriteFile(filepath.Join(tampered, "acme.yaml"), bytes.Replace(data, []byte("password: ENC[AES256_GCM,data:"), []byte("password: ENC[AES256_GCM,data:A"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		args []string
+		env  map[string]string
+	}{
+		{"validate", []string{"validate", "examples/tenants"}, map[string]string{"SOPS_AGE_KEY": string(keyData)}},
+		{"validate tampered", []string{"validate", tampered}, map[string]string{"SOPS_AGE_KEY": string(keyData)}},
+		{"validate no key", []string{"validate", "examples/tenants"}, nil},
+		{"validate malformed key", []string{"validate", "examples/tenants"}, map[string]string{"SOPS_AGE_KEY": strings.Replace(string(keyData), "AGE-SECRET-KEY-1", "AGE-SECRET-KEY-X", 1)}},
+		{"validate corpus", []string{"validate", "internal/spec/testdata/bad/sops-plaintext-added"}, map[string]string{"SOPS_AGE_KEY": string(keyData)}},
+		{"help", []string{"--help"}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			run(append([]string{"workato-gitops"}, tc.args...), env{
+				stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
+				getenv: func(k string) string { return tc.env[k] },
+			})
+			for _, s := range secrets {
+				if strings.Contains(stdout.String(), s) || strings.Contains(stderr.String(), s) {
+					t.Errorf("output contains secret %q:\nstdout:\n%s\nstderr:\n%s", s, &stdout, &stderr)
+				}
+			}
+		})
+	}
+}
