@@ -61,6 +61,7 @@ Environment:
 ` + exitCodesHelp,
 		Commands: []*cli.Command{
 			validateCommand(e),
+			sandboxCommand(e),
 		},
 	}
 	return app

@@ -1,0 +1,41 @@
+# The two commands a fresh machine needs are `make demo` and `make test`.
+GO      ?= go
+BIN     := $(CURDIR)/bin
+SOPS    := $(BIN)/sops
+DEMOKEY := examples/demo-age-key.txt
+
+.PHONY: build demo test lint bench fuzz clean
+
+build:
+	$(GO) build -o $(BIN)/workato-gitops .
+
+# The main job on the committed examples with the TEST ONLY demo key.
+demo: build
+	SOPS_AGE_KEY_FILE=$(DEMOKEY) $(BIN)/workato-gitops validate examples/tenants
+
+# Every test, as CI runs it.
+test: lint
+	$(GO) test -race -count=1 ./...
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+# Benchmarks, on one core, with the sops CLI to compare against.
+$(SOPS):
+	GOBIN=$(BIN) $(GO) install github.com/getsops/sops/v3/cmd/sops@v3.13.3
+
+bench: $(SOPS)
+	SOPS=$(SOPS) $(GO) test -run '^$$' -bench . -cpu 1 ./internal/spec/
+	$(GO) test -run '^$$' -bench . ./internal/workato/ ./internal/sandbox/
+
+# Each fuzz target for FUZZTIME (default 1 minute).
+FUZZTIME ?= 60s
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzManifest -fuzztime $(FUZZTIME) ./internal/spec/
+	$(GO) test -run '^$$' -fuzz FuzzDecodeEnvelope -fuzztime $(FUZZTIME) ./internal/workato/
+	$(GO) test -run '^$$' -fuzz FuzzParsePackage -fuzztime $(FUZZTIME) ./internal/sandbox/
+
+clean:
+	rm -rf $(BIN)
