@@ -13,7 +13,10 @@ type Limit struct {
 }
 
 // Rate classes. Workato counts every class per Embed admin workspace, so one
-// Server is one budget whichever customer a request targets.
+// Server is one budget whichever customer a request targets. Folder and
+// project calls share one budget: the docs cover both on one page whose
+// rate-limit table was not captured (UNCONFIRMED), and a shared budget is the
+// assumption that cannot under-count; the API client assumes the same.
 const (
 	ClassCustomersCreate  = "customers.create"  // POST /managed_users
 	ClassCustomers        = "customers"         // other customer calls
@@ -26,14 +29,13 @@ const (
 	ClassImportsCreate    = "imports.create"    // POST /managed_users/:id/imports
 	ClassImportsStatus    = "imports.status"    // GET /managed_users/:id/imports/:package_id
 	ClassConnectors       = "connectors"        // /integrations...
-	ClassFolders          = "folders"           // folder calls
-	ClassProjects         = "projects"          // project calls
+	ClassFolders          = "folders"           // folder and project calls
 	ClassRecipes          = "recipes"           // recipe calls
 )
 
 // DefaultLimits returns Workato's documented limits (reference §2). Imports
-// use the stricter 500/hour of the two documented numbers; folders,
-// projects and recipes are UNCONFIRMED and assumed 60/min.
+// use the stricter 500/hour of the two documented numbers; folders (with
+// projects) and recipes are UNCONFIRMED and assumed 60/min.
 func DefaultLimits() map[string]Limit {
 	perMin := func(n int) Limit { return Limit{Requests: n, Per: time.Minute} }
 	return map[string]Limit{
@@ -49,7 +51,6 @@ func DefaultLimits() map[string]Limit {
 		ClassImportsStatus:    perMin(1000),
 		ClassConnectors:       perMin(1000),
 		ClassFolders:          perMin(60),
-		ClassProjects:         perMin(60),
 		ClassRecipes:          perMin(60),
 	}
 }

@@ -26,7 +26,7 @@ func (s *Server) registerRoutes() {
 	h("GET /managed_users/{id}/folders", ClassFolders, s.listFolders)
 	h("POST /managed_users/{id}/folders", ClassFolders, s.createFolder)
 	h("PUT /managed_users/{id}/folders/{folder_id}", ClassFolders, s.updateFolder)
-	h("GET /managed_users/{id}/projects", ClassProjects, s.listProjects)
+	h("GET /managed_users/{id}/projects", ClassFolders, s.listProjects)
 
 	h("GET /managed_users/{id}/connections", ClassConnectionsList, s.listConnections)
 	h("POST /managed_users/{id}/connections", ClassConnections, s.createConnection)

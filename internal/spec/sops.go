@@ -70,10 +70,13 @@ func ParseAgeIdentities(sources []KeySource) ([]age.Identity, error) {
 // decryptor opens SOPS files with the keys handed in. It is safe for
 // concurrent use.
 type decryptor struct {
-	ages   sopsage.ParsedIdentities
-	svcs   []keyservice.KeyServiceClient
-	cipher sops.Cipher
+	ages sopsage.ParsedIdentities
+	svcs []keyservice.KeyServiceClient
 }
+
+// newCipher returns a cipher for one file: SOPS's AES cipher keeps a map
+// of what it has seen and is not safe for concurrent use.
+func newCipher() sops.Cipher { return aes.NewCipher() }
 
 var quietSOPS sync.Once
 
@@ -89,7 +92,7 @@ func newDecryptor(keys Keys) (*decryptor, error) {
 			l.SetOutput(io.Discard)
 		}
 	})
-	d := &decryptor{ages: ids, cipher: aes.NewCipher()}
+	d := &decryptor{ages: ids}
 	d.svcs = []keyservice.KeyServiceClient{keyservice.NewCustomLocalClient(keyServer{ages: ids})}
 	return d, nil
 }
@@ -166,13 +169,14 @@ func (d *decryptor) decryptDoc(data []byte, keep func(ptr string) bool) (f *sops
 	if err != nil {
 		return nil, &decryptProblem{ptr: "/sops", msg: d.noKeyMessage(tree.Metadata)}
 	}
-	mac, err := tree.Decrypt(key, d.cipher)
+	cipher := newCipher()
+	mac, err := tree.Decrypt(key, cipher)
 	if err != nil {
 		// tree.Decrypt does not say which value failed: find it, so the
 		// report can point at its line.
 		return nil, d.locateBadValue(data, key)
 	}
-	stored, err := d.cipher.Decrypt(tree.Metadata.MessageAuthenticationCode, key, tree.Metadata.LastModified.Format(time.RFC3339))
+	stored, err := cipher.Decrypt(tree.Metadata.MessageAuthenticationCode, key, tree.Metadata.LastModified.Format(time.RFC3339))
 	if err != nil {
 		return nil, &decryptProblem{ptr: "/sops/mac", msg: "cannot decrypt the sops MAC: the file was tampered with or its metadata is corrupt"}
 	}
@@ -213,13 +217,14 @@ func (d *decryptor) locateBadValue(data []byte, key []byte) error {
 	if err != nil || len(tree.Branches) != 1 {
 		return &decryptProblem{ptr: "/sops", msg: "cannot decrypt this file"}
 	}
+	cipher := newCipher()
 	var bad string
 	walkTree(tree.Branches[0], "", nil, func(ptr string, path []string, v any) {
 		s, ok := v.(string)
 		if bad != "" || !ok || !strings.HasPrefix(s, "ENC[") {
 			return
 		}
-		if _, err := d.cipher.Decrypt(s, key, strings.Join(path, ":")+":"); err != nil {
+		if _, err := cipher.Decrypt(s, key, strings.Join(path, ":")+":"); err != nil {
 			bad = ptr
 		}
 	})

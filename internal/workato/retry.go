@@ -74,13 +74,15 @@ func idempotent(method string) bool {
 
 // retryableStatus reports whether a response status is worth another
 // attempt for method. 429 means the request was not processed, so it is
-// safe for every method; 502-504 come from gateways and may hide an
-// applied request, so only idempotent methods retry them.
+// safe for every method. A 500 ({"message": "Server error", "id": ...})
+// and 502-504 from gateways may hide an applied request, so only
+// idempotent methods retry them: repeating one cannot apply it twice, and a
+// transient server error must not fail a whole plan.
 func retryableStatus(method string, status int) bool {
 	switch status {
 	case http.StatusTooManyRequests:
 		return true
-	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return idempotent(method)
 	}
 	return false

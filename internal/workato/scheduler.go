@@ -170,11 +170,19 @@ type ClassStats struct {
 }
 
 // Scheduler keeps every class within its Limit with a sliding window: a
-// request may start only when fewer than Requests starts happened in the
+// request may start only when fewer than Requests requests counted in the
 // last Per (+Margin). A token bucket would let a full burst plus a window's
 // refill through in one window, which the server, counting per window,
 // answers with 429. Each class waits on its own, so a class out of budget
 // never delays another. Safe for concurrent use.
+//
+// The server counts a request when it arrives, which this client cannot
+// see: somewhere between the start and the response. So a request the
+// client sent counts from its start until its response is in (in flight,
+// it holds its slot), and its slot frees one window after the response.
+// Stamping the start alone would trust every request to arrive as fast as
+// the next one; a slow TLS handshake or a descheduled goroutine would then
+// let the server see Requests+1 in a window.
 type Scheduler struct {
 	limits  Limits
 	mu      sync.Mutex
@@ -186,10 +194,13 @@ type classState struct {
 	// gate admits one waiter at a time; Go queues blocked senders in
 	// order, so waiters are served first come, first served.
 	gate chan struct{}
+	// freed wakes the waiter when an in-flight request finishes.
+	freed chan struct{}
 
-	mu           sync.Mutex
-	starts       []time.Time // ring of the last Requests start times
-	oldest       int
+	mu sync.Mutex
+	// ends holds, for each of the last Requests requests, when it stopped
+	// counting against the window; the zero time while it is in flight.
+	ends         []time.Time
 	blockedUntil time.Time
 	stats        ClassStats
 }
@@ -212,30 +223,43 @@ func (s *Scheduler) state(c Class) *classState {
 			l = DefaultLimits()[ClassOther]
 		}
 	}
-	st := &classState{limit: l, gate: make(chan struct{}, 1)}
+	st := &classState{limit: l, gate: make(chan struct{}, 1), freed: make(chan struct{}, 1)}
 	if !l.unlimited() {
-		st.starts = make([]time.Time, 0, l.Requests)
+		st.ends = make([]time.Time, 0, l.Requests)
 	}
 	s.classes[c] = st
 	return st
 }
 
-// Wait blocks until a request of class c may start, and records its start.
+// Wait blocks until a request of class c may start, and records a request
+// that starts and ends now. Callers that can tell when their request ends
+// use acquire instead.
 func (s *Scheduler) Wait(ctx context.Context, c Class) error {
+	done, err := s.acquire(ctx, c)
+	if err != nil {
+		return err
+	}
+	done()
+	return nil
+}
+
+// acquire blocks until a request of class c may start and records it as in
+// flight; done records that its response is in. done must be called once.
+func (s *Scheduler) acquire(ctx context.Context, c Class) (done func(), err error) {
 	st := s.state(c)
 	began := time.Now()
 	select {
 	case st.gate <- struct{}{}:
 	case <-ctx.Done():
-		return ctx.Err()
+		return nil, ctx.Err()
 	}
 	defer func() { <-st.gate }()
 	for {
 		st.mu.Lock()
 		now := time.Now()
-		at := st.earliest()
-		if !at.After(now) {
-			st.record(now)
+		at, slot := st.earliest()
+		if slot >= -1 && !at.After(now) {
+			done := st.record(now, slot)
 			// Queueing behind a sibling for microseconds is not waiting
 			// for budget; anything from a millisecond up is.
 			if d := now.Sub(began); d >= time.Millisecond {
@@ -243,36 +267,83 @@ func (s *Scheduler) Wait(ctx context.Context, c Class) error {
 				st.stats.Waited += d
 			}
 			st.mu.Unlock()
-			return nil
+			return done, nil
 		}
 		st.mu.Unlock()
-		if err := sleepCtx(ctx, at.Sub(now)); err != nil {
-			return err
+		if err := st.sleep(ctx, at, now); err != nil {
+			return nil, err
 		}
 	}
 }
 
-// earliest is when the next start is allowed. Callers hold st.mu.
-func (st *classState) earliest() time.Time {
+// noSlot says every slot is held by a request in flight.
+const noSlot = -2
+
+// earliest is when the next start is allowed, and the slot it reuses (-1:
+// a new one). With every slot in flight it returns noSlot and the time the
+// class is blocked until. Callers hold st.mu.
+func (st *classState) earliest() (time.Time, int) {
 	at := st.blockedUntil
-	if !st.limit.unlimited() && len(st.starts) == st.limit.Requests {
-		if free := st.starts[st.oldest].Add(st.limit.window()); free.After(at) {
-			at = free
+	if st.limit.unlimited() || len(st.ends) < st.limit.Requests {
+		return at, -1
+	}
+	slot := noSlot
+	var oldest time.Time
+	for i, end := range st.ends {
+		if !end.IsZero() && (slot == noSlot || end.Before(oldest)) {
+			slot, oldest = i, end
 		}
 	}
-	return at
+	if slot == noSlot {
+		return at, noSlot
+	}
+	if free := oldest.Add(st.limit.window()); free.After(at) {
+		at = free
+	}
+	return at, slot
 }
 
-// record notes a start. Callers hold st.mu.
-func (st *classState) record(now time.Time) {
+// sleep waits until at, or until an in-flight request of the class ends
+// (at is then only the penalty, if any). Callers do not hold st.mu.
+func (st *classState) sleep(ctx context.Context, at, now time.Time) error {
+	var timer <-chan time.Time
+	if d := at.Sub(now); d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		timer = t.C
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer:
+	case <-st.freed:
+	}
+	return nil
+}
+
+// record notes a start in slot and returns the function that ends it.
+// Callers hold st.mu.
+func (st *classState) record(now time.Time, slot int) func() {
 	st.stats.Requests++
-	switch {
-	case st.limit.unlimited():
-	case len(st.starts) < st.limit.Requests:
-		st.starts = append(st.starts, now)
-	default:
-		st.starts[st.oldest] = now
-		st.oldest = (st.oldest + 1) % len(st.starts)
+	if st.limit.unlimited() {
+		return func() {}
+	}
+	if slot < 0 {
+		slot = len(st.ends)
+		st.ends = append(st.ends, time.Time{})
+	}
+	st.ends[slot] = time.Time{}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			st.mu.Lock()
+			st.ends[slot] = time.Now()
+			st.mu.Unlock()
+			select {
+			case st.freed <- struct{}{}:
+			default:
+			}
+		})
 	}
 }
 

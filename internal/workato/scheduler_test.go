@@ -208,3 +208,28 @@ func TestUnknownClassUsesOther(t *testing.T) {
 		}
 	})
 }
+
+// TestSlotFreesAWindowAfterTheResponse: the server counts a request when it
+// arrives, at some unknown point before the response; so a request holds its
+// slot while in flight, and the slot frees one window after the response.
+func TestSlotFreesAWindowAfterTheResponse(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := Limit{Requests: 1, Per: time.Minute, Margin: time.Second}
+		s := NewScheduler(Limits{ClassRecipes: l})
+		start := time.Now()
+		slow, err := s.acquire(context.Background(), ClassRecipes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		granted := make(chan time.Time)
+		go func() {
+			s.Wait(context.Background(), ClassRecipes)
+			granted <- time.Now()
+		}()
+		time.Sleep(10 * time.Minute) // the slow request is still in flight
+		slow()
+		if got, want := (<-granted).Sub(start), 10*time.Minute+l.Per+l.Margin; got != want {
+			t.Errorf("the next start came after %v, want %v (a window after the response)", got, want)
+		}
+	})
+}

@@ -47,10 +47,12 @@ func (c *Client) do(ctx context.Context, r *request, v any) error {
 	class := ClassOf(r.method, r.path)
 	scrub := c.scrub.with(r.secrets...)
 	for attempt := 1; ; attempt++ {
-		if err := c.sched.Wait(ctx, class); err != nil {
+		done, err := c.sched.acquire(ctx, class)
+		if err != nil {
 			return err
 		}
 		status, header, body, err := c.attempt(ctx, r)
+		done()
 		last := attempt >= c.retry.MaxAttempts
 		if err != nil {
 			if ctx.Err() != nil {
