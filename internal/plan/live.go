@@ -1,0 +1,71 @@
+package plan
+
+// Live is what the Embedded API says about one tenant, as read for its
+// plan. Only what the plan needs is read: folders along the manifest's
+// paths, recipes and members only when the manifest or the ledger needs
+// them. It holds no secret (the API never returns connection inputs) and is
+// saved with a plan for offline previews.
+type Live struct {
+	Customer *LiveCustomer `json:"customer"` // nil: the workspace does not exist
+	// HomeID is the id of the workspace's Home folder when known (the
+	// parent of its top-level folders); connections at Home carry it.
+	HomeID      int64            `json:"home_id,omitempty"`
+	Folders     []LiveFolder     `json:"folders"`
+	Connections []LiveConnection `json:"connections"`
+	Recipes     []LiveRecipe     `json:"recipes"`
+	RecipesRead bool             `json:"recipes_read"`
+	Members     []LiveMember     `json:"members"`
+	MembersRead bool             `json:"members_read"`
+	// Ledger is the tenant's workato_gitops.* account properties.
+	Ledger map[string]string `json:"ledger"`
+}
+
+// LiveCustomer is the managed user.
+type LiveCustomer struct {
+	ID                int64  `json:"id"`
+	ExternalID        string `json:"external_id"`
+	Name              string `json:"name"`
+	NotificationEmail string `json:"notification_email"`
+	PlanID            string `json:"plan_id"`
+	OriginURL         string `json:"origin_url"`
+}
+
+// LiveFolder is a folder found while walking the manifest's paths.
+type LiveFolder struct {
+	ID       int64  `json:"id"`
+	ParentID int64  `json:"parent_id"` // 0 or HomeID: at Home
+	Name     string `json:"name"`
+	Path     string `json:"path"` // from Home, "/"-separated
+}
+
+// LiveConnection is a connection of the workspace.
+type LiveConnection struct {
+	ID                  int64  `json:"id"`
+	Name                string `json:"name"`
+	Provider            string `json:"provider"`
+	FolderID            int64  `json:"folder_id"`
+	ParentID            int64  `json:"parent_id,omitempty"`
+	ExternalID          string `json:"external_id,omitempty"`
+	AuthorizationStatus string `json:"authorization_status,omitempty"`
+	AuthorizationError  string `json:"authorization_error,omitempty"`
+}
+
+// Authorized reports whether the connection is connected.
+func (c LiveConnection) Authorized() bool { return c.AuthorizationStatus == "success" }
+
+// LiveRecipe is a recipe of the workspace.
+type LiveRecipe struct {
+	ID            int64   `json:"id"`
+	Name          string  `json:"name"`
+	FolderID      int64   `json:"folder_id"`
+	Running       bool    `json:"running"`
+	ConnectionIDs []int64 `json:"connection_ids,omitempty"` // from config[].account_id
+}
+
+// LiveMember is a collaborator.
+type LiveMember struct {
+	ID    int64  `json:"id"`
+	Email string `json:"email"`
+	Name  string `json:"name,omitempty"`
+	Role  string `json:"role,omitempty"`
+}

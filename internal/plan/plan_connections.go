@@ -1,0 +1,228 @@
+package plan
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/workato-gitops/workato-gitops/internal/spec"
+)
+
+func connKey(c spec.Connection) string {
+	if c.Folder == "" {
+		return c.Name
+	}
+	return c.Folder + "/" + c.Name
+}
+
+// parentDepth orders connections so that parents come before children.
+func parentDepth(c spec.Connection, byName map[string]spec.Connection) int {
+	d := 0
+	for seen := map[string]bool{}; c.Parent != "" && !seen[c.Name]; d++ {
+		seen[c.Name] = true
+		c = byName[c.Parent]
+	}
+	return d
+}
+
+func (pl *planner) planConnections() {
+	byName := map[string]spec.Connection{}
+	for _, c := range pl.t.Connections {
+		byName[c.Name] = c
+	}
+	desired := slices.Clone(pl.t.Connections)
+	slices.SortStableFunc(desired, func(a, b spec.Connection) int {
+		return cmp.Compare(parentDepth(a, byName), parentDepth(b, byName))
+	})
+	for _, c := range desired {
+		lc, found, err := pl.matchConnection(c)
+		if err != nil {
+			pl.problem("%v", err)
+			continue
+		}
+		if c.Protect && found {
+			pl.protected[lc.ID] = true
+		}
+		if !found {
+			pl.createConnection(c, byName)
+			continue
+		}
+		pl.matched[lc.ID] = true
+		pl.conns[c.Name] = lc.ID
+		pl.updateConnection(c, lc, byName)
+	}
+}
+
+// matchConnection finds the live connection for c: by pinned id, else by
+// folder and name. Two candidates are an error: the tool never guesses.
+func (pl *planner) matchConnection(c spec.Connection) (LiveConnection, bool, error) {
+	if pl.newCust {
+		return LiveConnection{}, false, nil
+	}
+	if c.ID != 0 {
+		for _, lc := range pl.live.Connections {
+			if lc.ID == c.ID {
+				return lc, true, nil
+			}
+		}
+		return LiveConnection{}, false, fmt.Errorf("connection %q pins id %d, which is not in the workspace (%s)", connKey(c), c.ID, c.Pos)
+	}
+	fid := pl.folderID(c.Folder)
+	if c.Folder != "" && fid == 0 {
+		return LiveConnection{}, false, nil // its folder is to be created
+	}
+	var found []LiveConnection
+	for _, lc := range pl.live.Connections {
+		if lc.Name != c.Name {
+			continue
+		}
+		_, inKnownFolder := pl.paths[lc.FolderID]
+		if lc.FolderID == fid || (c.Folder == "" && fid == 0 && !inKnownFolder) {
+			found = append(found, lc)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return LiveConnection{}, false, nil
+	case 1:
+		return found[0], true, nil
+	}
+	ids := make([]string, len(found))
+	for i, lc := range found {
+		ids[i] = fmt.Sprint(lc.ID)
+	}
+	return LiveConnection{}, false, fmt.Errorf("connection %q matches %d connections in the workspace (ids %s); pin one with id: or rename the others, the tool will not guess",
+		connKey(c), len(found), strings.Join(ids, ", "))
+}
+
+func (pl *planner) createConnection(c spec.Connection, byName map[string]spec.Connection) {
+	ch := []Change{
+		{Field: "provider", New: c.Provider},
+		{Field: "folder", New: nonEmpty(c.Folder)},
+		{Field: "external_id", New: nonEmpty(c.ExternalID)},
+		{Field: "parent", New: nonEmpty(c.Parent)},
+		{Field: "state", New: c.State},
+	}
+	if c.State == spec.StateConnected {
+		ch = append(ch, Change{Field: "input", Sensitive: true})
+	}
+	deps := pl.folderDeps(c.Folder)
+	if c.Parent != "" && pl.conns[c.Parent] == 0 {
+		deps = append(deps, pl.connActionID(OpCreate, byName[c.Parent]))
+	}
+	a := pl.add(Action{Op: OpCreate, Kind: KindConnection, Key: connKey(c), Reason: "not in the workspace", Changes: ch, DependsOn: deps}, c.Pos)
+	pl.conns[c.Name] = 0
+	pl.connActions[c.Folder] = append(pl.connActions[c.Folder], a.ID)
+}
+
+func (pl *planner) connActionID(op Op, c spec.Connection) string {
+	return string(op) + " " + string(KindConnection) + " " + connKey(c)
+}
+
+func (pl *planner) updateConnection(c spec.Connection, lc LiveConnection, byName map[string]spec.Connection) {
+	key := connKey(c)
+	if lc.Provider != c.Provider {
+		pl.problem("connection %q is a %s connection in the workspace but %s in the manifest (%s); a provider cannot change, rename one of them", key, lc.Provider, c.Provider, c.Pos)
+		return
+	}
+	le, owned := pl.ledger.Connections[lc.ID]
+	if !owned {
+		a := pl.add(Action{Op: OpAdopt, Kind: KindConnection, Key: key, LiveID: lc.ID, Reason: "exists; not yet managed"}, c.Pos)
+		pl.connActions[c.Folder] = append(pl.connActions[c.Folder], a.ID)
+	}
+	var ch []Change
+	var deps []string
+	ch = diff(ch, "external_id", lc.ExternalID, c.ExternalID, c.ExternalID != "")
+	if c.Parent != "" {
+		pid := pl.conns[c.Parent]
+		if pid == 0 {
+			ch = append(ch, Change{Field: "parent", Old: nonZero(lc.ParentID), New: c.Parent + " (created by this plan)"})
+			deps = append(deps, pl.connActionID(OpCreate, byName[c.Parent]))
+		} else if pid != lc.ParentID {
+			ch = append(ch, Change{Field: "parent_id", Old: nonZero(lc.ParentID), New: pid})
+		}
+	}
+	if len(ch) > 0 {
+		a := pl.add(Action{Op: OpUpdate, Kind: KindConnection, Key: key, LiveID: lc.ID, Reason: "fields differ from the manifest", Changes: ch, DependsOn: deps}, c.Pos)
+		pl.connActions[c.Folder] = append(pl.connActions[c.Folder], a.ID)
+	}
+	switch c.State {
+	case spec.StateConnected:
+		if c.Input == nil {
+			pl.problem("connection %q: its input was not decrypted, so the plan cannot tell whether it changed", key)
+			return
+		}
+		if pl.d.FingerprintKey.IsZero() {
+			pl.problem("connection %q has input, but workato-gitops.yaml sets no fingerprintKey to track it with", key)
+			return
+		}
+		fp := c.Input.Fingerprint(pl.d.FingerprintKey)
+		if fp == le.Fingerprint {
+			return
+		}
+		reason := "input changed since the last apply"
+		if le.Fingerprint == "" {
+			reason = "input never sent by workato-gitops"
+		}
+		a := pl.add(Action{Op: OpReconnect, Kind: KindConnection, Key: key, LiveID: lc.ID, Reason: reason,
+			Changes: []Change{{Field: "input", Sensitive: true}}, DependsOn: deps}, c.Pos)
+		pl.connActions[c.Folder] = append(pl.connActions[c.Folder], a.ID)
+	case spec.StateDisconnected:
+		if lc.Authorized() {
+			pl.add(Action{Op: OpDisconnect, Kind: KindConnection, Key: key, LiveID: lc.ID, Reason: "connected; the manifest wants it disconnected"}, c.Pos)
+		}
+	}
+}
+
+func nonZero(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// orphanConnections handles live connections no manifest entry matched:
+// owned ones are deleted under prune.connections, the rest are reported.
+// It runs after the recipes, so that a delete can wait for the stop of a
+// recipe that uses the connection.
+func (pl *planner) orphanConnections() {
+	matched := pl.matched
+	live := slices.Clone(pl.live.Connections)
+	slices.SortFunc(live, func(a, b LiveConnection) int { return cmp.Compare(a.ID, b.ID) })
+	for _, lc := range live {
+		if matched[lc.ID] {
+			continue
+		}
+		key := pl.liveConnKey(lc)
+		le, owned := pl.ledger.Connections[lc.ID]
+		switch {
+		case !owned:
+			pl.add(Action{Op: OpUnmanaged, Kind: KindConnection, Key: key, LiveID: lc.ID, Reason: "not created or adopted by workato-gitops; left alone"}, spec.Pos{})
+		case pl.t.Prune.Connections:
+			a := pl.add(Action{Op: OpDelete, Kind: KindConnection, Key: key, LiveID: lc.ID, Reason: "left the manifest (prune.connections)"}, spec.Pos{})
+			if le.Protect {
+				pl.protected[lc.ID] = true
+			}
+			for _, r := range pl.live.Recipes {
+				if stop, ok := pl.stopping[r.ID]; ok && slices.Contains(r.ConnectionIDs, lc.ID) {
+					a.DependsOn = append(a.DependsOn, stop)
+				}
+			}
+		default:
+			pl.add(Action{Op: OpUnmanaged, Kind: KindConnection, Key: key, LiveID: lc.ID, Reason: "left the manifest; prune.connections is off"}, spec.Pos{})
+		}
+	}
+}
+
+// liveConnKey names a live connection by folder path when the plan walked
+// its folder, else by folder id.
+func (pl *planner) liveConnKey(lc LiveConnection) string {
+	if lc.FolderID == pl.live.HomeID || lc.FolderID == 0 {
+		return lc.Name
+	}
+	if p, ok := pl.paths[lc.FolderID]; ok {
+		return p + "/" + lc.Name
+	}
+	return fmt.Sprintf("(folder #%d)/%s", lc.FolderID, lc.Name)
+}
