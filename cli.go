@@ -30,6 +30,8 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	stdoutTTY      bool // colour and progress only on a terminal
+	stdinTTY       bool // apply asks for confirmation only on a terminal
 }
 
 const exitCodesHelp = `EXIT CODES:
@@ -61,6 +63,7 @@ Environment:
 ` + exitCodesHelp,
 		Commands: []*cli.Command{
 			validateCommand(e),
+			planCommand(e),
 			sandboxCommand(e),
 		},
 	}

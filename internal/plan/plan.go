@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/workato-gitops/workato-gitops/internal/spec"
@@ -137,6 +138,10 @@ func (pl *planner) add(a Action, declared spec.Pos) *Action {
 	}
 	if pl.newCust && a.Kind != KindCustomer {
 		a.DependsOn = append(a.DependsOn, pl.customerCreateID())
+	}
+	if a.Op == OpCreate {
+		// A new object's unset fields are noise, not changes.
+		a.Changes = slices.DeleteFunc(a.Changes, func(c Change) bool { return c.New == nil && !c.Sensitive })
 	}
 	ap := &a
 	pl.actions = append(pl.actions, ap)

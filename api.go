@@ -1,0 +1,71 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/workato-gitops/workato-gitops/internal/sandbox"
+	"github.com/workato-gitops/workato-gitops/internal/spec"
+	"github.com/workato-gitops/workato-gitops/internal/workato"
+)
+
+const sandboxScheme = "sandbox:"
+
+// apiClient builds the API client from the environment and the repository
+// config, in that order of precedence: WORKATO_API_URL, then
+// WORKATO_DATA_CENTER, then the config's api.url or api.dataCenter, then
+// Workato's US data center. WORKATO_API_URL=sandbox:PATH runs an
+// in-process sandbox whose state lives in PATH, and needs no token.
+func apiClient(e env, cfg spec.Config, debug bool) (*workato.Client, error) {
+	base := e.getenv("WORKATO_API_URL")
+	dc := e.getenv("WORKATO_DATA_CENTER")
+	switch {
+	case base != "":
+	case dc != "":
+		b, err := workato.BaseURLFor(dc)
+		if err != nil {
+			return nil, fmt.Errorf("WORKATO_DATA_CENTER: %w", err)
+		}
+		base = b
+	case cfg.APIURL != "":
+		base = cfg.APIURL
+	case cfg.DataCenter != "":
+		b, err := workato.BaseURLFor(cfg.DataCenter)
+		if err != nil {
+			return nil, err
+		}
+		base = b
+	default:
+		base = workato.DefaultBaseURL
+	}
+	wc := workato.Config{BaseURL: base, UserAgent: "workato-gitops/" + buildVersion()}
+	if debug {
+		wc.Debug = e.stderr
+	}
+	if path, ok := strings.CutPrefix(base, sandboxScheme); ok {
+		if path == "" {
+			return nil, errors.New("WORKATO_API_URL=sandbox: needs a state file path, e.g. sandbox:sandbox.json")
+		}
+		srv, err := sandbox.New(sandbox.Options{StatePath: path})
+		if err != nil {
+			return nil, fmt.Errorf("sandbox: %w", err)
+		}
+		wc.BaseURL = "http://sandbox.invalid/api"
+		wc.HTTPClient = &http.Client{Transport: srv.Transport()}
+		// The in-process sandbox enforces no limits: run at full speed (a
+		// zero Limit is unlimited).
+		wc.Limits = workato.Limits{}
+		for class := range workato.DefaultLimits() {
+			wc.Limits[class] = workato.Limit{}
+		}
+		return workato.New(wc)
+	}
+	wc.Token = e.getenv("WORKATO_API_TOKEN")
+	if wc.Token == "" {
+		return nil, &hinted{err: errors.New("WORKATO_API_TOKEN is not set"),
+			hint: "create an API client in the Embed admin workspace and export its token; or try the sandbox: WORKATO_API_URL=sandbox:sandbox.json"}
+	}
+	return workato.New(wc)
+}

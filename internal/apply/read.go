@@ -1,0 +1,260 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/workato-gitops/workato-gitops/internal/plan"
+	"github.com/workato-gitops/workato-gitops/internal/spec"
+	"github.com/workato-gitops/workato-gitops/internal/workato"
+)
+
+// Reader reads live state through one client; its rate scheduler is
+// shared by every tenant read at once.
+type Reader struct {
+	Client      *workato.Client
+	Parallelism int // tenants read at once; 0 means 8
+}
+
+// Result is one tenant's live state, or why it could not be read.
+type Result struct {
+	Live *plan.Live
+	Err  error
+}
+
+// ReadAll reads every tenant, Parallelism at a time; results keep the
+// order of tenants. A tenant that fails does not stop the others.
+//
+// With more than one tenant, customers are found with one paged list of
+// all customers (one call per 100 customers) rather than one call each.
+func (r *Reader) ReadAll(ctx context.Context, tenants []*spec.Tenant) []Result {
+	out := make([]Result, len(tenants))
+	var customers map[string]*workato.Customer
+	if len(tenants) > 1 {
+		all, err := r.Client.ListCustomers(ctx)
+		if err != nil {
+			for i := range out {
+				out[i].Err = fmt.Errorf("list customers: %w", err)
+			}
+			return out
+		}
+		customers = map[string]*workato.Customer{}
+		for i := range all {
+			customers["E"+all[i].ExternalID] = &all[i]
+			customers[fmt.Sprint(all[i].ID)] = &all[i]
+		}
+	}
+	n := r.Parallelism
+	if n <= 0 {
+		n = 8
+	}
+	sem := make(chan struct{}, n)
+	var wg sync.WaitGroup
+	for i, t := range tenants {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			live, err := r.Tenant(ctx, t, customers)
+			out[i] = Result{Live: live, Err: err}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// Tenant reads one tenant. customers, when not nil, is the fleet's
+// customer list by "E"+external id and by id; otherwise the customer is
+// fetched by itself.
+func (r *Reader) Tenant(ctx context.Context, t *spec.Tenant, customers map[string]*workato.Customer) (*plan.Live, error) {
+	cust, err := r.customer(ctx, t, customers)
+	if err != nil || cust == nil {
+		return &plan.Live{}, err
+	}
+	live := &plan.Live{Customer: &plan.LiveCustomer{
+		ID: cust.ID, ExternalID: cust.ExternalID, Name: cust.Name, NotificationEmail: cust.NotificationEmail,
+		PlanID: cust.PlanID, OriginURL: deref(cust.OriginURL),
+	}}
+	ref := workato.ByID(cust.ID)
+	if live.Ledger, err = r.Client.ListProperties(ctx, ref, plan.LedgerPrefix); err != nil {
+		return nil, fmt.Errorf("read ledger: %w", err)
+	}
+	ledger, err := plan.ParseLedger(live.Ledger)
+	if err != nil {
+		return nil, err
+	}
+	// The rest is independent: read it at once, so that each rate class
+	// is kept busy.
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	wg.Go(func() { errs[0] = r.connections(ctx, ref, live) })
+	wg.Go(func() { errs[1] = r.folders(ctx, ref, live, foldersToWalk(t, ledger)) })
+	if len(t.Recipes) > 0 || (t.Prune.Connections && len(ledger.Connections) > 0) {
+		wg.Go(func() { errs[2] = r.recipes(ctx, ref, live) })
+	}
+	if len(t.Members) > 0 || len(ledger.Members) > 0 {
+		wg.Go(func() { errs[3] = r.members(ctx, ref, live) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return live, nil
+}
+
+func (r *Reader) customer(ctx context.Context, t *spec.Tenant, customers map[string]*workato.Customer) (*workato.Customer, error) {
+	c := t.Customer
+	if customers != nil {
+		if c.ID != 0 {
+			if cust := customers[fmt.Sprint(c.ID)]; cust != nil {
+				return cust, nil
+			}
+			return nil, fmt.Errorf("customer id %d (pinned in %s) is not in the account", c.ID, c.Pos)
+		}
+		return customers["E"+c.ExternalID], nil
+	}
+	ref := workato.ByExternalID(c.ExternalID)
+	if c.ID != 0 {
+		ref = workato.ByID(c.ID)
+	}
+	cust, err := r.Client.GetCustomer(ctx, ref)
+	if errors.Is(err, workato.ErrNotFound) {
+		if c.ID != 0 {
+			return nil, fmt.Errorf("customer id %d (pinned in %s) is not in the account", c.ID, c.Pos)
+		}
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read customer: %w", err)
+	}
+	return cust, nil
+}
+
+func (r *Reader) connections(ctx context.Context, ref workato.CustomerRef, live *plan.Live) error {
+	conns, err := r.Client.ListConnections(ctx, ref, workato.ListConnectionsOptions{})
+	if err != nil {
+		return fmt.Errorf("read connections: %w", err)
+	}
+	live.Connections = make([]plan.LiveConnection, len(conns))
+	for i, c := range conns {
+		live.Connections[i] = plan.LiveConnection{
+			ID: c.ID, Name: c.Name, Provider: c.Provider, FolderID: c.FolderID, ParentID: derefInt(c.ParentID),
+			ExternalID: deref(c.ExternalID), AuthorizationStatus: deref(c.AuthorizationStatus), AuthorizationError: deref(c.AuthorizationError),
+		}
+	}
+	return nil
+}
+
+// foldersToWalk lists the folders whose children the plan must see: Home
+// ("") and every proper ancestor of a declared folder, and of owned
+// folders when they may be pruned.
+func foldersToWalk(t *spec.Tenant, ledger *plan.Ledger) map[string]bool {
+	walk := map[string]bool{"": true}
+	add := func(p string) {
+		for d := path.Dir(p); d != "."; d = path.Dir(d) {
+			walk[d] = true
+		}
+	}
+	for _, f := range t.Folders {
+		add(f.Path)
+	}
+	if t.Prune.Folders {
+		for _, f := range ledger.Folders {
+			if f.Path != "" {
+				add(f.Path)
+			}
+		}
+	}
+	return walk
+}
+
+// folders walks down from Home, listing only the folders in walk, level by
+// level: the API lists one parent's children per call.
+func (r *Reader) folders(ctx context.Context, ref workato.CustomerRef, live *plan.Live, walk map[string]bool) error {
+	type parent struct {
+		id   *int64
+		path string
+	}
+	level := []parent{{}}
+	for len(level) > 0 {
+		var next []parent
+		for _, p := range level {
+			children, err := r.Client.ListFolders(ctx, ref, p.id)
+			if err != nil {
+				return fmt.Errorf("read folders under %q: %w", cmpOr(p.path, "Home"), err)
+			}
+			sort.Slice(children, func(i, j int) bool { return children[i].ID < children[j].ID })
+			for _, f := range children {
+				fp := f.Name
+				if p.path != "" {
+					fp = p.path + "/" + f.Name
+				}
+				parentID := derefInt(f.ParentID)
+				if p.id == nil && parentID != 0 {
+					live.HomeID = parentID
+				}
+				live.Folders = append(live.Folders, plan.LiveFolder{ID: f.ID, ParentID: parentID, Name: f.Name, Path: fp})
+				if walk[fp] && !strings.Contains(f.Name, "/") {
+					next = append(next, parent{id: &f.ID, path: fp})
+				}
+			}
+		}
+		level = next
+	}
+	return nil
+}
+
+func (r *Reader) recipes(ctx context.Context, ref workato.CustomerRef, live *plan.Live) error {
+	recipes, err := r.Client.ListRecipes(ctx, ref, workato.ListRecipesOptions{})
+	if err != nil {
+		return fmt.Errorf("read recipes: %w", err)
+	}
+	live.RecipesRead = true
+	for _, rc := range recipes {
+		lr := plan.LiveRecipe{ID: rc.ID, Name: rc.Name, FolderID: rc.FolderID, Running: rc.Running}
+		for _, cfg := range rc.Config {
+			if cfg.AccountID != nil {
+				lr.ConnectionIDs = append(lr.ConnectionIDs, *cfg.AccountID)
+			}
+		}
+		live.Recipes = append(live.Recipes, lr)
+	}
+	return nil
+}
+
+func (r *Reader) members(ctx context.Context, ref workato.CustomerRef, live *plan.Live) error {
+	members, err := r.Client.ListMembers(ctx, ref)
+	if err != nil {
+		return fmt.Errorf("read members: %w", err)
+	}
+	live.MembersRead = true
+	for _, m := range members {
+		live.Members = append(live.Members, plan.LiveMember{ID: m.ID, Email: m.Email, Name: m.Name, Role: m.RoleName})
+	}
+	return nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func derefInt(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+func cmpOr(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a
+}
