@@ -9,9 +9,13 @@ DEMOKEY := examples/demo-age-key.txt
 build:
 	$(GO) build -o $(BIN)/workato-gitops .
 
-# The main job on the committed examples with the TEST ONLY demo key.
+# The main job on the committed examples with the TEST ONLY demo key,
+# against a fresh in-process sandbox (no Workato account needed).
+DEMOSTATE := $(BIN)/demo-sandbox.json
 demo: build
+	rm -f $(DEMOSTATE)
 	SOPS_AGE_KEY_FILE=$(DEMOKEY) $(BIN)/workato-gitops validate examples/tenants
+	SOPS_AGE_KEY_FILE=$(DEMOKEY) WORKATO_API_URL=sandbox:$(DEMOSTATE) $(BIN)/workato-gitops plan examples/tenants
 
 # Every test, as CI runs it.
 test: lint

@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -39,7 +42,30 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		RequireExplicitExec: true,
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"exitcode": exitcodeCmd,
+		},
 	})
+}
+
+// exitcodeCmd is "exitcode N command [args...]": run the command and check
+// that it exits with N (exec only tells zero from non-zero).
+func exitcodeCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exitcode N command [args...]")
+	}
+	err := ts.Exec(args[1], args[2:]...)
+	code := 0
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		code = ee.ExitCode()
+	case err != nil:
+		ts.Fatalf("%v", err)
+	}
+	if strconv.Itoa(code) != args[0] {
+		ts.Fatalf("exit code %d, want %s", code, args[0])
+	}
 }
 
 // testSecrets are the plaintexts of every secret the examples and fixtures
@@ -65,6 +91,8 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(tampered, "acme.yaml"), bytes.Replace(data, []byte("password: ENC[AES256_GCM,data:"), []byte("password: ENC[AES256_GCM,data:A"), 1), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	savedPlan := filepath.Join(t.TempDir(), "plan.json")
+	withSandbox := map[string]string{"SOPS_AGE_KEY": string(keyData), "WORKATO_API_URL": "sandbox:" + filepath.Join(t.TempDir(), "sb.json")}
 	cases := []struct {
 		name string
 		args []string
@@ -76,6 +104,10 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 		{"validate malformed key", []string{"validate", "examples/tenants"}, map[string]string{"SOPS_AGE_KEY": strings.Replace(string(keyData), "AGE-SECRET-KEY-1", "AGE-SECRET-KEY-X", 1)}},
 		{"validate corpus", []string{"validate", "internal/spec/testdata/bad/sops-plaintext-added"}, map[string]string{"SOPS_AGE_KEY": string(keyData)}},
 		{"help", []string{"--help"}, nil},
+		{"plan text", []string{"plan", "examples/tenants"}, withSandbox},
+		{"plan json", []string{"plan", "--format", "json", "examples/tenants"}, withSandbox},
+		{"plan markdown", []string{"plan", "--format", "markdown", "--out", savedPlan, "examples/tenants"}, withSandbox},
+		{"plan debug", []string{"plan", "--debug", "--tenant", "acme", "examples/tenants"}, withSandbox},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -84,8 +116,12 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 				stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
 				getenv: func(k string) string { return tc.env[k] },
 			})
+			if strings.HasPrefix(tc.name, "plan") && !strings.Contains(stdout.String(), "acme") {
+				t.Fatalf("plan printed no plan, so the scan proves nothing:\n%s", &stderr)
+			}
+			saved, _ := os.ReadFile(savedPlan)
 			for _, s := range secrets {
-				if strings.Contains(stdout.String(), s) || strings.Contains(stderr.String(), s) {
+				if strings.Contains(stdout.String(), s) || strings.Contains(stderr.String(), s) || strings.Contains(string(saved), s) {
 					t.Errorf("output contains secret %q:\nstdout:\n%s\nstderr:\n%s", s, &stdout, &stderr)
 				}
 			}
