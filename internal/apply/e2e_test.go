@@ -212,3 +212,28 @@ func TestPlanNewTenantCallsOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestReadAllIsolatesFailures: a tenant whose reading fails is reported as
+// failed while the others still plan.
+func TestReadAllIsolatesFailures(t *testing.T) {
+	repo := examples(t)
+	acme := tenantNamed(repo, "acme")
+	broken := *tenantNamed(repo, "initech")
+	broken.Customer.ID = 999999 // pinned, and not in the account
+	_, client := newSandbox(t, driftedAcme(t, acme, repo.Config.FingerprintKey, 0))
+	results := (&apply.Reader{Client: client}).ReadAll(context.Background(), []*spec.Tenant{acme, &broken})
+	var inputs []plan.Input
+	for i, tn := range []*spec.Tenant{acme, &broken} {
+		var pkgs apply.Packages
+		digests, _ := pkgs.Digests(tn)
+		inputs = append(inputs, plan.Input{Desired: plan.Desired{Tenant: tn, PackageDigests: digests, FingerprintKey: repo.Config.FingerprintKey},
+			Live: results[i].Live, ReadErr: results[i].Err})
+	}
+	p := plan.Build(inputs, plan.Options{MaxDeletesPerTenant: 5, MaxDeletesTotal: 20})
+	if got := []plan.Status{p.Tenants[0].Status, p.Tenants[1].Status}; !cmp.Equal(got, []plan.Status{plan.StatusPlanned, plan.StatusFailed}) {
+		t.Fatalf("statuses %v", got)
+	}
+	if want := "customer id 999999 (pinned in "; !strings.Contains(p.Tenants[1].Error, want) {
+		t.Errorf("error %q does not contain %q", p.Tenants[1].Error, want)
+	}
+}
