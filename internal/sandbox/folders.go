@@ -210,3 +210,43 @@ func (s *Server) listProjects(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"result": out})
 }
+
+// deleteFolder deletes an empty folder. The API's behaviour for a folder
+// that still holds folders, connections or recipes is UNCONFIRMED; the
+// sandbox refuses with 400, which is what a careful caller must expect.
+func (s *Server) deleteFolder(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.customerFor(w, r)
+	if c == nil {
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("folder_id"), 10, 64)
+	f := c.folders[id]
+	if err != nil || f == nil || id == c.info.HomeFolderID {
+		notFound(w)
+		return
+	}
+	if len(c.children(id)) > 0 || c.folderHoldsAssets(id) {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"message": "Folder is not empty"})
+		return
+	}
+	delete(c.folders, id)
+	s.version++
+	writeJSON(w, http.StatusOK, map[string]any{"success": true})
+}
+
+// folderHoldsAssets reports whether a connection or recipe lives in id.
+func (c *customer) folderHoldsAssets(id int64) bool {
+	for _, conn := range c.conns {
+		if conn.FolderID == id {
+			return true
+		}
+	}
+	for _, rec := range c.recipes {
+		if rec.FolderID == id {
+			return true
+		}
+	}
+	return false
+}

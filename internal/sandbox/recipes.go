@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -74,19 +75,17 @@ func recipeAPI(c *customer, r *Recipe) apiRecipe {
 }
 
 // listRecipes returns newest first (descending id), per_page default 10 and
-// max 100, filtered by folder_id (direct only), running, stop_cause and
-// since_id. since_id keeps ids below it, so that since_id = the smallest id
-// of the previous page walks on; its direction is UNCONFIRMED.
+// max 100, filtered by folder_id (direct only), running, stop_cause,
+// stopped_after, adapter_names_any/all and since_id. since_id keeps ids
+// below it, so that since_id = the smallest id of the previous page walks
+// on; its direction is UNCONFIRMED.
 func (s *Server) listRecipes(w http.ResponseWriter, r *http.Request) {
 	page, per, ok := paging(r, 10, 100)
-	folderID, ok1 := queryID(r, "folder_id")
-	sinceID, ok2 := queryID(r, "since_id")
-	running, okRun := parseOptionalBool(r.URL.Query().Get("running"))
-	if !ok || !ok1 || !ok2 || !okRun {
+	f, okFilter := parseRecipeFilter(r)
+	if !ok || !okFilter {
 		badRequest(w)
 		return
 	}
-	stopCause := r.URL.Query().Get("stop_cause")
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.customerFor(w, r)
@@ -95,14 +94,9 @@ func (s *Server) listRecipes(w http.ResponseWriter, r *http.Request) {
 	}
 	var match []*Recipe
 	for _, rc := range c.sortedRecipes() {
-		switch {
-		case folderID != 0 && rc.FolderID != folderID,
-			sinceID != 0 && rc.ID >= sinceID,
-			running != nil && rc.Running != *running,
-			stopCause != "" && rc.StopCause != stopCause:
-			continue
+		if f.keep(c, rc) {
+			match = append(match, rc)
 		}
-		match = append(match, rc)
 	}
 	slices.Reverse(match)
 	lo, hi := pageOf(len(match), page, per)
@@ -111,6 +105,58 @@ func (s *Server) listRecipes(w http.ResponseWriter, r *http.Request) {
 		out = append(out, recipeAPI(c, rc))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"result": out})
+}
+
+// recipeFilter is the query of a recipe list; zero fields do not filter.
+type recipeFilter struct {
+	folderID, sinceID int64
+	running           *bool
+	stopCause         string
+	stoppedAfter      time.Time
+	// Adapter names are comma-separated; whether Workato also takes
+	// repeated parameters is UNCONFIRMED.
+	anyOf, allOf []string
+}
+
+func parseRecipeFilter(r *http.Request) (recipeFilter, bool) {
+	q := r.URL.Query()
+	var f recipeFilter
+	var ok1, ok2, ok3 bool
+	f.folderID, ok1 = queryID(r, "folder_id")
+	f.sinceID, ok2 = queryID(r, "since_id")
+	f.running, ok3 = parseOptionalBool(q.Get("running"))
+	f.stopCause = q.Get("stop_cause")
+	if v := q.Get("stopped_after"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return f, false
+		}
+		f.stoppedAfter = t
+	}
+	split := func(v string) []string {
+		if v == "" {
+			return nil
+		}
+		return strings.Split(v, ",")
+	}
+	f.anyOf, f.allOf = split(q.Get("adapter_names_any")), split(q.Get("adapter_names_all"))
+	return f, ok1 && ok2 && ok3
+}
+
+func (f recipeFilter) keep(c *customer, rc *Recipe) bool {
+	switch {
+	case f.folderID != 0 && rc.FolderID != f.folderID,
+		f.sinceID != 0 && rc.ID >= f.sinceID,
+		f.running != nil && rc.Running != *f.running,
+		f.stopCause != "" && rc.StopCause != f.stopCause,
+		!f.stoppedAfter.IsZero() && !rc.StoppedAt.After(f.stoppedAfter):
+		return false
+	}
+	apps := recipeAPI(c, rc).Applications
+	if len(f.anyOf) > 0 && !slices.ContainsFunc(f.anyOf, func(a string) bool { return slices.Contains(apps, a) }) {
+		return false
+	}
+	return !slices.ContainsFunc(f.allOf, func(a string) bool { return !slices.Contains(apps, a) })
 }
 
 func parseOptionalBool(v string) (*bool, bool) {

@@ -26,6 +26,7 @@ func (s *Server) registerRoutes() {
 	h("GET /managed_users/{id}/folders", ClassFolders, s.listFolders)
 	h("POST /managed_users/{id}/folders", ClassFolders, s.createFolder)
 	h("PUT /managed_users/{id}/folders/{folder_id}", ClassFolders, s.updateFolder)
+	h("DELETE /managed_users/{id}/folders/{folder_id}", ClassFolders, s.deleteFolder)
 	h("GET /managed_users/{id}/projects", ClassFolders, s.listProjects)
 
 	h("GET /managed_users/{id}/connections", ClassConnectionsList, s.listConnections)

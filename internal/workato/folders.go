@@ -90,3 +90,17 @@ func (c *Client) ListProjects(ctx context.Context, cust CustomerRef) ([]Project,
 	}
 	return listPages[Project](ctx, c, p, nil)
 }
+
+// DeleteFolder deletes a folder. What Workato does with a folder that is
+// not empty is UNCONFIRMED: callers empty it first and treat a 4xx as "not
+// empty". A project (a top-level folder) may have to be deleted through
+// the projects endpoint instead (UNCONFIRMED too).
+//
+// DELETE /managed_users/:id/folders/:folder_id — https://docs.workato.com/oem/oem-api/folders.html
+func (c *Client) DeleteFolder(ctx context.Context, cust CustomerRef, folderID int64) error {
+	p, err := customerPath(cust, "folders", itoa(folderID))
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, &request{method: http.MethodDelete, path: p}, nil)
+}
