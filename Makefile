@@ -10,12 +10,16 @@ build:
 	$(GO) build -o $(BIN)/workato-gitops .
 
 # The main job on the committed examples with the TEST ONLY demo key,
-# against a fresh in-process sandbox (no Workato account needed).
+# against a fresh in-process sandbox (no Workato account needed): validate,
+# plan, apply, and plan again, which must find nothing left to do.
 DEMOSTATE := $(BIN)/demo-sandbox.json
+DEMOENV   := SOPS_AGE_KEY_FILE=$(DEMOKEY) WORKATO_API_URL=sandbox:$(DEMOSTATE)
 demo: build
 	rm -f $(DEMOSTATE)
-	SOPS_AGE_KEY_FILE=$(DEMOKEY) $(BIN)/workato-gitops validate examples/tenants
-	SOPS_AGE_KEY_FILE=$(DEMOKEY) WORKATO_API_URL=sandbox:$(DEMOSTATE) $(BIN)/workato-gitops plan examples/tenants
+	$(DEMOENV) $(BIN)/workato-gitops validate examples/tenants
+	$(DEMOENV) $(BIN)/workato-gitops plan --out $(BIN)/demo-plan.json examples/tenants
+	$(DEMOENV) $(BIN)/workato-gitops apply --plan $(BIN)/demo-plan.json --auto-approve examples/tenants
+	$(DEMOENV) $(BIN)/workato-gitops plan --detailed-exitcode examples/tenants
 
 # Every test, as CI runs it.
 test: lint

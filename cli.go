@@ -64,6 +64,7 @@ Environment:
 		Commands: []*cli.Command{
 			validateCommand(e),
 			planCommand(e),
+			applyCommand(e),
 			sandboxCommand(e),
 		},
 	}

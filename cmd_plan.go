@@ -151,13 +151,13 @@ func makePlan(ctx context.Context, o planOptions, e env) (*planned, error) {
 	return pl, nil
 }
 
-func readLive(ctx context.Context, o planOptions, e env, repo *spec.Repo, tenants []*spec.Tenant) ([]apply.Result, error) {
+func readLive(ctx context.Context, o planOptions, e env, repo *spec.Repo, tenants []*spec.Tenant) ([]apply.LiveResult, error) {
 	if !o.refresh {
 		saved, err := readSavedPlan(o.live)
 		if err != nil {
 			return nil, err
 		}
-		out := make([]apply.Result, len(tenants))
+		out := make([]apply.LiveResult, len(tenants))
 		for i, t := range tenants {
 			if l, ok := saved.Live[t.Name]; ok {
 				out[i].Live = l

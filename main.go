@@ -4,6 +4,8 @@ package main
 
 import (
 	"os"
+
+	"golang.org/x/term"
 )
 
 func main() {
@@ -17,7 +19,6 @@ func main() {
 	}))
 }
 
-func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
+// isTerminal asks the terminal driver: /dev/null is a character device too,
+// so the file mode cannot tell.
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }

@@ -21,8 +21,8 @@ type Reader struct {
 	Parallelism int // tenants read at once; 0 means 8
 }
 
-// Result is one tenant's live state, or why it could not be read.
-type Result struct {
+// LiveResult is one tenant's live state, or why it could not be read.
+type LiveResult struct {
 	Live *plan.Live
 	Err  error
 }
@@ -32,8 +32,8 @@ type Result struct {
 //
 // With more than one tenant, customers are found with one paged list of
 // all customers (one call per 100 customers) rather than one call each.
-func (r *Reader) ReadAll(ctx context.Context, tenants []*spec.Tenant) []Result {
-	out := make([]Result, len(tenants))
+func (r *Reader) ReadAll(ctx context.Context, tenants []*spec.Tenant) []LiveResult {
+	out := make([]LiveResult, len(tenants))
 	var customers map[string]*workato.Customer
 	if len(tenants) > 1 {
 		all, err := r.Client.ListCustomers(ctx)
@@ -60,7 +60,7 @@ func (r *Reader) ReadAll(ctx context.Context, tenants []*spec.Tenant) []Result {
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			live, err := r.Tenant(ctx, t, customers)
-			out[i] = Result{Live: live, Err: err}
+			out[i] = LiveResult{Live: live, Err: err}
 		})
 	}
 	wg.Wait()

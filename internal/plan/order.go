@@ -7,12 +7,12 @@ import (
 	"strings"
 )
 
-// phase is the place of an action in a tenant's plan: customer, then
+// Phase is the place of an action in a tenant's plan: customer, then
 // folders and members, connections created (parents first), connections
 // updated, imports, starts, stops, disconnects, deletes (children first),
 // and reports last. Dependencies only ever point to an earlier phase or,
 // inside a phase, to a parent, so the order is a topological one.
-func phase(a *Action) int {
+func Phase(a *Action) int {
 	switch a.Op {
 	case OpUnmanaged:
 		return 9
@@ -103,7 +103,7 @@ type queue struct {
 func (q *queue) Len() int { return len(q.items) }
 func (q *queue) Less(i, j int) bool {
 	a, b := q.items[i], q.items[j]
-	return cmp.Or(cmp.Compare(phase(q.actions[a]), phase(q.actions[b])), cmp.Compare(a, b)) < 0
+	return cmp.Or(cmp.Compare(Phase(q.actions[a]), Phase(q.actions[b])), cmp.Compare(a, b)) < 0
 }
 func (q *queue) Swap(i, j int) { q.items[i], q.items[j] = q.items[j], q.items[i] }
 func (q *queue) Push(x any)    { q.items = append(q.items, x.(int)) }

@@ -9,7 +9,8 @@ import (
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
-func connKey(c spec.Connection) string {
+// ConnectionKey is a connection's key in plans: its folder path and name.
+func ConnectionKey(c spec.Connection) string {
 	if c.Folder == "" {
 		return c.Name
 	}
@@ -66,7 +67,7 @@ func (pl *planner) matchConnection(c spec.Connection) (LiveConnection, bool, err
 				return lc, true, nil
 			}
 		}
-		return LiveConnection{}, false, fmt.Errorf("connection %q pins id %d, which is not in the workspace (%s)", connKey(c), c.ID, c.Pos)
+		return LiveConnection{}, false, fmt.Errorf("connection %q pins id %d, which is not in the workspace (%s)", ConnectionKey(c), c.ID, c.Pos)
 	}
 	fid := pl.folderID(c.Folder)
 	if c.Folder != "" && fid == 0 {
@@ -93,7 +94,7 @@ func (pl *planner) matchConnection(c spec.Connection) (LiveConnection, bool, err
 		ids[i] = fmt.Sprint(lc.ID)
 	}
 	return LiveConnection{}, false, fmt.Errorf("connection %q matches %d connections in the workspace (ids %s); pin one with id: or rename the others, the tool will not guess",
-		connKey(c), len(found), strings.Join(ids, ", "))
+		ConnectionKey(c), len(found), strings.Join(ids, ", "))
 }
 
 func (pl *planner) createConnection(c spec.Connection, byName map[string]spec.Connection) {
@@ -111,17 +112,17 @@ func (pl *planner) createConnection(c spec.Connection, byName map[string]spec.Co
 	if c.Parent != "" && pl.conns[c.Parent] == 0 {
 		deps = append(deps, pl.connActionID(OpCreate, byName[c.Parent]))
 	}
-	a := pl.add(Action{Op: OpCreate, Kind: KindConnection, Key: connKey(c), Reason: "not in the workspace", Changes: ch, DependsOn: deps}, c.Pos)
+	a := pl.add(Action{Op: OpCreate, Kind: KindConnection, Key: ConnectionKey(c), Reason: "not in the workspace", Changes: ch, DependsOn: deps}, c.Pos)
 	pl.conns[c.Name] = 0
 	pl.connActions[c.Folder] = append(pl.connActions[c.Folder], a.ID)
 }
 
 func (pl *planner) connActionID(op Op, c spec.Connection) string {
-	return string(op) + " " + string(KindConnection) + " " + connKey(c)
+	return string(op) + " " + string(KindConnection) + " " + ConnectionKey(c)
 }
 
 func (pl *planner) updateConnection(c spec.Connection, lc LiveConnection, byName map[string]spec.Connection) {
-	key := connKey(c)
+	key := ConnectionKey(c)
 	if lc.Provider != c.Provider {
 		pl.problem("connection %q is a %s connection in the workspace but %s in the manifest (%s); a provider cannot change, rename one of them", key, lc.Provider, c.Provider, c.Pos)
 		return

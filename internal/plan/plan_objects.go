@@ -215,7 +215,7 @@ func (pl *planner) planRecipes() {
 		return
 	}
 	for _, r := range pl.t.Recipes {
-		key := path.Join(r.Folder, r.Name)
+		key := RecipeKey(r)
 		fid := pl.folderID(r.Folder)
 		var matches []LiveRecipe
 		for _, lr := range pl.live.Recipes {
@@ -275,4 +275,12 @@ func recipeIDs(rs []LiveRecipe) string {
 		ids[i] = fmt.Sprint(r.ID)
 	}
 	return strings.Join(ids, ", ")
+}
+
+// RecipeKey is a recipe's key in plans: its folder path and name.
+func RecipeKey(r spec.Recipe) string {
+	if r.Folder == "" {
+		return r.Name
+	}
+	return r.Folder + "/" + r.Name
 }

@@ -17,7 +17,9 @@ type apiConnector struct {
 // connectorList is "name|Title|oauth|category,category" per line: a
 // realistic slice of the standard catalogue, enough for tests and demos.
 const connectorList = `box|Box|true|File storage
+clock|Clock|false|Developer tools
 dropbox|Dropbox|true|File storage
+ftp|FTP/FTPS|false|File storage
 gmail|Gmail|true|Email
 google_drive|Google Drive|true|File storage
 google_sheets|Google Sheets|true|Spreadsheets
@@ -36,6 +38,7 @@ quickbooks|QuickBooks Online|true|Accounting
 salesforce|Salesforce|true|CRM
 scheduler|Scheduler by Workato|false|Developer tools
 service_now|ServiceNow|false|IT service management
+sftp|SFTP|false|File storage
 shopify|Shopify|true|Commerce
 slack|Slack|true|Collaboration
 snowflake|Snowflake|false|Data warehouse

@@ -1,0 +1,248 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/workato-gitops/workato-gitops/internal/apply"
+	"github.com/workato-gitops/workato-gitops/internal/plan"
+)
+
+type applyOptions struct {
+	planOptions
+	planFile    string
+	autoApprove bool
+	json        bool
+}
+
+func applyCommand(e env) *cli.Command {
+	pc := planCommand(e)
+	flags := []cli.Flag{
+		&cli.StringFlag{Name: "plan", Usage: "apply exactly the plan saved in `FILE` by plan --out, after checking that nothing it touches changed"},
+		&cli.BoolFlag{Name: "auto-approve", Usage: "do not ask for confirmation (needed without a terminal, e.g. in CI)"},
+		&cli.BoolFlag{Name: "json", Usage: "print the result as JSON on stdout (the plan goes to stderr)"},
+	}
+	for _, f := range pc.Flags {
+		switch f.Names()[0] {
+		case "tenant", "no-color", "parallelism", "debug":
+			flags = append(flags, f)
+		}
+	}
+	return &cli.Command{
+		Name:      "apply",
+		Usage:     "make the workspaces match the manifests",
+		ArgsUsage: "[DIR]",
+		Description: `Plans (as plan does), shows the plan, asks for confirmation, then executes
+it: tenants concurrently, each tenant's actions in dependency order, all
+within Workato's rate limits. A failed action stops what depends on it;
+everything else carries on. Each tenant's ledger then records what
+succeeded, so running apply again finishes the job.
+
+With --plan FILE it applies a plan saved by plan --out, and refuses when
+the manifests or any live object the plan touches changed since.
+
+Ctrl-C stops starting new calls, lets calls in flight finish, writes each
+ledger and reports. Exit codes: 0 applied, 1 something failed, 3 a guard
+blocked a tenant.
+
+Examples:
+   workato-gitops apply tenants/
+   workato-gitops apply --auto-approve --json tenants/ > result.json
+   workato-gitops plan --out plan.json tenants/ && workato-gitops apply --plan plan.json tenants/`,
+		Flags: flags,
+		Action: func(c *cli.Context) error {
+			dir, err := dirArg(c)
+			if err != nil {
+				return err
+			}
+			o := applyOptions{
+				planOptions: planOptions{dir: dir, tenants: c.StringSlice("tenant"), noColor: c.Bool("no-color"), refresh: true,
+					parallelism: c.Int("parallelism"), debug: c.Bool("debug"), format: "text"},
+				planFile: c.String("plan"), autoApprove: c.Bool("auto-approve"), json: c.Bool("json"),
+			}
+			ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runApply(ctx, o, e)
+		},
+	}
+}
+
+func runApply(ctx context.Context, o applyOptions, e env) error {
+	if o.planFile != "" && len(o.tenants) > 0 {
+		return errors.New("--tenant cannot narrow a saved plan; plan again with --tenant")
+	}
+	if !o.autoApprove && !e.stdinTTY {
+		return &hinted{err: errors.New("apply needs a confirmation and there is no terminal to ask on"),
+			hint: "review the plan, then run apply --auto-approve (in CI: apply a saved plan with --plan FILE --auto-approve)"}
+	}
+	var p *planned
+	var err error
+	if o.planFile != "" {
+		p, err = loadSavedPlan(ctx, o, e)
+	} else {
+		p, err = makePlan(ctx, o.planOptions, e)
+	}
+	if err != nil {
+		return err
+	}
+	planOut := e.stdout
+	if o.json {
+		planOut = e.stderr
+	}
+	if err := render(e, p.plan, "text", o.noColor, planOut); err != nil {
+		return err
+	}
+	if !p.plan.HasChanges() {
+		return planExit(p.plan, false)
+	}
+	if !o.autoApprove && !confirm(e, p.plan) {
+		return &codeError{code: exitError, err: errors.New("apply cancelled")}
+	}
+	client, err := apiClient(e, p.repo.Config, o.debug)
+	if err != nil {
+		return err
+	}
+	x := &apply.Executor{Client: client, Packages: p.pkgs, Parallelism: firstPositive(o.parallelism, p.repo.Config.Parallelism)}
+	progress := newProgress(e)
+	x.Events = progress.event
+	work := make([]apply.Work, len(p.inputs))
+	for i, in := range p.inputs {
+		work[i] = apply.Work{Plan: p.plan.Tenants[i], Desired: in.Desired, Live: in.Live}
+	}
+	res := x.Apply(ctx, work)
+	progress.close()
+	if o.json {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(res); err != nil {
+			return err
+		}
+	} else {
+		printResult(e, res)
+	}
+	if ctx.Err() != nil {
+		return &codeError{code: exitError, err: errors.New("interrupted: the ledgers record what succeeded; run apply again to finish")}
+	}
+	if res.Failed() {
+		return &codeError{code: exitError, err: errors.New("some actions failed (see above); run apply again after fixing them, it resumes where this one stopped")}
+	}
+	return planExit(p.plan, false)
+}
+
+func firstPositive(xs ...int) int {
+	for _, x := range xs {
+		if x > 0 {
+			return x
+		}
+	}
+	return 0
+}
+
+// confirm asks on the terminal; only "yes" goes ahead.
+func confirm(e env, p *plan.Plan) bool {
+	n := 0
+	for i := range p.Tenants {
+		if p.Tenants[i].Status == plan.StatusPlanned && p.Tenants[i].Changes() {
+			n++
+		}
+	}
+	fmt.Fprintf(e.stderr, "\nApply these changes to %s? Only 'yes' will be accepted: ", plural(n, "tenant"))
+	line, _ := bufio.NewReader(e.stdin).ReadString('\n')
+	return strings.TrimSpace(line) == "yes"
+}
+
+// loadSavedPlan reads a saved plan and checks that it still applies: the
+// same manifests, and no change to any live object it touches.
+func loadSavedPlan(ctx context.Context, o applyOptions, e env) (*planned, error) {
+	saved, err := readSavedPlan(o.planFile)
+	if err != nil {
+		return nil, err
+	}
+	repo, err := loadRepo(o.dir, false, e)
+	if err != nil {
+		return nil, err
+	}
+	var problems []string
+	now := map[string]string{}
+	for _, f := range repo.Files {
+		now[f.Path] = f.SHA256
+	}
+	for _, path := range unionKeys(now, saved.Manifests) {
+		switch {
+		case saved.Manifests[path] == "":
+			problems = append(problems, path+" was added since the plan")
+		case now[path] == "":
+			problems = append(problems, path+" was removed since the plan")
+		case now[path] != saved.Manifests[path]:
+			problems = append(problems, path+" changed since the plan")
+		}
+	}
+	if len(problems) > 0 {
+		return nil, staleError(o.planFile, problems)
+	}
+	var names []string
+	for _, t := range saved.Plan.Tenants {
+		names = append(names, t.Name)
+	}
+	// Re-read exactly the plan's tenants and re-plan them: the new plan
+	// must be the same, and every object it touches unchanged.
+	fresh, err := makePlan(ctx, planOptions{dir: o.dir, tenants: names, refresh: true, parallelism: o.parallelism, debug: o.debug}, e)
+	if err != nil {
+		return nil, err
+	}
+	for i, tp := range saved.Plan.Tenants {
+		if i >= len(fresh.plan.Tenants) || fresh.plan.Tenants[i].Name != tp.Name {
+			return nil, staleError(o.planFile, []string{"the saved plan's tenants do not match the manifests"})
+		}
+		problems = append(problems, apply.Stale(tp, saved.Live[tp.Name], fresh.inputs[i].Live)...)
+		if a, b := actionIDs(tp), actionIDs(fresh.plan.Tenants[i]); a != b {
+			problems = append(problems, tp.Name+": planning again now gives other actions:\n    was: "+a+"\n    now: "+b)
+		}
+	}
+	if len(problems) > 0 {
+		return nil, staleError(o.planFile, problems)
+	}
+	fresh.plan = saved.Plan
+	return fresh, nil
+}
+
+func actionIDs(tp plan.TenantPlan) string {
+	var ids []string
+	for _, a := range tp.Actions {
+		ids = append(ids, a.ID)
+	}
+	return string(tp.Status) + " [" + strings.Join(ids, "; ") + "]"
+}
+
+func unionKeys(a, b map[string]string) []string {
+	seen := map[string]bool{}
+	for k := range a {
+		seen[k] = true
+	}
+	for k := range b {
+		seen[k] = true
+	}
+	out := make([]string, 0, len(seen))
+	for k := range seen {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func staleError(file string, problems []string) error {
+	return &hinted{
+		err:  fmt.Errorf("the saved plan %s is stale; nothing was applied:\n  %s", file, strings.Join(problems, "\n  ")),
+		hint: "plan again and review the new plan",
+	}
+}

@@ -1,0 +1,57 @@
+package apply
+
+import "strings"
+
+// Result is what an apply did, tenant by tenant. Its JSON form (apply
+// --json) carries the same format_version as plans.
+type Result struct {
+	FormatVersion string         `json:"format_version"`
+	Tenants       []TenantResult `json:"tenants"`
+}
+
+// Tenant statuses after an apply.
+const (
+	StatusApplied    = "applied"     // every action ran
+	StatusPartial    = "partial"     // some actions failed or were skipped
+	StatusFailed     = "failed"      // nothing could be applied
+	StatusUnchanged  = "unchanged"   // the plan had nothing to do
+	StatusNotApplied = "not_applied" // blocked or failed at plan time, or interrupted
+)
+
+// TenantResult is one tenant's apply.
+type TenantResult struct {
+	Name        string     `json:"name"`
+	Status      string     `json:"status"`
+	Reason      string     `json:"reason,omitempty"`
+	Ran         []Outcome  `json:"ran"`
+	Failed      []Outcome  `json:"failed"`
+	Skipped     []Outcome  `json:"skipped"`
+	Connections []Verified `json:"connections,omitempty"` // read back after the apply
+	Ledger      string     `json:"ledger"`                // written, unchanged, or failed: why
+}
+
+// Outcome is one action's fate.
+type Outcome struct {
+	Action string `json:"action"`
+	LiveID int64  `json:"live_id,omitempty"`
+	Error  string `json:"error,omitempty"`  // the API's message, for failed actions
+	Reason string `json:"reason,omitempty"` // why it was skipped
+}
+
+// Verified is a connection's state read back after the apply.
+type Verified struct {
+	Key                 string `json:"key"`
+	ID                  int64  `json:"id"`
+	AuthorizationStatus string `json:"authorization_status"`
+	AuthorizationError  string `json:"authorization_error,omitempty"`
+}
+
+// Failed reports whether anything failed or was skipped.
+func (r *Result) Failed() bool {
+	for _, t := range r.Tenants {
+		if t.Status == StatusPartial || t.Status == StatusFailed || strings.HasPrefix(t.Ledger, "failed") {
+			return true
+		}
+	}
+	return false
+}

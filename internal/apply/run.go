@@ -1,0 +1,205 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/workato-gitops/workato-gitops/internal/plan"
+	"github.com/workato-gitops/workato-gitops/internal/spec"
+	"github.com/workato-gitops/workato-gitops/internal/workato"
+)
+
+// run is one tenant's apply: the ids learned so far (live ones, and those
+// of objects created on the way), the ledger being built, and the result.
+type run struct {
+	x   *Executor
+	w   Work
+	t   *spec.Tenant
+	ctx context.Context
+
+	mu         sync.Mutex // guards everything below
+	customerID int64
+	folders    map[string]int64 // path -> id; "" is Home
+	conns      map[string]int64 // plan.ConnectionKey -> id
+	connByName map[string]int64 // name -> id, for parents
+	members    map[string]int64 // lower-case email -> id
+	ledger     *plan.Ledger
+	touched    map[string]bool // connection keys created, updated or reconnected
+	res        TenantResult
+	secrets    []string
+}
+
+func newRun(ctx context.Context, x *Executor, w Work) *run {
+	r := &run{x: x, w: w, t: w.Desired.Tenant, ctx: ctx,
+		folders: map[string]int64{}, conns: map[string]int64{}, connByName: map[string]int64{}, members: map[string]int64{},
+		touched: map[string]bool{},
+		res:     TenantResult{Name: w.Plan.Name, Ran: []Outcome{}, Failed: []Outcome{}, Skipped: []Outcome{}},
+	}
+	live := w.Live
+	if live == nil {
+		live = &plan.Live{}
+	}
+	if live.Customer != nil {
+		r.customerID = live.Customer.ID
+	}
+	r.folders[""] = live.HomeID
+	for _, f := range live.Folders {
+		r.folders[f.Path] = f.ID
+	}
+	paths := map[int64]string{live.HomeID: ""}
+	for _, f := range live.Folders {
+		paths[f.ID] = f.Path
+	}
+	for _, c := range live.Connections {
+		if p, ok := paths[c.FolderID]; ok {
+			r.conns[connKey(p, c.Name)] = c.ID
+		}
+	}
+	for _, m := range live.Members {
+		r.members[strings.ToLower(m.Email)] = m.ID
+	}
+	// The plan matched live objects already: its live ids win, including
+	// a folder found under another name (a rename).
+	for _, a := range w.Plan.Actions {
+		if a.LiveID == 0 {
+			continue
+		}
+		switch a.Kind {
+		case plan.KindFolder:
+			r.folders[a.Key] = a.LiveID
+		case plan.KindConnection:
+			r.conns[a.Key] = a.LiveID
+		}
+	}
+	for _, c := range r.t.Connections {
+		if id, ok := r.conns[plan.ConnectionKey(c)]; ok {
+			r.connByName[c.Name] = id
+		}
+		for _, v := range c.Input.Reveal() {
+			if s := fmt.Sprint(v); len(s) >= 4 {
+				r.secrets = append(r.secrets, s)
+			}
+		}
+	}
+	r.ledger, _ = plan.ParseLedger(live.Ledger) // the plan parsed it already
+	if r.ledger == nil {
+		r.ledger = plan.NewLedger()
+	}
+	return r
+}
+
+func connKey(folder, name string) string {
+	if folder == "" {
+		return name
+	}
+	return folder + "/" + name
+}
+
+// scrub removes the tenant's decrypted inputs from a message: the client
+// scrubs what it knows, this is the last line of defence.
+func (r *run) scrub(msg string) string {
+	for _, s := range r.secrets {
+		msg = strings.ReplaceAll(msg, s, spec.Redacted)
+	}
+	return msg
+}
+
+func (r *run) ref() workato.CustomerRef {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return workato.ByID(r.customerID)
+}
+
+// liveIDOf is the id an action ended up with (for creates, the new one).
+func (r *run) liveIDOf(a plan.Action) int64 {
+	if a.LiveID != 0 {
+		return a.LiveID
+	}
+	switch a.Kind {
+	case plan.KindCustomer:
+		return r.customerID
+	case plan.KindFolder:
+		return r.folders[a.Key]
+	case plan.KindConnection:
+		return r.conns[a.Key]
+	case plan.KindMember:
+		return r.members[a.Key]
+	}
+	return 0
+}
+
+// writeLedger records, in one upsert, what succeeded.
+func (r *run) writeLedger() {
+	r.mu.Lock()
+	id := r.customerID
+	changes := plan.LedgerChanges(r.w.Live.Ledger, r.ledger)
+	r.mu.Unlock()
+	switch {
+	case id == 0:
+		r.res.Ledger = "unchanged: the workspace does not exist"
+		return
+	case len(changes) == 0:
+		r.res.Ledger = "unchanged"
+		return
+	}
+	ctx, cancel := r.call()
+	defer cancel()
+	if err := r.x.Client.UpsertProperties(ctx, workato.ByID(id), changes); err != nil {
+		r.res.Ledger = "failed: " + r.scrub(err.Error())
+		return
+	}
+	r.res.Ledger = "written"
+}
+
+// verify reads the connections back once and reports the authorization
+// status of each one the apply created, updated or reconnected.
+func (r *run) verify() {
+	r.mu.Lock()
+	keys := make([]string, 0, len(r.touched))
+	for k := range r.touched {
+		keys = append(keys, k)
+	}
+	r.mu.Unlock()
+	if len(keys) == 0 {
+		return
+	}
+	sort.Strings(keys)
+	ctx, cancel := r.call()
+	defer cancel()
+	conns, err := r.x.Client.ListConnections(ctx, r.ref(), workato.ListConnectionsOptions{})
+	if err != nil {
+		r.res.Failed = append(r.res.Failed, Outcome{Action: "verify connections", Error: r.scrub(err.Error())})
+		return
+	}
+	byID := map[int64]workato.Connection{}
+	for _, c := range conns {
+		byID[c.ID] = c
+	}
+	for _, k := range keys {
+		c, ok := byID[r.conns[k]]
+		if !ok {
+			continue
+		}
+		r.res.Connections = append(r.res.Connections, Verified{Key: k, ID: c.ID,
+			AuthorizationStatus: deref(c.AuthorizationStatus), AuthorizationError: r.scrub(deref(c.AuthorizationError))})
+	}
+}
+
+func (r *run) result() TenantResult {
+	res := r.res
+	switch {
+	case len(res.Failed) == 0 && len(res.Skipped) == 0:
+		res.Status = StatusApplied
+	case len(res.Ran) == 0:
+		res.Status = StatusFailed
+	default:
+		res.Status = StatusPartial
+	}
+	return res
+}
+
+var errNoCustomer = errors.New("the workspace does not exist (its creation failed)")
