@@ -40,7 +40,10 @@ func apiClient(e env, cfg spec.Config, debug bool) (*workato.Client, error) {
 	default:
 		base = workato.DefaultBaseURL
 	}
-	wc := workato.Config{BaseURL: base, UserAgent: "workato-gitops/" + buildVersion()}
+	wc := workato.Config{BaseURL: base, UserAgent: "workato-gitops/" + buildVersion(), Limits: workato.Limits{}}
+	for class, l := range cfg.RateLimits {
+		wc.Limits[workato.Class(class)] = workato.Limit{Requests: l.Requests, Per: l.Per} // zero: unlimited
+	}
 	if debug {
 		wc.Debug = e.stderr
 	}
@@ -53,7 +56,7 @@ func apiClient(e env, cfg spec.Config, debug bool) (*workato.Client, error) {
 			return nil, fmt.Errorf("sandbox: %w", err)
 		}
 		wc.BaseURL = "http://sandbox.invalid/api"
-		wc.HTTPClient = &http.Client{Transport: srv.Transport()}
+		wc.HTTPClient = httpClientFor(srv)
 		// The in-process sandbox enforces no limits: run at full speed (a
 		// zero Limit is unlimited).
 		wc.Limits = workato.Limits{}
@@ -69,3 +72,6 @@ func apiClient(e env, cfg spec.Config, debug bool) (*workato.Client, error) {
 	}
 	return workato.New(wc)
 }
+
+// httpClientFor serves requests in-process from a sandbox.
+func httpClientFor(srv *sandbox.Server) *http.Client { return &http.Client{Transport: srv.Transport()} }

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 )
 
 type rawConfig struct {
@@ -17,7 +19,28 @@ type rawConfig struct {
 		MaxDeletesPerTenant *int `yaml:"maxDeletesPerTenant"`
 		MaxDeletesTotal     *int `yaml:"maxDeletesTotal"`
 	} `yaml:"guards"`
-	Ignore []string `yaml:"ignore"`
+	Ignore     []string          `yaml:"ignore"`
+	RateLimits map[string]string `yaml:"rateLimits"`
+}
+
+// RateLimit is a rate budget from the config: Requests per Per, or
+// unlimited when both are zero.
+type RateLimit struct {
+	Requests int
+	Per      time.Duration
+}
+
+// parseRate reads "N/DURATION" (e.g. "600/1m") or "unlimited".
+func parseRate(s string) RateLimit {
+	n, d, ok := strings.Cut(s, "/")
+	if !ok {
+		return RateLimit{}
+	}
+	requests, _ := strconv.Atoi(n)
+	num := strings.TrimRight(d, "mshms")
+	count, _ := strconv.Atoi(num)
+	unit := map[string]time.Duration{"ms": time.Millisecond, "s": time.Second, "m": time.Minute, "h": time.Hour}[d[len(num):]]
+	return RateLimit{Requests: requests, Per: time.Duration(count) * unit}
 }
 
 // minFingerprintKey is the shortest fingerprint key accepted: 32 bytes of
@@ -65,6 +88,12 @@ func (l *loader) loadConfig() (Config, *File) {
 		return cfg, &d
 	}
 	cfg.APIURL, cfg.DataCenter, cfg.Ignore = raw.API.URL, raw.API.DataCenter, raw.Ignore
+	for class, v := range raw.RateLimits {
+		if cfg.RateLimits == nil {
+			cfg.RateLimits = map[string]RateLimit{}
+		}
+		cfg.RateLimits[class] = parseRate(v) // the schema vouched for its form
+	}
 	if raw.Parallelism > 0 {
 		cfg.Parallelism = raw.Parallelism
 	}

@@ -23,7 +23,8 @@ type Config struct {
 	Parallelism    int
 	Guards         Guards
 	Ignore         []string
-	FingerprintKey Secret // zero when not configured or not decrypted
+	RateLimits     map[string]RateLimit // by rate class; absent classes keep Workato's documented limits
+	FingerprintKey Secret               // zero when not configured or not decrypted
 }
 
 // Guards are the safety limits from the config.

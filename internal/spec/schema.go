@@ -86,12 +86,13 @@ func leaves(ve *jsonschema.ValidationError) []*jsonschema.ValidationError {
 // patternMessages say in words what each pattern of the schemas asks for;
 // a test checks that every pattern in the schemas has one.
 var patternMessages = map[string]string{
-	`^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`: "must be lower-case letters, digits, '.', '_' or '-', starting and ending with a letter or digit",
-	`^[^/]+(/[^/]+)*$`:                  "must be a folder path such as Integrations/Salesforce: no leading, trailing or double slashes",
-	`^[^@\s]+@[^@\s]+$`:                 "must be an email address",
-	`^[A-Za-z0-9_.-]+$`:                 "must be a connector name: letters, digits, '_', '.' or '-'",
-	`^https?://`:                        "must be an http(s) URL",
-	`^(https?://|sandbox:)`:             "must be an http(s) URL or sandbox:PATH",
+	`^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`:               "must be lower-case letters, digits, '.', '_' or '-', starting and ending with a letter or digit",
+	`^[^/]+(/[^/]+)*$`:                                "must be a folder path such as Integrations/Salesforce: no leading, trailing or double slashes",
+	`^[^@\s]+@[^@\s]+$`:                               "must be an email address",
+	`^[A-Za-z0-9_.-]+$`:                               "must be a connector name: letters, digits, '_', '.' or '-'",
+	`^https?://`:                                      "must be an http(s) URL",
+	`^(https?://|sandbox:)`:                           "must be an http(s) URL or sandbox:PATH",
+	`^(unlimited|[1-9][0-9]*/[1-9][0-9]*(ms|s|m|h))$`: "must be N/DURATION, such as 600/1m, or unlimited",
 }
 
 // quotePattern quotes a pattern the way jsonschema/v5 does in its messages.

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -233,5 +234,20 @@ func TestFullMACFile(t *testing.T) {
 	want := map[string]any{"username": "fixture-user-5150", "password": "fixture-password-8675309"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("input (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseRate(t *testing.T) {
+	tests := map[string]RateLimit{
+		"600/1m":    {Requests: 600, Per: time.Minute},
+		"500/1h":    {Requests: 500, Per: time.Hour},
+		"10/250ms":  {Requests: 10, Per: 250 * time.Millisecond},
+		"3/2s":      {Requests: 3, Per: 2 * time.Second},
+		"unlimited": {},
+	}
+	for in, want := range tests {
+		if got := parseRate(in); got != want {
+			t.Errorf("parseRate(%q) = %+v, want %+v", in, got, want)
+		}
 	}
 }
