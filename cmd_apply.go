@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -113,6 +114,9 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 		return err
 	}
 	x := &apply.Executor{Client: client, Packages: p.pkgs, Parallelism: firstPositive(o.parallelism, p.repo.Config.Parallelism)}
+	if strings.HasPrefix(e.getenv("WORKATO_API_URL"), sandboxScheme) {
+		x.ImportPoll = 20 * time.Millisecond // an in-process import is done at once
+	}
 	progress := newProgress(e)
 	x.Events = progress.event
 	work := make([]apply.Work, len(p.inputs))

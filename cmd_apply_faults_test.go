@@ -1,0 +1,320 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/workato-gitops/workato-gitops/internal/sandbox"
+)
+
+// faulty wraps the sandbox: while on, it fails a share of requests with a
+// 500, a 429, a connection dropped before the request is handled, or one
+// dropped after the change is made (the nastiest: the client cannot know
+// it happened). It records every request for the assertions.
+type faulty struct {
+	next http.Handler
+	on   atomic.Bool
+	mu   sync.Mutex
+	rng  *rand.Rand
+	rate float64
+	log  []request
+	run  int
+}
+
+type request struct {
+	run          int
+	method, path string
+	input        bool
+	status       int // 0: dropped
+}
+
+func (f *faulty) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	f.mu.Lock()
+	fault := -1
+	if f.on.Load() && f.rng.Float64() < f.rate {
+		fault = f.rng.IntN(4)
+	}
+	rec := request{run: f.run, method: r.Method, path: r.URL.Path, input: bytes.Contains(body, []byte(`"input"`))}
+	f.mu.Unlock()
+	drop := func() {
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	}
+	switch fault {
+	case 0:
+		rec.status = 500
+		w.WriteHeader(500)
+		io.WriteString(w, `{"message":"Server error","id":"injected"}`)
+	case 1:
+		rec.status = 429
+		w.Header().Set("Retry-After", "1")
+		w.WriteHeader(429)
+	case 2:
+		drop()
+	case 3:
+		rw := httptest.NewRecorder()
+		f.next.ServeHTTP(rw, r)
+		rec.status = -rw.Code // made, then dropped
+		drop()
+	default:
+		rw := &statusWriter{ResponseWriter: w}
+		f.next.ServeHTTP(rw, r)
+		rec.status = rw.status
+	}
+	f.mu.Lock()
+	f.log = append(f.log, rec)
+	f.mu.Unlock()
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(code int) { s.status = code; s.ResponseWriter.WriteHeader(code) }
+func (s *statusWriter) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = 200
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+// seedWithForeignConnection: acme's workspace exists with a connection
+// the tool does not own, in a folder acme's manifest declares.
+func seedWithForeignConnection(t *testing.T, srv *sandbox.Server) {
+	t.Helper()
+	state := sandbox.State{Customers: []sandbox.Customer{{
+		ID: 700, ExternalID: "A2300", Name: "ACME Corp", NotificationEmail: "ops@acme.example", HomeFolderID: 701,
+		Folders:     []sandbox.Folder{{ID: 710, Name: "Shared", Folders: []sandbox.Folder{{ID: 711, Name: "Notifications"}}}},
+		Connections: []sandbox.Connection{{ID: 900, Name: "Customer's own", Provider: "slack", Folder: "Shared/Notifications", AuthorizationStatus: "success"}},
+	}}}
+	data, _ := json.Marshal(state)
+	if err := srv.LoadSeed(bytes.NewReader(data)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestApplyConvergesUnderFaults: with a fifth of all calls failing,
+// repeated applies reach the desired state in at most 3 runs, never
+// create a duplicate, never delete or disconnect what the tool does not
+// own or what is protected, and never send an input again once it was
+// recorded as sent.
+func TestApplyConvergesUnderFaults(t *testing.T) {
+	srv, err := sandbox.New(sandbox.Options{Token: "t0k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seedWithForeignConnection(t, srv)
+	f := &faulty{next: srv, rng: rand.New(rand.NewPCG(7, 11)), rate: 0.2}
+	hs := httptest.NewServer(f)
+	defer hs.Close()
+	env := demoEnv(t, hs.URL+"/api")
+	env["WORKATO_API_TOKEN"] = "t0k"
+
+	f.on.Store(true)
+	runs := 0
+	for runs < 3 {
+		runs++
+		f.mu.Lock()
+		f.run = runs
+		f.mu.Unlock()
+		code, out, errOut := runCLI(t, env, "apply", "--auto-approve", "examples/tenants")
+		t.Logf("apply %d: exit %d\n%s%s", runs, code, lastLines(out, 3), lastLines(errOut, 2))
+		if code == 0 {
+			break
+		}
+	}
+	f.on.Store(false)
+	code, out, _ := runCLI(t, env, "plan", "--detailed-exitcode", "examples/tenants")
+	if code != 0 {
+		t.Fatalf("not converged after %d applies under faults; plan now:\n%s", runs, out)
+	}
+	faults := 0
+	for _, r := range f.log {
+		if r.status <= 0 || r.status == 500 || r.status == 429 {
+			faults++
+		}
+	}
+	t.Logf("converged in %d applies; %d requests, %d failed by injection", runs, len(f.log), faults)
+
+	// One more apply, faults off: nothing to do, so no input is sent.
+	f.mu.Lock()
+	f.run = 99
+	f.mu.Unlock()
+	mustCode(t, 0, env, "apply", "--auto-approve", "examples/tenants")
+
+	snap := srv.Snapshot()
+	assertNoDuplicates(t, snap)
+	protected := map[string]bool{}
+	for _, c := range snap.Customers {
+		for _, conn := range c.Connections {
+			if conn.Name == "ACME Parent Salesforce" {
+				protected[idPath(conn.ID)] = true
+			}
+		}
+	}
+	for _, r := range f.log {
+		destructive := r.method == "DELETE" || strings.HasSuffix(r.path, "/disconnect")
+		if destructive && (strings.Contains(r.path, "/connections/900") || protected[connPath(r.path)]) {
+			t.Errorf("run %d: %s %s touched an unowned or protected connection", r.run, r.method, r.path)
+		}
+		if r.run == 99 && r.input {
+			t.Errorf("the final apply sent an input: %s %s", r.method, r.path)
+		}
+	}
+	if c := findConnection(snap, "A2300", "Customer's own"); c == nil || c.AuthorizationStatus != "success" {
+		t.Errorf("the unowned connection was changed: %+v", c)
+	}
+}
+
+var connIDRe = regexp.MustCompile(`/connections/(\d+)`)
+
+func connPath(p string) string {
+	if m := connIDRe.FindStringSubmatch(p); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+func idPath(id int64) string { return strconv.FormatInt(id, 10) }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func findConnection(s sandbox.State, ext, name string) *sandbox.Connection {
+	for _, c := range s.Customers {
+		if c.ExternalID != ext {
+			continue
+		}
+		for i := range c.Connections {
+			if c.Connections[i].Name == name {
+				return &c.Connections[i]
+			}
+		}
+	}
+	return nil
+}
+
+// assertNoDuplicates: one workspace per external id; in each, one folder
+// per (parent, name), one connection per (folder, name), one member per
+// email.
+func assertNoDuplicates(t *testing.T, s sandbox.State) {
+	t.Helper()
+	seen := map[string]bool{}
+	check := func(key string) {
+		if seen[key] {
+			t.Errorf("duplicate: %s", key)
+		}
+		seen[key] = true
+	}
+	var walk func(ext, parent string, fs []sandbox.Folder)
+	walk = func(ext, parent string, fs []sandbox.Folder) {
+		for _, f := range fs {
+			check("folder " + ext + ":" + parent + "/" + f.Name)
+			walk(ext, parent+"/"+f.Name, f.Folders)
+		}
+	}
+	for _, c := range s.Customers {
+		check("customer " + c.ExternalID)
+		walk(c.ExternalID, "", c.Folders)
+		for _, conn := range c.Connections {
+			check("connection " + c.ExternalID + ":" + itoa(conn.FolderID) + "/" + conn.Name)
+		}
+		for _, m := range c.Members {
+			check("member " + c.ExternalID + ":" + strings.ToLower(m.Email))
+		}
+	}
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n") + "\n"
+}
+
+// TestApplyCrashRecovery kills the apply process (SIGKILL) at 20 random
+// points, then applies again: the workspaces end as the manifests say,
+// with no duplicates. The sandbox runs inside the killed process and
+// writes its state atomically before each response, as a server would.
+func TestApplyCrashRecovery(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and kills processes")
+	}
+	bin := filepath.Join(t.TempDir(), "workato-gitops")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	key, _ := filepath.Abs("examples/demo-age-key.txt")
+	command := func(state string, args ...string) *exec.Cmd {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), "SOPS_AGE_KEY_FILE="+key, "WORKATO_API_URL=sandbox:"+state)
+		return cmd
+	}
+	// A fleet big enough that the calls, not the start-up, take most of
+	// the time; kills land between the end of start-up (as long as a plan
+	// of the empty sandbox takes) and the end of a whole apply.
+	dir := generateFleet(t, 30)
+	timed := func(args ...string) time.Duration {
+		start := time.Now()
+		if out, err := command(filepath.Join(t.TempDir(), "sb.json"), args...).CombinedOutput(); err != nil && !strings.HasPrefix(args[0], "plan") {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+		return time.Since(start)
+	}
+	startup := timed("plan", dir)
+	full := timed("apply", "--auto-approve", dir)
+	rng := rand.New(rand.NewPCG(2026, 11))
+	midway := 0
+	for i := range 20 {
+		state := filepath.Join(t.TempDir(), "sb.json")
+		cmd := command(state, "apply", "--auto-approve", dir)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(startup + time.Duration(rng.Int64N(int64(max(full-startup, time.Millisecond)))))
+		cmd.Process.Kill()
+		cmd.Wait()
+		if err := command(state, "plan", "--detailed-exitcode", dir).Run(); err != nil {
+			if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 2 {
+				if _, err := os.Stat(state); err == nil {
+					midway++ // killed after some calls and before the last
+				}
+			}
+		}
+		if out, err := command(state, "apply", "--auto-approve", dir).CombinedOutput(); err != nil {
+			t.Fatalf("point %d: apply after the kill: %v\n%s", i, err, out)
+		}
+		if out, err := command(state, "plan", "--detailed-exitcode", dir).CombinedOutput(); err != nil {
+			t.Fatalf("point %d: not converged after the kill: %v\n%s", i, err, out)
+		}
+		data, err := os.ReadFile(state)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s sandbox.State
+		if err := json.Unmarshal(data, &s); err != nil {
+			t.Fatal(err)
+		}
+		assertNoDuplicates(t, s)
+	}
+	t.Logf("20 kills between %v and %v; %d landed in the middle of the apply", startup, full, midway)
+	if midway < 5 {
+		t.Errorf("only %d of 20 kills landed in the middle of an apply; the test proves little", midway)
+	}
+}
