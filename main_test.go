@@ -93,6 +93,9 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 	}
 	savedPlan := filepath.Join(t.TempDir(), "plan.json")
 	withSandbox := map[string]string{"SOPS_AGE_KEY": string(keyData), "WORKATO_API_URL": "sandbox:" + filepath.Join(t.TempDir(), "sb.json")}
+	freshSandbox := func() map[string]string {
+		return map[string]string{"SOPS_AGE_KEY": string(keyData), "WORKATO_API_URL": "sandbox:" + filepath.Join(t.TempDir(), "sb.json")}
+	}
 	cases := []struct {
 		name string
 		args []string
@@ -108,6 +111,8 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 		{"plan json", []string{"plan", "--format", "json", "examples/tenants"}, withSandbox},
 		{"plan markdown", []string{"plan", "--format", "markdown", "--out", savedPlan, "examples/tenants"}, withSandbox},
 		{"plan debug", []string{"plan", "--debug", "--tenant", "acme", "examples/tenants"}, withSandbox},
+		{"apply text", []string{"apply", "--auto-approve", "--debug", "examples/tenants"}, freshSandbox()},
+		{"apply json", []string{"apply", "--auto-approve", "--json", "examples/tenants"}, freshSandbox()},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -116,7 +121,7 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 				stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
 				getenv: func(k string) string { return tc.env[k] },
 			})
-			if strings.HasPrefix(tc.name, "plan") && !strings.Contains(stdout.String(), "acme") {
+			if (strings.HasPrefix(tc.name, "plan") || strings.HasPrefix(tc.name, "apply")) && !strings.Contains(stdout.String(), "acme") {
 				t.Fatalf("plan printed no plan, so the scan proves nothing:\n%s", &stderr)
 			}
 			saved, _ := os.ReadFile(savedPlan)
