@@ -6,6 +6,7 @@ import (
 	"io"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	"github.com/urfave/cli/v2"
 
@@ -83,8 +84,22 @@ func buildVersion() string {
 
 // run executes the command line and returns the process exit code.
 func run(args []string, e env) int {
+	// Progress, the HTTP debug log and errors all write stderr, from many
+	// goroutines: one lock keeps their lines whole.
+	e.stderr = &lockedWriter{w: e.stderr}
 	err := newApp(e).Run(args)
 	return report(e.stderr, err)
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // codeError carries an exit code other than 1 through the call stack.
