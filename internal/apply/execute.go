@@ -125,15 +125,15 @@ func (r *run) execute(ctx context.Context) {
 			}
 			ready, blockedBy := r.ready(acts, state, index, i)
 			switch {
+			case ctx.Err() != nil:
+				state[i], progress = skipped, true
+				resolved++
+				r.skip(acts[i], "interrupted before it started")
 			case blockedBy != "":
 				state[i], progress = skipped, true
 				resolved++
 				r.skip(acts[i], "depends on "+blockedBy+", which did not succeed")
 			case !ready || inFlight >= perTenant:
-			case ctx.Err() != nil:
-				state[i], progress = skipped, true
-				resolved++
-				r.skip(acts[i], "interrupted before it started")
 			default:
 				state[i] = running
 				inFlight++
