@@ -25,10 +25,16 @@ demo: build
 test: lint
 	$(GO) test -race -count=1 ./...
 
-lint:
+ACTIONLINT := $(BIN)/actionlint
+
+lint: $(ACTIONLINT)
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(ACTIONLINT) .github/workflows/*.yml
+
+$(ACTIONLINT):
+	GOBIN=$(BIN) $(GO) install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 
 # Benchmarks, on one core, with the sops CLI to compare against.
 $(SOPS):

@@ -125,6 +125,9 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	}
 	res := x.Apply(ctx, work)
 	progress.close()
+	if err := applySummary(e, res); err != nil {
+		fmt.Fprintf(e.stderr, "workato-gitops: warning: %v\n", err)
+	}
 	if o.json {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")

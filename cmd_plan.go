@@ -98,6 +98,9 @@ func runPlan(ctx context.Context, o planOptions, e env) error {
 	if err := render(e, p.plan, o.format, o.noColor, e.stdout); err != nil {
 		return err
 	}
+	if err := planSummary(e, p.plan, o.out); err != nil {
+		return err
+	}
 	if o.out != "" {
 		if err := savePlan(o.out, p); err != nil {
 			return fmt.Errorf("save plan: %w", err)

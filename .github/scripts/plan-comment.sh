@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Posts the Markdown plan as a pull-request comment, or edits the one an
+# earlier run posted, so a pull request has exactly one plan comment however
+# often it is pushed. The comment is found by the marker line that
+# `workato-gitops plan --format markdown` starts with.
+#
+# usage: plan-comment.sh PLAN.md
+# needs: gh and jq on PATH; GH_TOKEN, GITHUB_REPOSITORY and GITHUB_EVENT_PATH
+# (a pull_request event), as GitHub Actions provides.
+set -euo pipefail
+
+body=${1:?usage: plan-comment.sh PLAN.md}
+marker='<!-- workato-gitops plan -->'
+pr=$(jq -er '.pull_request.number' "$GITHUB_EVENT_PATH")
+[ "$(head -n 1 "$body")" = "$marker" ] || { echo "plan-comment: $body does not start with $marker" >&2; exit 1; }
+
+# The first comment of ours (the Actions bot's) that carries the marker.
+existing=$(gh api --paginate "repos/$GITHUB_REPOSITORY/issues/$pr/comments?per_page=100" |
+  jq -rs --arg m "$marker" '[.[][] | select(.user.login == "github-actions[bot]" and (.body | startswith($m)))][0].id // empty')
+
+if [ -n "$existing" ]; then
+  gh api --method PATCH "repos/$GITHUB_REPOSITORY/issues/comments/$existing" -F "body=@$body" > /dev/null
+  echo "plan-comment: updated comment $existing on #$pr"
+else
+  gh api --method POST "repos/$GITHUB_REPOSITORY/issues/$pr/comments" -F "body=@$body" > /dev/null
+  echo "plan-comment: posted the plan on #$pr"
+fi
