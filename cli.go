@@ -52,8 +52,9 @@ func newApp(e env) *cli.App {
 		ErrWriter: e.stderr,
 		// Errors are mapped to exit codes in run, in one place; the library
 		// must never call os.Exit itself.
-		ExitErrHandler:  func(*cli.Context, error) {},
-		HideHelpCommand: true,
+		ExitErrHandler:       func(*cli.Context, error) {},
+		HideHelpCommand:      true,
+		EnableBashCompletion: true,
 		Description: `Keep one YAML manifest per customer workspace (tenant) in Git, with
 connection credentials encrypted by SOPS. validate checks them offline.
 
@@ -67,6 +68,7 @@ Environment:
 			planCommand(e),
 			applyCommand(e),
 			sandboxCommand(e),
+			completionCommand(e),
 		},
 	}
 	return app
