@@ -31,6 +31,12 @@ func (pl *planner) planConnections() {
 	byName := map[string]spec.Connection{}
 	for _, c := range pl.t.Connections {
 		byName[c.Name] = c
+		// Without the key a fingerprint would be a plain hash of the
+		// credentials, which the ledger must never hold.
+		if c.HasInput && pl.d.FingerprintKey.IsZero() {
+			pl.problem("connection %q has input, but workato-gitops.yaml sets no fingerprintKey to track it with (%s)", ConnectionKey(c), c.Pos)
+			return
+		}
 	}
 	desired := slices.Clone(pl.t.Connections)
 	slices.SortStableFunc(desired, func(a, b spec.Connection) int {
@@ -152,10 +158,6 @@ func (pl *planner) updateConnection(c spec.Connection, lc LiveConnection, byName
 	case spec.StateConnected:
 		if c.Input == nil {
 			pl.problem("connection %q: its input was not decrypted, so the plan cannot tell whether it changed", key)
-			return
-		}
-		if pl.d.FingerprintKey.IsZero() {
-			pl.problem("connection %q has input, but workato-gitops.yaml sets no fingerprintKey to track it with", key)
 			return
 		}
 		fp := c.Input.Fingerprint(pl.d.FingerprintKey)

@@ -109,6 +109,7 @@ func TestTenantPlans(t *testing.T) {
 		desired func() *spec.Tenant
 		live    func() *Live
 		err     error
+		noKey   bool
 		want    []string
 	}{
 		{
@@ -316,6 +317,13 @@ func TestTenantPlans(t *testing.T) {
 			want: []string{"status failed", `error connection "Sales/CRM/SF" is a hubspot connection in the workspace but salesforce in the manifest (t.yaml:15); a provider cannot change, rename one of them`},
 		},
 		{
+			name:    "inputs need the fingerprint key, even for a new connection",
+			desired: func() *spec.Tenant { return tenant() },
+			live:    func() *Live { return &Live{} },
+			noKey:   true,
+			want:    []string{"status failed", `error connection "Sales/CRM/SF" has input, but workato-gitops.yaml sets no fingerprintKey to track it with (t.yaml:15)`},
+		},
+		{
 			name: "reading failed",
 			live: func() *Live { return nil },
 			err:  errors.New("GET /managed_users/EA1: 500 Server error"),
@@ -333,7 +341,11 @@ func TestTenantPlans(t *testing.T) {
 			if tt.desired != nil {
 				d = tt.desired()
 			}
-			got := summary(Tenant(Input{Desired: desired(d), Live: tt.live(), ReadErr: tt.err}, opts))
+			des := desired(d)
+			if tt.noKey {
+				des.FingerprintKey = spec.Secret{}
+			}
+			got := summary(Tenant(Input{Desired: des, Live: tt.live(), ReadErr: tt.err}, opts))
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("plan (-want +got):\n%s", diff)
 			}
