@@ -164,6 +164,7 @@ func (pl *planner) folderID(p string) int64 {
 }
 
 func (pl *planner) planPackages() {
+	previous := ""
 	for _, p := range pl.t.Packages {
 		digest := pl.d.PackageDigests[p.Name]
 		le, ok := pl.ledger.Packages[p.Name]
@@ -191,7 +192,12 @@ func (pl *planner) planPackages() {
 				deps = append(deps, pl.connActions[folder]...)
 			}
 		}
-		pl.add(Action{Op: OpImport, Kind: KindPackage, Key: p.Name, Reason: reason, Changes: ch, DependsOn: deps}, p.Pos)
+		// One import at a time per workspace: whether Workato allows more is
+		// UNCONFIRMED, and the UI allows one.
+		if previous != "" {
+			deps = append(deps, previous)
+		}
+		previous = pl.add(Action{Op: OpImport, Kind: KindPackage, Key: p.Name, Reason: reason, Changes: ch, DependsOn: deps}, p.Pos).ID
 	}
 }
 

@@ -353,6 +353,23 @@ func TestTenantPlans(t *testing.T) {
 	}
 }
 
+// TestImportsOneAtATime: a workspace's imports run one after the other.
+func TestImportsOneAtATime(t *testing.T) {
+	d := tenant()
+	d.Packages = append(d.Packages, spec.Package{Name: "second", Folder: "Sales"}, spec.Package{Name: "third", Folder: "Sales"})
+	des := desired(d)
+	des.PackageDigests["second"], des.PackageDigests["third"] = "sha256:b", "sha256:c"
+	tp := Tenant(Input{Desired: des, Live: inSync()}, opts)
+	var got []string
+	for _, a := range tp.Actions {
+		got = append(got, a.ID+" after "+strings.Join(a.DependsOn, ","))
+	}
+	want := []string{"import package second after ", "import package third after import package second"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
 func TestFleetDeleteLimit(t *testing.T) {
 	mk := func(name string) Input {
 		d := tenant()
