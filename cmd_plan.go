@@ -56,7 +56,7 @@ Examples:
 			&cli.BoolFlag{Name: "no-color", Usage: "no colour in text output (also NO_COLOR)"},
 			&cli.BoolFlag{Name: "refresh", Value: true, Usage: "read live state; --refresh=false plans against the live state saved in --live"},
 			&cli.StringFlag{Name: "live", Usage: "saved plan `FILE` whose live state --refresh=false plans against"},
-			&cli.IntFlag{Name: "parallelism", Usage: "tenants read at once (default: the config's, else 8)"},
+			&cli.IntFlag{Name: "parallelism", Usage: "tenants handled at once", DefaultText: "the config's parallelism, else 8"},
 			&cli.BoolFlag{Name: "debug", Usage: "log every HTTP request (method, path, status, time; never headers or bodies) to stderr"},
 		},
 		Action: func(c *cli.Context) error {
