@@ -65,6 +65,7 @@ Environment:
 ` + exitCodesHelp,
 		Commands: []*cli.Command{
 			validateCommand(e),
+			doctorCommand(e),
 			planCommand(e),
 			applyCommand(e),
 			sandboxCommand(e),
