@@ -69,6 +69,7 @@ Environment:
 			planCommand(e),
 			applyCommand(e),
 			sandboxCommand(e),
+			packageCommand(e),
 			completionCommand(e),
 		},
 	}

@@ -28,6 +28,7 @@ const (
 	ClassPropertiesUpsert = "properties.upsert" // POST /managed_users/:id/properties
 	ClassImportsCreate    = "imports.create"    // POST /managed_users/:id/imports
 	ClassImportsStatus    = "imports.status"    // GET /managed_users/:id/imports/:package_id
+	ClassExports          = "exports"           // export manifests and exports (RLCM: 60/min)
 	ClassConnectors       = "connectors"        // /integrations...
 	ClassFolders          = "folders"           // folder and project calls
 	ClassRecipes          = "recipes"           // recipe calls
@@ -49,6 +50,7 @@ func DefaultLimits() map[string]Limit {
 		ClassPropertiesUpsert: perMin(60),
 		ClassImportsCreate:    {Requests: 500, Per: time.Hour},
 		ClassImportsStatus:    perMin(1000),
+		ClassExports:          perMin(60),
 		ClassConnectors:       perMin(1000),
 		ClassFolders:          perMin(60),
 		ClassRecipes:          perMin(60),

@@ -45,6 +45,14 @@ func (s *Server) registerRoutes() {
 
 	h("POST /managed_users/{id}/imports", ClassImportsCreate, s.createImport)
 	h("GET /managed_users/{id}/imports/{package_id}", ClassImportsStatus, s.getImport)
+	h("GET /managed_users/{id}/export_manifests/folder_assets", ClassExports, s.folderAssets)
+	h("POST /managed_users/{id}/export_manifests", ClassExports, s.createManifest)
+	h("GET /managed_users/{id}/export_manifests/{manifest_id}", ClassExports, s.getManifest)
+	h("PUT /managed_users/{id}/export_manifests/{manifest_id}", ClassExports, s.updateManifest)
+	h("DELETE /managed_users/{id}/export_manifests/{manifest_id}", ClassExports, s.deleteManifest)
+	h("POST /managed_users/{id}/exports/{manifest_id}", ClassExports, s.startExport)
+	h("GET /managed_users/{id}/exports/{package_id}", ClassExports, s.getExport)
+	h("GET /managed_users/{id}/exports/{package_id}/download", ClassExports, s.downloadExport)
 
 	h("GET /integrations/all", ClassConnectors, s.listConnectors)
 

@@ -33,6 +33,7 @@ type customer struct {
 	members []*Member
 	props   map[string]string
 	imports map[int64]*importJob
+	exports *exportStore // manifests and export jobs, made on first use; not saved
 }
 
 // folder is flat: ParentID is Home's id for a top-level folder (a project).
