@@ -5,7 +5,8 @@
 // made it. It refuses anything that could escape the import's target
 // folder and anything over Workato's 100 MB package limit.
 //
-// It reads files; it does not talk to Workato.
+// It also unpacks a downloaded package into a directory (Unzip), under the
+// same rules. It reads and writes files; it does not talk to Workato.
 package pkgzip
 
 import (
