@@ -68,6 +68,7 @@ Environment:
 			doctorCommand(e),
 			planCommand(e),
 			applyCommand(e),
+			exportCommand(e), encryptCommand(e),
 			sandboxCommand(e),
 			packageCommand(e),
 			completionCommand(e),

@@ -55,6 +55,7 @@ func (s *Server) registerRoutes() {
 	h("GET /managed_users/{id}/exports/{package_id}/download", ClassExports, s.downloadExport)
 
 	h("GET /integrations/all", ClassConnectors, s.listConnectors)
+	s.registerInputSchemaRoutes()
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { notFound(w) })
 }

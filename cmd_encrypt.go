@@ -1,0 +1,118 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/workato-gitops/workato-gitops/internal/spec"
+)
+
+type encryptOptions struct {
+	files      []string
+	sopsConfig string
+}
+
+func encryptCommand(e env) *cli.Command {
+	return &cli.Command{
+		Name:      "encrypt",
+		Usage:     "encrypt the connection input of manifests in place with SOPS",
+		ArgsUsage: "FILE...",
+		Description: `Encrypts, in place, the values under every connection's input (and the
+fingerprintKey of workato-gitops.yaml) with SOPS, as 'sops encrypt -i'
+would: with the creation rule that matches the file in the nearest
+.sops.yaml at or above it (encrypted_regex and mac_only_encrypted, as in
+docs/manifest.md). Only public keys are needed (age recipients; PGP and
+cloud KMS keys through SOPS's usual credentials). The files stay readable
+by the sops CLI.
+
+A file that is already encrypted is refused (edit it with 'sops edit'), and
+so is one that still holds a <...> placeholder written by export. Values
+are never printed.
+
+Examples:
+   workato-gitops encrypt tenants/customers/a2300.yaml
+   workato-gitops encrypt tenants/workato-gitops.yaml`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "config", Usage: "use the creation rules of this .sops.yaml `FILE` instead of searching for one"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return &hinted{err: errors.New("encrypt needs at least one FILE"), hint: "workato-gitops encrypt tenants/customers/acme.yaml"}
+			}
+			return runEncrypt(encryptOptions{files: c.Args().Slice(), sopsConfig: c.String("config")}, e)
+		},
+	}
+}
+
+// runEncrypt encrypts each file on its own: one that fails is left as it
+// was and does not stop the others.
+func runEncrypt(o encryptOptions, e env) error {
+	failed := 0
+	for _, file := range o.files {
+		if err := encryptFile(file, o.sopsConfig, e.stdout, e.stderr); err != nil {
+			failed++
+			var ds spec.Diagnostics
+			if errors.As(err, &ds) {
+				for _, d := range ds {
+					fmt.Fprintln(e.stderr, d)
+				}
+				err = errors.New(plural(len(ds), "problem") + " found")
+			}
+			fmt.Fprintf(e.stderr, "workato-gitops: error: %s: %v\n", file, err)
+		}
+	}
+	if failed > 0 {
+		return &codeError{code: exitError, err: fmt.Errorf("%s of %d not encrypted (see above); they were left unchanged", plural(failed, "file"), len(o.files))}
+	}
+	return nil
+}
+
+func encryptFile(file, sopsConfig string, stdout, stderr io.Writer) error {
+	st, err := os.Stat(file)
+	if err != nil {
+		return errors.New("no such file")
+	}
+	if !st.Mode().IsRegular() {
+		return errors.New("not a regular file")
+	}
+	if st.Size() > spec.DefaultMaxFileSize {
+		return fmt.Errorf("larger than the %d-byte limit for manifests", spec.DefaultMaxFileSize)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return errors.New("cannot read")
+	}
+	enc, err := spec.Encrypt(file, data, spec.EncryptOptions{SopsConfig: sopsConfig})
+	if errors.Is(err, spec.ErrNothingToEncrypt) {
+		fmt.Fprintf(stdout, "%s: nothing to encrypt (no connection input); left as it is\n", file)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, w := range enc.Warnings {
+		fmt.Fprintf(stderr, "workato-gitops: warning: %s\n", w)
+	}
+	if err := atomicWriteMode(file, st.Mode().Perm(), enc.Data); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: encrypted %s with the rules of %s\n", file, plural(enc.Values, "value"), enc.SopsConfig)
+	return nil
+}
+
+// atomicWriteMode replaces file with data, keeping its permissions.
+func atomicWriteMode(file string, perm os.FileMode, data []byte) error {
+	return atomicWrite(file, func(w io.Writer) error {
+		if f, ok := w.(*os.File); ok {
+			if err := f.Chmod(perm); err != nil {
+				return err
+			}
+		}
+		_, err := w.Write(data)
+		return err
+	})
+}

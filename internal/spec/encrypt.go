@@ -1,0 +1,273 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"regexp"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/getsops/sops/v3"
+	"github.com/getsops/sops/v3/aes"
+	sopsconfig "github.com/getsops/sops/v3/config"
+	"github.com/getsops/sops/v3/keyservice"
+	"github.com/getsops/sops/v3/logging"
+	sopsyaml "github.com/getsops/sops/v3/stores/yaml"
+)
+
+// Placeholders that `export` writes for connection input values it cannot
+// read (the API never returns them). Encrypt refuses a file that still holds
+// one, so a placeholder can never be sent to Workato as a credential.
+const (
+	PlaceholderRequired       = "<required>"
+	PlaceholderOptional       = "<optional>"
+	PlaceholderSecret         = "<secret>"
+	PlaceholderOptionalSecret = "<optional secret>"
+)
+
+var placeholderRE = regexp.MustCompile(`^<(optional )?(required|optional|secret)>$`)
+
+// IsInputPlaceholder reports whether v is one of the placeholders export writes.
+func IsInputPlaceholder(v any) bool {
+	s, ok := v.(string)
+	return ok && placeholderRE.MatchString(strings.TrimSpace(s))
+}
+
+// Errors Encrypt returns that callers branch on.
+var (
+	// ErrAlreadyEncrypted: the file has sops metadata already.
+	ErrAlreadyEncrypted = errors.New("already encrypted (it has sops metadata); edit it with `sops edit`")
+	// ErrNothingToEncrypt: the file holds no connection input or fingerprintKey.
+	ErrNothingToEncrypt = errors.New("nothing to encrypt: no connection input and no fingerprintKey")
+)
+
+// EncryptOptions control Encrypt.
+type EncryptOptions struct {
+	// SopsConfig is the .sops.yaml whose creation rules apply; empty means
+	// the nearest one in the file's directory or above it.
+	SopsConfig string
+	// Now stamps the file's lastmodified; nil means time.Now.
+	Now func() time.Time
+}
+
+// Encrypted is the result of Encrypt.
+type Encrypted struct {
+	Data       []byte
+	SopsConfig string   // the .sops.yaml whose rule was used
+	Values     int      // how many values were encrypted
+	Warnings   []string // advice that does not stop the encryption
+}
+
+// Encrypt encrypts the secret values of one manifest (connection input
+// values of a Tenant or Base, or the fingerprintKey of the repository
+// config) with SOPS, following the creation rule of a .sops.yaml for file,
+// and returns the new file content. file names the file on disk (creation
+// rules match its path); data is its content.
+//
+// The result is checked before it is returned: exactly the secret values
+// must be encrypted, as the loader demands, so a creation rule that
+// encrypts too much or too little is refused rather than written. Errors
+// never hold a plaintext value of the file.
+func Encrypt(file string, data []byte, opts EncryptOptions) (_ *Encrypted, err error) {
+	var scrub scrubber
+	defer func() {
+		if r := recover(); r != nil {
+			err = errors.New("sops failed on this file (internal error)")
+		}
+		if err != nil {
+			err = &scrubbedError{msg: scrub.scrub(err.Error()), err: err}
+		}
+	}()
+	doc, ds := parseDocument(file, data)
+	if ds != nil {
+		return nil, ds
+	}
+	if _, ok := doc.value["sops"]; ok {
+		return nil, ErrAlreadyEncrypted
+	}
+	secretPtr := "" // the config's extra secret
+	if doc.value["kind"] == "Config" {
+		secretPtr = "/fingerprintKey"
+	}
+	n, ds := secretValues(doc, secretPtr, &scrub)
+	if ds != nil {
+		return nil, ds
+	}
+	if n == 0 {
+		return nil, ErrNothingToEncrypt
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return nil, err
+	}
+	confPath, rule, err := creationRule(abs, opts.SopsConfig)
+	if err != nil {
+		return nil, err
+	}
+	out := &Encrypted{SopsConfig: confPath, Values: n}
+	if !rule.MACOnlyEncrypted {
+		out.Warnings = append(out.Warnings, confPath+": the creation rule lacks mac_only_encrypted: true, so editing any plain field by hand will break the file's MAC")
+	}
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	if out.Data, err = sopsEncrypt(abs, data, rule, now().UTC(), storeIndent(confPath)); err != nil {
+		return nil, err
+	}
+	check, ds := parseDocument(file, out.Data)
+	if ds == nil {
+		ds = checkEncryption(check, false, secretPtr, "")
+	}
+	if ds != nil {
+		return nil, fmt.Errorf("%s: its creation rule does not encrypt exactly the secret values (set encrypted_regex: %s); nothing was written", confPath, wantRegex(secretPtr))
+	}
+	return out, nil
+}
+
+// scrubbedError carries a scrubbed message but keeps the cause for
+// errors.Is (ErrAlreadyEncrypted, Diagnostics...).
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }
+
+func wantRegex(secretPtr string) string {
+	if secretPtr != "" {
+		return "^fingerprintKey$"
+	}
+	return "^input$"
+}
+
+// secretValues counts the values to encrypt and refuses placeholders that
+// export wrote and nobody filled in. Every value is added to scrub.
+func secretValues(doc *document, secretPtr string, scrub *scrubber) (int, Diagnostics) {
+	n := 0
+	var ds Diagnostics
+	walkValue(doc.value, "", func(ptr string, v any) {
+		if !inputValuePtr.MatchString(ptr) && (secretPtr == "" || ptr != secretPtr) {
+			return
+		}
+		n++
+		scrub.add(NewSecret(v))
+		if IsInputPlaceholder(v) {
+			ds = append(ds, Diagnostic{File: doc.file, Line: doc.line(ptr), Field: fieldName(ptr),
+				Message: "still the placeholder that export wrote: fill in the value, or delete the field if it is optional"})
+		}
+	})
+	ds.sort()
+	return n, ds
+}
+
+// creationRule finds the .sops.yaml (the given one, or the nearest above
+// the file, as sops does) and the creation rule that matches the file.
+func creationRule(abs, confPath string) (string, *sopsconfig.Config, error) {
+	if confPath == "" {
+		found, err := sopsconfig.LookupConfigFile(abs)
+		if err != nil || found.Path == "" {
+			return "", nil, errors.New("no .sops.yaml in the file's directory or above it; create one with creation rules (see docs/manifest.md)")
+		}
+		confPath = found.Path
+	}
+	rule, err := sopsconfig.LoadCreationRuleForFile(confPath, abs, nil)
+	if err != nil {
+		return confPath, nil, fmt.Errorf("%s: %s", confPath, oneLine(err.Error()))
+	}
+	if rule == nil {
+		return confPath, nil, fmt.Errorf("%s: has no creation_rules", confPath)
+	}
+	if len(rule.KeyGroups) == 0 {
+		return confPath, nil, fmt.Errorf("%s: the creation rule for this file names no key (age, pgp, kms...)", confPath)
+	}
+	return confPath, rule, nil
+}
+
+// storeIndent is the YAML indent the .sops.yaml asks for (stores.yaml.indent).
+func storeIndent(confPath string) int {
+	sc, err := sopsconfig.LoadStoresConfig(confPath)
+	if err != nil || sc == nil {
+		return 0
+	}
+	return sc.YAML.Indent
+}
+
+// sopsEncrypt is `sops encrypt` on data: a fresh data key encrypted to every
+// key of the rule (age recipients need no private key; other key types use
+// SOPS's own credentials), then the values the rule selects, then the MAC.
+func sopsEncrypt(abs string, data []byte, rule *sopsconfig.Config, now time.Time, indent int) ([]byte, error) {
+	quietSOPS.Do(silenceSOPS)
+	store := sopsyaml.NewStore(&sopsconfig.YAMLStoreConfig{Indent: indent})
+	branches, err := store.LoadPlainFile(data)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read as YAML: %s", oneLine(err.Error()))
+	}
+	if len(branches) != 1 {
+		return nil, errors.New("a manifest must hold exactly one YAML document")
+	}
+	tree := sops.Tree{
+		Branches: branches,
+		FilePath: abs,
+		Metadata: sops.Metadata{
+			KeyGroups:               rule.KeyGroups,
+			ShamirThreshold:         rule.ShamirThreshold,
+			UnencryptedSuffix:       rule.UnencryptedSuffix,
+			EncryptedSuffix:         rule.EncryptedSuffix,
+			UnencryptedRegex:        rule.UnencryptedRegex,
+			EncryptedRegex:          rule.EncryptedRegex,
+			UnencryptedCommentRegex: rule.UnencryptedCommentRegex,
+			EncryptedCommentRegex:   rule.EncryptedCommentRegex,
+			MACOnlyEncrypted:        rule.MACOnlyEncrypted,
+			Version:                 sopsVersion(),
+		},
+	}
+	key, errs := tree.GenerateDataKeyWithKeyServices([]keyservice.KeyServiceClient{keyservice.NewLocalClient()})
+	if len(errs) > 0 {
+		msgs := make([]string, len(errs))
+		for i, e := range errs {
+			msgs[i] = oneLine(e.Error())
+		}
+		return nil, fmt.Errorf("cannot encrypt the data key to the rule's keys: %s", strings.Join(msgs, "; "))
+	}
+	cipher := aes.NewCipher()
+	mac, err := tree.Encrypt(key, cipher)
+	if err != nil {
+		return nil, errors.New("cannot encrypt the values")
+	}
+	tree.Metadata.LastModified = now
+	if tree.Metadata.MessageAuthenticationCode, err = cipher.Encrypt(mac, key, now.Format(time.RFC3339)); err != nil {
+		return nil, errors.New("cannot encrypt the MAC")
+	}
+	out, err := store.EmitEncryptedFile(tree)
+	if err != nil {
+		return nil, fmt.Errorf("cannot write the encrypted file: %s", oneLine(err.Error()))
+	}
+	return out, nil
+}
+
+// silenceSOPS sends SOPS's own loggers nowhere: this program prints only
+// from package main.
+func silenceSOPS() {
+	for _, l := range logging.Loggers {
+		l.SetOutput(io.Discard)
+	}
+}
+
+// sopsVersion is the version of the sops library built in, which sops
+// records in the files it writes (its own version package would pull in
+// its CLI's dependencies).
+func sopsVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path == "github.com/getsops/sops/v3" {
+				return strings.TrimPrefix(d.Version, "v")
+			}
+		}
+	}
+	return "3.13.3"
+}
