@@ -51,6 +51,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecodeEnvelope -fuzztime $(FUZZTIME) ./internal/workato/
 	$(GO) test -run '^$$' -fuzz FuzzParsePackage -fuzztime $(FUZZTIME) ./internal/sandbox/
 	$(GO) test -run '^$$' -fuzz FuzzFromZip -fuzztime $(FUZZTIME) ./internal/pkgzip/
+	$(GO) test -run '^$$' -fuzz FuzzUnzip -fuzztime $(FUZZTIME) ./internal/pkgzip/
+	$(GO) test -run '^$$' -fuzz FuzzDecodeInputSchema -fuzztime $(FUZZTIME) ./internal/workato/
 
 clean:
 	rm -rf $(BIN)

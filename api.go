@@ -14,32 +14,16 @@ import (
 const sandboxScheme = "sandbox:"
 
 // apiClient builds the API client from the environment and the repository
-// config, in that order of precedence: WORKATO_API_URL, then
+// config (resolveAPI says which wins: WORKATO_API_URL, then
 // WORKATO_DATA_CENTER, then the config's api.url or api.dataCenter, then
-// Workato's US data center. WORKATO_API_URL=sandbox:PATH runs an
+// Workato's US data center). WORKATO_API_URL=sandbox:PATH runs an
 // in-process sandbox whose state lives in PATH, and needs no token.
 func apiClient(e env, cfg spec.Config, debug bool) (*workato.Client, error) {
-	base := e.getenv("WORKATO_API_URL")
-	dc := e.getenv("WORKATO_DATA_CENTER")
-	switch {
-	case base != "":
-	case dc != "":
-		b, err := workato.BaseURLFor(dc)
-		if err != nil {
-			return nil, fmt.Errorf("WORKATO_DATA_CENTER: %w", err)
-		}
-		base = b
-	case cfg.APIURL != "":
-		base = cfg.APIURL
-	case cfg.DataCenter != "":
-		b, err := workato.BaseURLFor(cfg.DataCenter)
-		if err != nil {
-			return nil, err
-		}
-		base = b
-	default:
-		base = workato.DefaultBaseURL
+	target, err := resolveAPI(e, cfg)
+	if err != nil {
+		return nil, err
 	}
+	base := target.base
 	wc := workato.Config{BaseURL: base, UserAgent: "workato-gitops/" + buildVersion(), Limits: workato.Limits{}}
 	for class, l := range cfg.RateLimits {
 		wc.Limits[workato.Class(class)] = workato.Limit{Requests: l.Requests, Per: l.Per} // zero: unlimited

@@ -33,7 +33,7 @@ type apiTarget struct {
 	base, source string
 }
 
-// resolveAPI follows apiClient's order of precedence, and says which
+// resolveAPI is the one place that decides which API URL is used, and says which
 // setting won.
 func resolveAPI(e env, cfg spec.Config) (apiTarget, error) {
 	dcURL := func(dc, source string) (apiTarget, error) {
