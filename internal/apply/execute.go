@@ -3,6 +3,7 @@ package apply
 import (
 	"cmp"
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -80,6 +81,8 @@ func (x *Executor) tenant(ctx context.Context, w Work) TenantResult {
 		tr.Status = StatusUnchanged
 		return tr
 	}
+	// Unmanaged objects are reported by the plan, never acted on.
+	w.Plan.Actions = slices.DeleteFunc(slices.Clone(w.Plan.Actions), func(a plan.Action) bool { return a.Op == plan.OpUnmanaged })
 	r := newRun(ctx, x, w)
 	r.execute(ctx)
 	r.writeLedger()

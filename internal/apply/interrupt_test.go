@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
@@ -61,5 +62,30 @@ func TestInterrupt(t *testing.T) {
 	}
 	if strings.Join(left, "|") != strings.Join(skipped, "|") {
 		t.Errorf("after the interrupt, plan has\n  %v\nbut these were skipped\n  %v", left, skipped)
+	}
+}
+
+// TestUnmanagedIsOnlyReported: an unmanaged object in a plan is not an
+// action apply performs, nor a failure.
+func TestUnmanagedIsOnlyReported(t *testing.T) {
+	repo := examples(t)
+	acme := tenantNamed(repo, "acme")
+	_, client := newSandbox(t, driftedAcme(t, acme, repo.Config.FingerprintKey, 0))
+	live, err := (&apply.Reader{Client: client}).Tenant(context.Background(), acme, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp := planFor(t, repo, acme, live)
+	var pkgs apply.Packages
+	d := plan.Desired{Tenant: acme, FingerprintKey: repo.Config.FingerprintKey}
+	res := (&apply.Executor{Client: client, Packages: &pkgs, ImportPoll: time.Millisecond}).Apply(context.Background(), []apply.Work{{Plan: tp, Desired: d, Live: live}})
+	tr := res.Tenants[0]
+	if len(tr.Failed) != 0 || len(tr.Skipped) != 0 {
+		t.Fatalf("failed %+v, skipped %+v", tr.Failed, tr.Skipped)
+	}
+	for _, o := range tr.Ran {
+		if strings.HasPrefix(o.Action, "unmanaged ") {
+			t.Errorf("apply ran a report: %s", o.Action)
+		}
 	}
 }
