@@ -109,11 +109,7 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	if !o.autoApprove && !confirm(e, p.plan) {
 		return &codeError{code: exitError, err: errors.New("apply cancelled")}
 	}
-	client, err := apiClient(e, p.repo.Config, o.debug)
-	if err != nil {
-		return err
-	}
-	x := &apply.Executor{Client: client, Packages: p.pkgs, Parallelism: firstPositive(o.parallelism, p.repo.Config.Parallelism)}
+	x := &apply.Executor{Client: p.client, Packages: p.pkgs, Parallelism: firstPositive(o.parallelism, p.repo.Config.Parallelism)}
 	if strings.HasPrefix(e.getenv("WORKATO_API_URL"), sandboxScheme) {
 		x.ImportPoll = 20 * time.Millisecond // an in-process import is done at once
 	}
@@ -203,7 +199,7 @@ func loadSavedPlan(ctx context.Context, o applyOptions, e env) (*planned, error)
 	}
 	// Re-read exactly the plan's tenants and re-plan them: the new plan
 	// must be the same, and every object it touches unchanged.
-	fresh, err := makePlan(ctx, planOptions{dir: o.dir, tenants: names, refresh: true, parallelism: o.parallelism, debug: o.debug}, e)
+	fresh, err := planRepo(ctx, planOptions{dir: o.dir, tenants: names, refresh: true, parallelism: o.parallelism, debug: o.debug}, e, repo)
 	if err != nil {
 		return nil, err
 	}

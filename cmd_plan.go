@@ -14,6 +14,7 @@ import (
 	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
+	"github.com/workato-gitops/workato-gitops/internal/workato"
 )
 
 type planOptions struct {
@@ -80,6 +81,9 @@ type planned struct {
 	inputs  []plan.Input
 	plan    *plan.Plan
 	pkgs    *apply.Packages
+	// client read the live state; apply writes through the same one, so
+	// that one scheduler counts every call against Workato's budget.
+	client *workato.Client
 }
 
 func runPlan(ctx context.Context, o planOptions, e env) error {
@@ -129,12 +133,17 @@ func makePlan(ctx context.Context, o planOptions, e env) (*planned, error) {
 	if err != nil {
 		return nil, err
 	}
+	return planRepo(ctx, o, e, repo)
+}
+
+// planRepo plans the tenants of a loaded repository.
+func planRepo(ctx context.Context, o planOptions, e env, repo *spec.Repo) (*planned, error) {
 	tenants, err := selectTenants(repo.Tenants, o.tenants)
 	if err != nil {
 		return nil, err
 	}
 	pl := &planned{repo: repo, tenants: tenants, pkgs: &apply.Packages{}}
-	results, err := readLive(ctx, o, e, repo, tenants)
+	results, err := pl.readLive(ctx, o, e)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +163,8 @@ func makePlan(ctx context.Context, o planOptions, e env) (*planned, error) {
 	return pl, nil
 }
 
-func readLive(ctx context.Context, o planOptions, e env, repo *spec.Repo, tenants []*spec.Tenant) ([]apply.LiveResult, error) {
+func (pl *planned) readLive(ctx context.Context, o planOptions, e env) ([]apply.LiveResult, error) {
+	repo, tenants := pl.repo, pl.tenants
 	if !o.refresh {
 		saved, err := readSavedPlan(o.live)
 		if err != nil {
@@ -174,6 +184,7 @@ func readLive(ctx context.Context, o planOptions, e env, repo *spec.Repo, tenant
 	if err != nil {
 		return nil, err
 	}
+	pl.client = client
 	r := &apply.Reader{Client: client, Parallelism: o.parallelism}
 	if r.Parallelism == 0 {
 		r.Parallelism = repo.Config.Parallelism
