@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -170,7 +169,7 @@ func doctorClient(r *doctorReport, o doctorOptions, e env, cfg spec.Config) *wor
 		return nil
 	}
 	shown := u.Scheme + "://" + u.Host + u.Path
-	if u.Scheme == "http" && !loopbackHost(u.Hostname()) {
+	if u.Scheme == "http" && !workato.IsLoopback(u.Hostname()) {
 		r.add(finding{sev: sevFail, area: "api", msg: fmt.Sprintf("URL %s (from %s): plain http to a host that is not loopback is refused, as the token would travel in clear", shown, t.source),
 			hint: "use https://" + u.Host + u.Path + "; plain http is only for a local sandbox (127.0.0.1, localhost)"})
 		return nil
@@ -190,14 +189,6 @@ func doctorClient(r *doctorReport, o doctorOptions, e env, cfg spec.Config) *wor
 		return nil
 	}
 	return client
-}
-
-func loopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // pickTenant chooses the workspace the per-customer checks read: the named

@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -189,19 +187,9 @@ func Inspect(dir string, opts Options) ([]FileReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := os.Stat(dir)
+	root, err := resolveRoot(dir)
 	if err != nil {
-		return nil, fmt.Errorf("manifest directory: %w", err)
-	}
-	if !st.IsDir() {
-		return nil, fmt.Errorf("manifest directory: %s is not a directory", dir)
-	}
-	root, err := filepath.Abs(dir)
-	if err == nil {
-		root, err = filepath.EvalSymlinks(root)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("manifest directory: %w", err)
+		return nil, err
 	}
 	dec, err := newDecryptor(UsableKeys(opts.Keys))
 	if err != nil {

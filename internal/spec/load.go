@@ -46,22 +46,32 @@ func Load(dir string, opts Options) (*Repo, error) {
 			return nil, err
 		}
 	}
+	root, err := resolveRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	l := &loader{dir: dir, root: root, opts: opts, schemas: schemas, dec: dec}
+	return l.load()
+}
+
+// resolveRoot checks that dir is a directory and returns its absolute
+// path with symlinks resolved: what "inside the repository" is measured by.
+func resolveRoot(dir string) (string, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
-		return nil, fmt.Errorf("manifest directory: %w", err)
+		return "", fmt.Errorf("manifest directory: %w", err)
 	}
 	if !st.IsDir() {
-		return nil, fmt.Errorf("manifest directory: %s is not a directory", dir)
+		return "", fmt.Errorf("manifest directory: %s is not a directory", dir)
 	}
 	root, err := filepath.Abs(dir)
 	if err == nil {
 		root, err = filepath.EvalSymlinks(root)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("manifest directory: %w", err)
+		return "", fmt.Errorf("manifest directory: %w", err)
 	}
-	l := &loader{dir: dir, root: root, opts: opts, schemas: schemas, dec: dec}
-	return l.load()
+	return root, nil
 }
 
 type loader struct {

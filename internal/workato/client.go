@@ -97,7 +97,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("workato: base URL %q: must not carry credentials, a query or a fragment", u.Redacted())
 	}
 	hasSecret := cfg.Token != "" || cfg.LegacyToken != ""
-	if u.Scheme == "http" && hasSecret && !isLoopback(u.Hostname()) {
+	if u.Scheme == "http" && hasSecret && !IsLoopback(u.Hostname()) {
 		return nil, fmt.Errorf("workato: base URL %q: refusing to send the API token over plain http to a non-loopback host; use https", u.String())
 	}
 	hc := &http.Client{}
@@ -133,7 +133,9 @@ func (c *Client) Stats() map[Class]ClassStats { return c.sched.Stats() }
 // its budget or inspect it.
 func (c *Client) Scheduler() *Scheduler { return c.sched }
 
-func isLoopback(host string) bool {
+// IsLoopback reports whether host is localhost or a loopback address: the
+// only hosts a token may be sent to over plain http.
+func IsLoopback(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}

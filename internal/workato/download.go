@@ -126,7 +126,7 @@ func (c *Client) checkDownloadURL(u *url.URL, apiOrigin string) error {
 		return fmt.Errorf("workato: download_url %s: want an http(s) URL", redactURL(u))
 	case u.User != nil:
 		return fmt.Errorf("workato: download_url %s: must not carry credentials", redactURL(u))
-	case u.Scheme == "http" && originOf(u) != apiOrigin && !isLoopback(u.Hostname()):
+	case u.Scheme == "http" && originOf(u) != apiOrigin && !IsLoopback(u.Hostname()):
 		return fmt.Errorf("workato: download_url %s: refusing plain http to another host; want https", redactURL(u))
 	}
 	return nil
