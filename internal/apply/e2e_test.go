@@ -206,6 +206,9 @@ func TestPlanNewTenantCallsOnce(t *testing.T) {
 		t.Errorf("calls = %d, want 1", got)
 	}
 	tp := planFor(t, repo, acme, live)
+	if len(tp.Actions) < 10 {
+		t.Fatalf("a new workspace plans %d actions: %+v", len(tp.Actions), tp)
+	}
 	for _, a := range tp.Actions {
 		if a.Op != plan.OpCreate && a.Op != plan.OpImport && a.Op != plan.OpStart {
 			t.Errorf("unexpected %s", a.ID)
