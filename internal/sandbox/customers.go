@@ -3,8 +3,6 @@ package sandbox
 import (
 	"encoding/json"
 	"net/http"
-	"slices"
-	"strconv"
 )
 
 // defaultPlanID stands in for "the partner's default plan".
@@ -189,110 +187,4 @@ func (s *Server) applyCustomerBody(info *Customer, self *customer, b customerBod
 		}
 	}
 	return errs
-}
-
-// apiMember is a collaborator as the members endpoints return it.
-type apiMember struct {
-	ID         int64   `json:"id"`
-	GrantType  string  `json:"grant_type"`
-	Name       string  `json:"name"`
-	Email      *string `json:"email"`
-	ExternalID *string `json:"external_id"`
-	RoleName   string  `json:"role_name"`
-	TimeZone   string  `json:"time_zone"`
-}
-
-func memberAPI(m *Member) apiMember {
-	return apiMember{ID: m.ID, GrantType: m.GrantType, Name: m.Name, Email: stringOrNull(m.Email),
-		ExternalID: stringOrNull(m.ExternalID), RoleName: m.RoleName, TimeZone: m.TimeZone}
-}
-
-// listMembers answers a bare array: the envelope is UNCONFIRMED and the one
-// known client of the current API (tap-workato) reads a top-level array.
-func (s *Server) listMembers(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.customerFor(w, r)
-	if c == nil {
-		return
-	}
-	out := []apiMember{}
-	for _, m := range c.members {
-		out = append(out, memberAPI(m))
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-func (s *Server) memberFor(w http.ResponseWriter, r *http.Request, c *customer) int {
-	id, err := strconv.ParseInt(r.PathValue("member_id"), 10, 64)
-	i := slices.IndexFunc(c.members, func(m *Member) bool { return m.ID == id })
-	if err != nil || i < 0 {
-		notFound(w)
-		return -1
-	}
-	return i
-}
-
-func (s *Server) getMember(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if c := s.customerFor(w, r); c != nil {
-		if i := s.memberFor(w, r, c); i >= 0 {
-			writeJSON(w, http.StatusOK, memberAPI(c.members[i]))
-		}
-	}
-}
-
-// addMember takes name, email, role_name, external_id and time_zone.
-// Accepting email is UNCONFIRMED (the api-docs body omits it; members are
-// matched by email, and a known client sends it).
-func (s *Server) addMember(w http.ResponseWriter, r *http.Request) {
-	var m Member
-	if decodeBody(r, &m) != nil {
-		badRequest(w)
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.customerFor(w, r)
-	if c == nil {
-		return
-	}
-	errs := fieldErrors{}
-	if m.Name == "" {
-		errs.add("name", "can't be blank")
-	}
-	if m.RoleName == "" {
-		errs.add("role_name", "can't be blank")
-	}
-	for _, o := range c.members {
-		if m.Email != "" && o.Email == m.Email {
-			errs.add("email", "has already been taken")
-		}
-	}
-	if len(errs) > 0 {
-		errs.write(w)
-		return
-	}
-	m.ID, m.GrantType = s.w.alloc(), "team"
-	if m.TimeZone == "" {
-		m.TimeZone = "Pacific Time (US & Canada)"
-	}
-	c.members = append(c.members, &m)
-	s.version++
-	writeJSON(w, http.StatusOK, memberAPI(&m))
-}
-
-func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.customerFor(w, r)
-	if c == nil {
-		return
-	}
-	if i := s.memberFor(w, r, c); i >= 0 {
-		c.members = slices.Delete(c.members, i, i+1)
-		s.version++
-		writeJSON(w, http.StatusOK, json.RawMessage(`{"success":true}`))
-	}
 }

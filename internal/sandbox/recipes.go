@@ -239,7 +239,15 @@ func (c *customer) configErrors(rc *Recipe) []any {
 		if cfg.AccountID == 0 {
 			continue
 		}
-		if conn := c.conns[cfg.AccountID]; conn != nil && conn.AuthorizationStatus == "success" {
+		conn := c.conns[cfg.AccountID]
+		if conn != nil && cfg.Provider != "" && conn.Provider != cfg.Provider {
+			// The Developer API spec allows a plain string entry ("...
+			// or string"); the sandbox sends one for a connection of
+			// another provider. Case and wording are invented.
+			out = append(out, "Connection "+conn.Name+" is not a "+cfg.Provider+" connection")
+			continue
+		}
+		if conn != nil && conn.AuthorizationStatus == "success" {
 			continue
 		}
 		detail := map[string]string{"key": "packages.recipe_source_code.flow_validations.errors.config_unconnected"}

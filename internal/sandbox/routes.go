@@ -22,6 +22,7 @@ func (s *Server) registerRoutes() {
 	h("POST /managed_users/{id}/members", ClassMembers, s.addMember)
 	h("GET /managed_users/{id}/members/{member_id}", ClassMembers, s.getMember)
 	h("DELETE /managed_users/{id}/members/{member_id}", ClassMembersDelete, s.removeMember)
+	h("POST /managed_users/{id}/member_invitations", ClassMembers, s.inviteMember)
 
 	h("GET /managed_users/{id}/folders", ClassFolders, s.listFolders)
 	h("POST /managed_users/{id}/folders", ClassFolders, s.createFolder)

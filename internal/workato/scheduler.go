@@ -134,7 +134,7 @@ func subresourceClass(method, sub string, n int) Class {
 			return ClassConnectionsList
 		}
 		return ClassConnections
-	case "members", "member":
+	case "members", "member", "member_invitations":
 		if method == http.MethodDelete && sub == "members" && n == 4 {
 			return ClassMemberDelete
 		}
