@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -150,7 +151,20 @@ func (s *Server) connectorInputSchema(w http.ResponseWriter, r *http.Request) {
 func (s *Server) connectionInputSchema(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c := s.customerFor(w, r); c == nil {
+	c := s.customerFor(w, r)
+	if c == nil {
+		return
+	}
+	// The newer docs address this path by connection id and answer
+	// {"result": [...]}; the older ones by adapter name.
+	if id, err := strconv.ParseInt(r.PathValue("adapter_name"), 10, 64); err == nil {
+		conn := c.conns[id]
+		fields, ok := schemaFor(providerOf(conn))
+		if !ok {
+			notFound(w)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"result": fields})
 		return
 	}
 	fields, ok := schemaFor(r.PathValue("adapter_name"))
@@ -159,4 +173,11 @@ func (s *Server) connectionInputSchema(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"input": fields, "extended_input_schema": []apiInputField{}})
+}
+
+func providerOf(conn *Connection) string {
+	if conn == nil {
+		return ""
+	}
+	return conn.Provider
 }

@@ -39,7 +39,7 @@ func (s *Server) registerRoutes() {
 	h("GET /managed_users/{id}/properties", ClassPropertiesList, s.listProperties)
 	h("POST /managed_users/{id}/properties", ClassPropertiesUpsert, s.upsertProperties)
 
-	h("GET /managed_users/{id}/recipes", ClassRecipes, s.listRecipes)
+	h("GET /managed_users/{id}/recipes", ClassRecipesList, s.listRecipes)
 	h("GET /managed_users/{id}/recipes/{recipe_id}", ClassRecipes, s.getRecipe)
 	h("PUT /managed_users/{id}/recipes/{recipe_id}/start", ClassRecipes, s.startRecipe)
 	h("PUT /managed_users/{id}/recipes/{recipe_id}/stop", ClassRecipes, s.stopRecipe)

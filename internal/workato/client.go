@@ -19,8 +19,9 @@ const DefaultBaseURL = "https://www.workato.com/api"
 // request (reference §1); waiting longer for one attempt is pointless.
 const DefaultRequestTimeout = 40 * time.Second
 
-// dataCenterHosts follows reference §1. UK is listed by Workato without a
-// captured host name, so it is deliberately absent.
+// dataCenterHosts follows reference §1. UK's host follows the
+// app.<dc>.workato.com pattern of the others (docs/design.md row "UK data
+// center"; UNCONFIRMED by a Workato page).
 var dataCenterHosts = map[string]string{
 	"us": "www.workato.com",
 	"eu": "app.eu.workato.com",
@@ -30,14 +31,15 @@ var dataCenterHosts = map[string]string{
 	"il": "app.il.workato.com",
 	"cn": "app.workatoapp.cn",
 	"kr": "app.kr.workato.com",
+	"uk": "app.uk.workato.com",
 }
 
 // BaseURLFor returns the API base URL (including /api) of a Workato data
-// center: us, eu, jp, sg, au, il, cn or kr.
+// center: us, eu, jp, sg, au, il, cn, kr or uk.
 func BaseURLFor(dataCenter string) (string, error) {
 	host, ok := dataCenterHosts[strings.ToLower(strings.TrimSpace(dataCenter))]
 	if !ok {
-		return "", fmt.Errorf("workato: unknown data center %q (want us, eu, jp, sg, au, il, cn or kr)", dataCenter)
+		return "", fmt.Errorf("workato: unknown data center %q (want us, eu, jp, sg, au, il, cn, kr or uk)", dataCenter)
 	}
 	return "https://" + host + "/api", nil
 }
