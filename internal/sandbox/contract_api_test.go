@@ -4,7 +4,12 @@ package sandbox_test
 // with each other but not with Workato's public documentation (issue 10).
 
 import (
+	"archive/zip"
+	"bytes"
 	"errors"
+	"maps"
+	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -90,4 +95,142 @@ func TestInputSchemaByConnectionID(t *testing.T) {
 	if err != nil || len(got) == 0 {
 		t.Errorf("InputSchemaFor an unknown connection id = %v, %v; want the provider's schema", got, err)
 	}
+}
+
+// A project is deleted through the projects endpoint by its project id;
+// the folders endpoint does not delete it, and its 404 must not pass for
+// "already gone".
+func TestProjectDelete(t *testing.T) {
+	h := newHarness(t, sandbox.Options{})
+	acme := workato.ByID(acmeID)
+	top, err := h.c.ListFolders(h.ctx, acme, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var integ workato.Folder
+	for _, f := range top {
+		if f.ID == integID {
+			integ = f
+		}
+	}
+	if !integ.IsProject || integ.ProjectID == nil || *integ.ProjectID != integProj {
+		t.Fatalf("folder Integrations = %+v, want a project with project_id %d", integ, integProj)
+	}
+	// The folders endpoint refuses a project, in a way that looks like a 404.
+	wantAPIError(t, h.c.DeleteFolder(h.ctx, acme, integID), workato.ErrNotFound, http.StatusNotFound)
+	// The folder id is not a project id.
+	wantAPIError(t, h.c.DeleteProject(h.ctx, acme, integID), workato.ErrNotFound, http.StatusNotFound)
+	// A project with a running recipe is refused.
+	wantAPIError(t, h.c.DeleteProject(h.ctx, acme, integProj), workato.ErrAuth, http.StatusForbidden)
+	if err := h.c.StopRecipe(h.ctx, acme, syncID); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.c.RemoveFolder(h.ctx, acme, integ); err != nil {
+		t.Fatalf("RemoveFolder(project): %v", err)
+	}
+	projects, err := h.c.ListProjects(h.ctx, acme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range projects {
+		if p.ID == integProj {
+			t.Errorf("project %d still listed after RemoveFolder", integProj)
+		}
+	}
+	// Everything inside went with it.
+	conns, err := h.c.ListConnections(h.ctx, acme, workato.ListConnectionsOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range conns {
+		if c.FolderID == integID || c.FolderID == sfFolderID {
+			t.Errorf("connection %d %q survived its project", c.ID, c.Name)
+		}
+	}
+	// Removing it again is done: the 404 is confirmed by the list.
+	if err := h.c.RemoveFolder(h.ctx, acme, integ); err != nil {
+		t.Errorf("RemoveFolder on a gone project: %v", err)
+	}
+}
+
+// A 404 from the folders endpoint on a project that still exists is an
+// error, not success.
+func TestRemoveFolderDoesNotTrustA404(t *testing.T) {
+	h := newHarness(t, sandbox.Options{})
+	acme := workato.ByID(acmeID)
+	// A folder value that claims not to be a project (a stale or wrong
+	// read) is sent to the folders endpoint, which answers 404.
+	wrong := workato.Folder{ID: bulkID, Name: "Bulk"}
+	err := h.c.RemoveFolder(h.ctx, acme, wrong)
+	if !errors.Is(err, workato.ErrStillExists) {
+		t.Fatalf("RemoveFolder(project as a plain folder) = %v, want ErrStillExists", err)
+	}
+}
+
+// folder_id_for_home_assets is required for a package with root-folder
+// assets, and for every package once Home assets became a project.
+func TestImportNeedsFolderForHomeAssets(t *testing.T) {
+	rooted := func(t *testing.T) []byte {
+		return zipFiles(t, map[string]string{
+			"shared.connection.json": `{"name": "Shared", "provider": "slack", "root_folder": true}`,
+		})
+	}
+	plain := func(t *testing.T) []byte { return buildPackage(t, "v1") }
+	for _, tc := range []struct {
+		name        string
+		homeProject bool
+		pkg         func(*testing.T) []byte
+		needs       bool
+	}{
+		{"root-folder asset", false, rooted, true},
+		{"no root-folder asset", false, plain, false},
+		{"home assets project", true, plain, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, sandbox.Options{})
+			seed := contractSeed()
+			seed.Customers[0].HomeAssetsProject = tc.homeProject
+			if err := h.srv.LoadSeed(jsonReader(t, seed)); err != nil {
+				t.Fatal(err)
+			}
+			acme := workato.ByID(acmeID)
+			_, err := h.c.ImportPackage(h.ctx, acme, integID, bytes.NewReader(tc.pkg(t)), workato.ImportOptions{})
+			if tc.needs {
+				e := wantAPIError(t, err, workato.ErrValidation, http.StatusUnprocessableEntity)
+				if e != nil && len(e.FieldErrors["folder_id_for_home_assets"]) == 0 {
+					t.Errorf("field errors = %v, want folder_id_for_home_assets", e.FieldErrors)
+				}
+			} else if err != nil {
+				t.Fatalf("import without folder_id_for_home_assets: %v", err)
+			}
+			home := int64(sfFolderID)
+			started, err := h.c.ImportPackage(h.ctx, acme, integID, bytes.NewReader(tc.pkg(t)),
+				workato.ImportOptions{FolderIDForHomeAssets: &home})
+			if err != nil {
+				t.Fatalf("import with folder_id_for_home_assets: %v", err)
+			}
+			if _, err := h.c.WaitImport(h.ctx, acme, started.ID, time.Millisecond, 10*time.Second); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func zipFiles(t *testing.T, files map[string]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte(files[name])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

@@ -29,6 +29,7 @@ func (s *Server) registerRoutes() {
 	h("PUT /managed_users/{id}/folders/{folder_id}", ClassFolders, s.updateFolder)
 	h("DELETE /managed_users/{id}/folders/{folder_id}", ClassFolders, s.deleteFolder)
 	h("GET /managed_users/{id}/projects", ClassFolders, s.listProjects)
+	h("DELETE /managed_users/{id}/projects/{project_id}", ClassFolders, s.deleteProject)
 
 	h("GET /managed_users/{id}/connections", ClassConnectionsList, s.listConnections)
 	h("POST /managed_users/{id}/connections", ClassConnections, s.createConnection)

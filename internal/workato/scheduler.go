@@ -76,9 +76,9 @@ func DefaultLimits() Limits {
 		ClassFolders:      perMin(60), // UNCONFIRMED: the docs' table was not captured; assumed 60/min
 		// docs.workato.com/oem/oem-api/recipes.html: list 2,000/min, the
 		// rest 1,000/min (docs/design.md row "recipes rate limits").
-		ClassRecipesList:  perMin(2000),
-		ClassRecipes:      perMin(1000),
-		ClassOther:        perMin(60),
+		ClassRecipesList: perMin(2000),
+		ClassRecipes:     perMin(1000),
+		ClassOther:       perMin(60),
 	}
 }
 
