@@ -234,3 +234,42 @@ func zipFiles(t *testing.T, files map[string]string) []byte {
 	}
 	return buf.Bytes()
 }
+
+// A customer with Environments provisioned lists TEST and PROD ids in
+// environments; its own id is DEV, and each environment is a workspace of
+// its own.
+func TestEnvironments(t *testing.T) {
+	h := newHarness(t, sandbox.Options{})
+	seed := contractSeed()
+	seed.Customers = append(seed.Customers,
+		sandbox.Customer{ID: 50, Name: "ACME Corp (test)", EnvironmentOf: acmeID, EnvironmentType: "test", HomeFolderID: 51,
+			Folders: []sandbox.Folder{{ID: 52, ProjectID: 53, Name: "Integrations"}}},
+		sandbox.Customer{ID: 60, Name: "ACME Corp (prod)", EnvironmentOf: acmeID, EnvironmentType: "prod", HomeFolderID: 61})
+	if err := h.srv.LoadSeed(jsonReader(t, seed)); err != nil {
+		t.Fatal(err)
+	}
+	customers, err := h.c.ListCustomers(h.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(customers) != 2 {
+		t.Fatalf("ListCustomers = %d customers, want 2 (environments are not customers)", len(customers))
+	}
+	acme := customers[0]
+	want := workato.Environments{{Type: "test", ID: 50}, {Type: "prod", ID: 60}}
+	if diff := cmp.Diff(want, acme.Environments); diff != "" {
+		t.Errorf("environments (-want +got):\n%s", diff)
+	}
+	for env, id := range map[string]int64{"dev": acmeID, "DEV": acmeID, "test": 50, "production": 60} {
+		if got, ok := acme.WorkspaceID(env); !ok || got != id {
+			t.Errorf("WorkspaceID(%q) = %d, %v; want %d", env, got, ok, id)
+		}
+	}
+	if id, ok := customers[1].WorkspaceID("test"); ok {
+		t.Errorf("a customer without environments has a TEST workspace %d", id)
+	}
+	folders, err := h.c.ListFolders(h.ctx, workato.ByID(50), nil)
+	if err != nil || len(folders) != 1 || folders[0].ID != 52 {
+		t.Errorf("folders of the TEST workspace = %+v, %v; want Integrations (52)", folders, err)
+	}
+}

@@ -25,6 +25,17 @@ type apiCustomer struct {
 	UpdatedAt             apiTime  `json:"updated_at"`
 	ActiveConnectionCount int      `json:"active_connection_count"`
 	ActiveRecipeCount     int      `json:"active_recipe_count"`
+	// Environments is set for a customer with Environments provisioned.
+	Environments []apiEnvironment `json:"environments,omitempty"`
+}
+
+// apiEnvironment is one entry of the environments property. The docs
+// describe the property ("the PROD and TEST environments IDs") without a
+// captured sample; these field names are invented (docs/design.md row
+// "environments property").
+type apiEnvironment struct {
+	ID              int64  `json:"id"`
+	EnvironmentType string `json:"environment_type"`
 }
 
 func (c *customer) api() apiCustomer {
@@ -68,10 +79,20 @@ func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	lo, hi := pageOf(len(s.w.customers), page, per)
+	// TEST and PROD workspaces are listed only in their customer's
+	// environments property.
+	var listed []*customer
+	for _, c := range s.w.customers {
+		if c.info.EnvironmentOf == 0 {
+			listed = append(listed, c)
+		}
+	}
+	lo, hi := pageOf(len(listed), page, per)
 	out := []apiCustomer{}
-	for _, c := range s.w.customers[lo:hi] {
-		out = append(out, c.api())
+	for _, c := range listed[lo:hi] {
+		x := c.api()
+		x.Environments = s.w.environmentsOf(c)
+		out = append(out, x)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"result": out})
 }
@@ -80,8 +101,23 @@ func (s *Server) getCustomer(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if c := s.customerFor(w, r); c != nil {
-		writeJSON(w, http.StatusOK, c.api())
+		x := c.api()
+		x.Environments = s.w.environmentsOf(c)
+		writeJSON(w, http.StatusOK, x)
 	}
+}
+
+// environmentsOf lists the TEST and PROD workspaces of c, by type.
+func (w *world) environmentsOf(c *customer) []apiEnvironment {
+	var out []apiEnvironment
+	for _, typ := range []string{"test", "prod"} {
+		for _, e := range w.customers {
+			if e.info.EnvironmentOf == c.info.ID && e.info.EnvironmentType == typ {
+				out = append(out, apiEnvironment{ID: e.info.ID, EnvironmentType: typ})
+			}
+		}
+	}
+	return out
 }
 
 // customerBody maps each field present in a create or update body to its

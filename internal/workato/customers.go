@@ -43,6 +43,9 @@ type Customer struct {
 	ActiveConnectionLimit     *int64          `json:"active_connection_limit,omitempty"`
 	ActiveConnectionCount     *int64          `json:"active_connection_count,omitempty"`
 	ActiveRecipeCount         *int64          `json:"active_recipe_count,omitempty"`
+	// Environments lists TEST and PROD for a customer with Embedded
+	// Environments provisioned; its own ID is DEV (see WorkspaceID).
+	Environments Environments `json:"environments,omitempty"`
 }
 
 // CustomerCreate is the body of CreateCustomer; Name and
