@@ -273,3 +273,33 @@ func TestEnvironments(t *testing.T) {
 		t.Errorf("folders of the TEST workspace = %+v, %v; want Integrations (52)", folders, err)
 	}
 }
+
+// The connectors catalogue is read once per client (one run, one fleet),
+// and agrees with what connection create accepts.
+func TestConnectorCatalogOncePerRun(t *testing.T) {
+	h := newHarness(t, sandbox.Options{})
+	var cat *workato.Catalog
+	for range 3 {
+		var err error
+		if cat, err = h.c.ConnectorCatalog(h.ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st := h.srv.Stats()
+	pages := (cat.Len() + 99) / 100
+	if got := st.Requests["GET /integrations/all"]; got != pages {
+		t.Errorf("catalogue read with %d requests over 3 calls, want %d (one read)", got, pages)
+	}
+	if !cat.Has("salesforce") || cat.Has("salesforse") {
+		t.Errorf("Has(salesforce) = %v, Has(salesforse) = %v", cat.Has("salesforce"), cat.Has("salesforse"))
+	}
+	if got, ok := cat.Suggest("Salesforse"); !ok || got != "salesforce" {
+		t.Errorf("Suggest(Salesforse) = %q, %v; want salesforce", got, ok)
+	}
+	if got, ok := cat.Suggest("zzzzzzzzzz"); ok {
+		t.Errorf("Suggest(zzzzzzzzzz) = %q, want no suggestion", got)
+	}
+	// What the catalogue lacks, connection create refuses.
+	_, err := h.c.CreateConnection(h.ctx, workato.ByID(acmeID), workato.ConnectionCreate{Name: "X", Provider: "salesforse", FolderID: ptr[int64](integID)})
+	wantAPIError(t, err, workato.ErrValidation, http.StatusBadRequest)
+}

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -83,6 +84,9 @@ type Client struct {
 	userAgent string
 	timeout   time.Duration
 	scrub     scrubber
+
+	catalogMu sync.Mutex
+	catalog   *Catalog // the connectors catalogue, read once (ConnectorCatalog)
 }
 
 // New validates cfg and returns a Client. It refuses to send a token over
@@ -130,10 +134,6 @@ func New(cfg Config) (*Client, error) {
 
 // Stats reports, per rate class, what the scheduler has seen so far.
 func (c *Client) Stats() map[Class]ClassStats { return c.sched.Stats() }
-
-// Scheduler returns the client's scheduler, for callers that want to share
-// its budget or inspect it.
-func (c *Client) Scheduler() *Scheduler { return c.sched }
 
 // IsLoopback reports whether host is localhost or a loopback address: the
 // only hosts a token may be sent to over plain http.
