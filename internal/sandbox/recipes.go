@@ -41,6 +41,11 @@ type apiRecipe struct {
 	CopyCount          int               `json:"copy_count"`
 	Config             []apiRecipeConfig `json:"config"`
 	Code               string            `json:"code"` // a JSON-encoded string, as Workato sends it
+	// The sandbox keeps no authors or version comments: always null.
+	AuthorName         *string `json:"author_name"`
+	VersionAuthorName  *string `json:"version_author_name"`
+	VersionAuthorEmail *string `json:"version_author_email"`
+	VersionComment     *string `json:"version_comment"`
 }
 
 func recipeAPI(c *customer, r *Recipe) apiRecipe {
