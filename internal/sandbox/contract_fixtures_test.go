@@ -147,7 +147,10 @@ func fixtureCases(t *testing.T) []fixtureCase {
 			},
 			call: func(ctx context.Context, c *workato.Client, id int64) error { return c.DeleteFolder(ctx, acmeRef, id) }},
 		{endpoint: "GET /managed_users/:id/folders", fixture: "folders_list_salto.json", developerAPI: true,
-			call: func(ctx context.Context, c *workato.Client, _ int64) error { _, err := c.ListFolders(ctx, acmeRef, nil); return err }},
+			call: func(ctx context.Context, c *workato.Client, _ int64) error {
+				_, err := c.ListFolders(ctx, acmeRef, nil)
+				return err
+			}},
 		{endpoint: "GET /managed_users/:id/folders", fixture: "folders_list_wk.json", developerAPI: true,
 			call: func(ctx context.Context, c *workato.Client, _ int64) error {
 				fs, err := c.ListFolders(ctx, acmeRef, nil)
