@@ -10,7 +10,7 @@ const defaultPlanID = "oem_plan"
 
 // apiCustomer is the customer object. Create, get and update return it
 // bare, as the old docs show; whether the current API wraps it in
-// {"result": ...} is UNCONFIRMED.
+// {"result": ...} is UNCONFIRMED [design.md: single-object envelope].
 type apiCustomer struct {
 	ID                    int64    `json:"id"`
 	ExternalID            *string  `json:"external_id"`
@@ -70,7 +70,7 @@ func (s *Server) customerFor(w http.ResponseWriter, r *http.Request) *customer {
 }
 
 // listCustomers pages in creation order. The default page size is
-// UNCONFIRMED; 100 matches what known clients ask for.
+// UNCONFIRMED [design.md: customers list paging]; 100 matches what known clients ask for.
 func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request) {
 	page, per, ok := paging(r, 100, 100)
 	if !ok {

@@ -56,7 +56,7 @@ func (f *flexID) UnmarshalJSON(b []byte) error {
 }
 
 // listFolders returns only the direct children of parent_id, or of Home
-// when it is omitted. An unknown parent_id is a 404 (UNCONFIRMED).
+// when it is omitted. An unknown parent_id is a 404 (UNCONFIRMED [design.md: folder list unknown parent]).
 func (s *Server) listFolders(w http.ResponseWriter, r *http.Request) {
 	page, per, ok := paging(r, 100, 100)
 	parent, okParent := queryID(r, "parent_id")
@@ -92,7 +92,7 @@ type folderBody struct {
 }
 
 // createFolder answers the bare folder object; whether embedded wraps it in
-// "result" is UNCONFIRMED. A folder created under Home is a project.
+// "result" is UNCONFIRMED [design.md: single-object envelope]. A folder created under Home is a project.
 func (s *Server) createFolder(w http.ResponseWriter, r *http.Request) {
 	var b folderBody
 	if decodeBody(r, &b) != nil {
@@ -134,7 +134,7 @@ func (c *customer) newFolder(w *world, parent int64, name string, now time.Time)
 	return f
 }
 
-// updateFolder renames and moves a folder (body fields UNCONFIRMED: name,
+// updateFolder renames and moves a folder (body fields UNCONFIRMED [design.md: folder update body]: name,
 // parent_id). A move may not create a cycle; a folder moved to the top
 // level becomes a project.
 func (s *Server) updateFolder(w http.ResponseWriter, r *http.Request) {
@@ -183,7 +183,7 @@ func (s *Server) updateFolder(w http.ResponseWriter, r *http.Request) {
 }
 
 // deleteFolder deletes an empty folder. The API's behaviour for a folder
-// that still holds folders, connections or recipes is UNCONFIRMED; the
+// that still holds folders, connections or recipes is UNCONFIRMED [design.md: folder delete when not empty]; the
 // sandbox refuses with 400, which is what a careful caller must expect.
 // A project (a top-level folder) is not deleted here: Workato's CLI notes
 // that this endpoint does not handle projects. How it refuses is

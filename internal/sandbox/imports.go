@@ -23,7 +23,7 @@ type importJob struct {
 // createImport accepts a raw zip body and starts an asynchronous import.
 // The body limit is enforced while reading; a package that is not a valid,
 // safe zip is accepted and then fails, as Workato validates in the
-// background (UNCONFIRMED: it might refuse synchronously).
+// background (UNCONFIRMED [design.md: import validation]: it might refuse synchronously).
 func (s *Server) createImport(w http.ResponseWriter, r *http.Request) {
 	folderID, ok1 := queryID(r, "folder_id")
 	homeAssets, ok2 := queryID(r, "folder_id_for_home_assets")
@@ -37,7 +37,7 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if int64(len(data)) > s.opts.MaxImportBytes {
-		// The status and text for an oversize package are UNCONFIRMED.
+		// The status and text for an oversize package are UNCONFIRMED [design.md: import validation].
 		writeMessage(w, http.StatusRequestEntityTooLarge,
 			fmt.Sprintf("Package is too large (maximum is %d bytes)", s.opts.MaxImportBytes))
 		return

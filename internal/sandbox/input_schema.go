@@ -125,7 +125,7 @@ func schemaFor(provider string) ([]apiInputField, bool) {
 }
 
 // registerInputSchemaRoutes adds both input-schema endpoints. Their
-// response shapes are UNCONFIRMED; the sandbox answers the v2 endpoint
+// response shapes are UNCONFIRMED [design.md: input schema path]; the sandbox answers the v2 endpoint
 // with the usual {"result": [...]} envelope and the older one with
 // {"input": [...], "extended_input_schema": [...]}, so that a client has
 // to cope with both.

@@ -83,7 +83,7 @@ func recipeAPI(c *customer, r *Recipe) apiRecipe {
 // max 100, filtered by folder_id (direct only), running, stop_cause,
 // stopped_after, adapter_names_any/all and since_id. since_id keeps ids
 // below it, so that since_id = the smallest id of the previous page walks
-// on; its direction is UNCONFIRMED.
+// on; its direction is UNCONFIRMED [design.md: recipes list filters].
 func (s *Server) listRecipes(w http.ResponseWriter, r *http.Request) {
 	page, per, ok := paging(r, 10, 100)
 	f, okFilter := parseRecipeFilter(r)
@@ -119,7 +119,7 @@ type recipeFilter struct {
 	stopCause         string
 	stoppedAfter      time.Time
 	// Adapter names are comma-separated; whether Workato also takes
-	// repeated parameters is UNCONFIRMED.
+	// repeated parameters is UNCONFIRMED [design.md: recipes list filters].
 	anyOf, allOf []string
 }
 
@@ -196,7 +196,7 @@ func (s *Server) getRecipe(w http.ResponseWriter, r *http.Request) {
 
 // startRecipe refuses, with HTTP 200 and success:false, a recipe whose
 // connections are missing or not authorized. Starting a running recipe
-// succeeds without change (UNCONFIRMED).
+// succeeds without change (UNCONFIRMED [design.md: start a running recipe]).
 func (s *Server) startRecipe(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -236,7 +236,7 @@ func markRunning(rc *Recipe, now time.Time) {
 
 // configErrors lists, per config entry, a connection that is missing or not
 // authorized, as [step, [["account_id", id, "unconnected", {key}]]]. The step
-// number is the entry's 1-based position (UNCONFIRMED; Workato's is the
+// number is the entry's 1-based position (UNCONFIRMED [design.md: start refusal step number]; Workato's is the
 // recipe step that needs the connection, which the sandbox does not model).
 func (c *customer) configErrors(rc *Recipe) []any {
 	var out []any

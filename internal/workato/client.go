@@ -21,8 +21,8 @@ const DefaultBaseURL = "https://www.workato.com/api"
 const DefaultRequestTimeout = 40 * time.Second
 
 // dataCenterHosts follows reference §1. UK's host follows the
-// app.<dc>.workato.com pattern of the others (docs/design.md row "UK data
-// center"; UNCONFIRMED by a Workato page).
+// app.<dc>.workato.com pattern of the others; no Workato page names it
+// (UNCONFIRMED [design.md: UK data center]).
 var dataCenterHosts = map[string]string{
 	"us": "www.workato.com",
 	"eu": "app.eu.workato.com",

@@ -30,7 +30,7 @@ type Project struct {
 }
 
 // FolderUpdate is the body of UpdateFolder; nil fields are not sent. The
-// accepted fields are UNCONFIRMED: name and parent_id are assumed.
+// accepted fields are UNCONFIRMED [design.md: folder update body]: name and parent_id are assumed.
 type FolderUpdate struct {
 	Name     *string `json:"name,omitempty"`
 	ParentID *int64  `json:"parent_id,omitempty"`
@@ -60,7 +60,7 @@ func (c *Client) ListFolders(ctx context.Context, cust CustomerRef, parentID *in
 
 // CreateFolder creates a folder under parentID, or at the top level under
 // Home when parentID is nil. Whether the response is wrapped in "result"
-// is UNCONFIRMED; both decode.
+// is UNCONFIRMED [design.md: single-object envelope]; both decode.
 //
 // POST /managed_users/:id/folders — https://docs.workato.com/oem/oem-api/folders.html
 func (c *Client) CreateFolder(ctx context.Context, cust CustomerRef, name string, parentID *int64) (*Folder, error) {
@@ -94,7 +94,7 @@ func (c *Client) ListProjects(ctx context.Context, cust CustomerRef) ([]Project,
 }
 
 // DeleteFolder deletes a folder that is not a project. What Workato does
-// with a folder that is not empty is UNCONFIRMED: callers empty it first
+// with a folder that is not empty is UNCONFIRMED [design.md: folder delete when not empty]: callers empty it first
 // and treat a 4xx as "not empty". A project (a top-level folder) is not
 // deleted by this endpoint (Workato's CLI: "the folders DELETE endpoint
 // does not handle projects"); use DeleteProject, or RemoveFolder, which

@@ -14,7 +14,7 @@ import (
 
 // InputField is one field of a connector's connection input: what a
 // connection's input map may hold under Name. The response shape is
-// UNCONFIRMED (reference §7 lists the endpoints, not their bodies); the
+// UNCONFIRMED [design.md: input schema path] (reference §7 lists the endpoints, not their bodies); the
 // fields are those of Workato's connector SDK schemas, each optional.
 type InputField struct {
 	Name        string `json:"name"`

@@ -73,7 +73,7 @@ func DefaultLimits() Limits {
 		ClassImportStatus: perMin(1000),
 		ClassExports:      perMin(60),
 		ClassConnectors:   perMin(1000),
-		ClassFolders:      perMin(60), // UNCONFIRMED: the docs' table was not captured; assumed 60/min
+		ClassFolders:      perMin(60), // UNCONFIRMED [design.md: folders rate limit]: the docs' table was not captured; assumed 60/min
 		// docs.workato.com/oem/oem-api/recipes.html: list 2,000/min, the
 		// rest 1,000/min (docs/design.md row "recipes rate limits").
 		ClassRecipesList: perMin(2000),
