@@ -35,7 +35,7 @@ func apiClient(e env, cfg spec.Config, debug bool) (*workato.Client, error) {
 		if path == "" {
 			return nil, errors.New("WORKATO_API_URL=sandbox: needs a state file path, e.g. sandbox:sandbox.json")
 		}
-		srv, err := sandbox.New(sandbox.Options{StatePath: path})
+		srv, err := sandbox.New(sandbox.Options{StatePath: path, InviteesExist: true})
 		if err != nil {
 			return nil, fmt.Errorf("sandbox: %w", err)
 		}

@@ -140,7 +140,7 @@ func doctorAPI(ctx context.Context, r *doctorReport, o doctorOptions, e env, rep
 func doctorClient(r *doctorReport, o doctorOptions, e env, cfg spec.Config) *workato.Client {
 	t, err := resolveAPI(e, cfg)
 	if err != nil {
-		r.add(finding{sev: sevFail, area: "api", msg: err.Error(), hint: "data centers are us, eu, jp, sg, au, il, cn and kr; or set WORKATO_API_URL to the API root ending in /api"})
+		r.add(finding{sev: sevFail, area: "api", msg: err.Error(), hint: "data centers are us, eu, jp, sg, au, il, cn, kr and uk; or set WORKATO_API_URL to the API root ending in /api"})
 		return nil
 	}
 	if path, ok := strings.CutPrefix(t.base, sandboxScheme); ok {

@@ -75,7 +75,7 @@ func runSandbox(ctx context.Context, o sandboxOptions, e env) error {
 	}
 	opts := sandbox.Options{
 		Token: o.token, Latency: o.latency, FailRate: o.failRate, Seed: o.faultSeed,
-		RateLimits: o.rateLimits, StatePath: o.state,
+		RateLimits: o.rateLimits, StatePath: o.state, InviteesExist: true,
 	}
 	if !o.quiet {
 		opts.Logf = func(format string, args ...any) { fmt.Fprintf(e.stderr, format+"\n", args...) }

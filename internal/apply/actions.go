@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"strings"
 	"time"
 
 	"github.com/workato-gitops/workato-gitops/internal/plan"
@@ -95,12 +96,33 @@ func (r *run) desiredMember(key string) (spec.Member, bool) {
 	return spec.Member{}, false
 }
 
+// joined finds the member an accepted invitation made.
+func (r *run) joined(ctx context.Context, email string) (*workato.Member, error) {
+	ms, err := r.x.Client.ListMembers(ctx, r.ref())
+	if err != nil {
+		return nil, err
+	}
+	for i := range ms {
+		if strings.EqualFold(ms[i].Email, email) {
+			return &ms[i], nil
+		}
+	}
+	return nil, fmt.Errorf("invited %s, who has not joined yet", email)
+}
+
 func (r *run) member(a plan.Action) error {
 	ctx, cancel := r.call()
 	defer cancel()
 	m, _ := r.desiredMember(a.Key)
 	add := func() error {
-		got, err := r.x.Client.AddMember(ctx, r.ref(), workato.MemberAdd{Email: m.Email, Name: m.Name, RoleName: m.Role})
+		// Workato adds no member by email: invite, then find the member
+		// (an invitee with a Workato account joins at once). Pending
+		// invitations are issue 10's planner work.
+		inv := workato.MemberInvitation{Name: m.Name, Email: m.Email, RoleName: m.Role}
+		if err := r.x.Client.InviteMember(ctx, r.ref(), inv); err != nil {
+			return err
+		}
+		got, err := r.joined(ctx, m.Email)
 		if err != nil {
 			return err
 		}

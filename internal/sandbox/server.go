@@ -46,6 +46,14 @@ type Options struct {
 	TestRule func(provider string, input map[string]any) error
 	// MaxImportBytes caps a package import body; 0 means DefaultMaxImportBytes.
 	MaxImportBytes int64
+	// InviteesExist makes every invited email belong to an existing
+	// Workato user, who joins the workspace at once (the docs send an
+	// email invitation only to addresses without an account). Off, an
+	// invitation stays pending until AcceptInvitation.
+	InviteesExist bool
+	// MembersEnvelope is how the members list is wrapped: EnvelopeBare
+	// (the default), EnvelopeResult or EnvelopeData.
+	MembersEnvelope string
 	// ImportDuration is how long an import stays in_progress at least. An
 	// import always reports in_progress on its first status poll.
 	ImportDuration time.Duration

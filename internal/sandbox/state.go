@@ -58,6 +58,27 @@ type Customer struct {
 	Recipes     []Recipe          `json:"recipes,omitempty"`
 	Properties  map[string]string `json:"properties,omitempty"`
 	Imports     []Import          `json:"imports,omitempty"`
+
+	// Invitations are the email invitations sent and not yet accepted.
+	Invitations []Invitation `json:"invitations,omitempty"`
+	// EnvironmentOf, on a TEST or PROD workspace, is the id of the
+	// customer (the DEV workspace) it belongs to; EnvironmentType is
+	// "test" or "prod". Such a workspace is reached by its own id and is
+	// listed only in its customer's environments property.
+	EnvironmentOf   int64  `json:"environment_of,omitempty"`
+	EnvironmentType string `json:"environment_type,omitempty"`
+	// HomeAssetsProject is set when the workspace's Home assets folder has
+	// become a project: every import then needs folder_id_for_home_assets.
+	HomeAssetsProject bool `json:"home_assets_project,omitempty"`
+}
+
+// Invitation is a pending email invitation; the collaborator becomes a
+// Member when they accept it (Server.AcceptInvitation).
+type Invitation struct {
+	Name     string    `json:"name"`
+	Email    string    `json:"email"`
+	RoleName string    `json:"role_name,omitempty"`
+	SentAt   time.Time `json:"sent_at"`
 }
 
 // Member is a collaborator in a customer workspace.

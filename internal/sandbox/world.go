@@ -105,7 +105,7 @@ func (c *customer) pathOf(id int64) string {
 
 // projectOf is the project id of the project a folder is in (its own for a
 // project). That nested folders carry their project's id is inferred from
-// the Developer API, UNCONFIRMED for embedded.
+// the Developer API, UNCONFIRMED [design.md: project ids of nested folders] for embedded.
 func (c *customer) projectOf(f *folder) int64 {
 	for f != nil && f.ParentID != c.info.HomeFolderID {
 		f = c.folders[f.ParentID]
@@ -128,7 +128,7 @@ func (c *customer) children(parent int64) []*folder {
 }
 
 // child finds a direct child folder by name; the first by id wins when
-// names repeat, which the API permits (UNCONFIRMED).
+// names repeat, which the API permits (UNCONFIRMED [design.md: duplicate folder names]).
 func (c *customer) child(parent int64, name string) *folder {
 	for _, f := range c.children(parent) {
 		if f.Name == name {

@@ -23,7 +23,7 @@ type Customer struct {
 	Name              string `json:"name"`
 	NotificationEmail string `json:"notification_email,omitempty"`
 	// The next three are kept raw: whether they are strings or lists is
-	// UNCONFIRMED, and a guess must not break decoding of every customer.
+	// UNCONFIRMED [design.md: customer object fields], and a guess must not break decoding of every customer.
 	ErrorNotificationEmails json.RawMessage `json:"error_notification_emails,omitempty"`
 	AdminNotificationEmails json.RawMessage `json:"admin_notification_emails,omitempty"`
 	FrameAncestors          json.RawMessage `json:"frame_ancestors,omitempty"`
@@ -34,7 +34,7 @@ type Customer struct {
 	InTrial                 bool            `json:"in_trial,omitempty"`
 	CreatedAt               time.Time       `json:"created_at"`
 	UpdatedAt               time.Time       `json:"updated_at"`
-	// Billing period bounds stay strings: date or timestamp is UNCONFIRMED.
+	// Billing period bounds stay strings: date or timestamp is UNCONFIRMED [design.md: customer object fields].
 	CurrentBillingPeriodStart string          `json:"current_billing_period_start,omitempty"`
 	CurrentBillingPeriodEnd   string          `json:"current_billing_period_end,omitempty"`
 	TaskLimitAdjustment       json.RawMessage `json:"task_limit_adjustment,omitempty"`
@@ -43,6 +43,9 @@ type Customer struct {
 	ActiveConnectionLimit     *int64          `json:"active_connection_limit,omitempty"`
 	ActiveConnectionCount     *int64          `json:"active_connection_count,omitempty"`
 	ActiveRecipeCount         *int64          `json:"active_recipe_count,omitempty"`
+	// Environments lists TEST and PROD for a customer with Embedded
+	// Environments provisioned; its own ID is DEV (see WorkspaceID).
+	Environments Environments `json:"environments,omitempty"`
 }
 
 // CustomerCreate is the body of CreateCustomer; Name and
@@ -66,7 +69,7 @@ type CustomerUpdate struct {
 }
 
 // ListCustomers lists every customer workspace of the admin workspace.
-// Paging parameters are UNCONFIRMED; like tap-workato it asks for 100 a
+// Paging parameters are UNCONFIRMED [design.md: customers list paging]; like tap-workato it asks for 100 a
 // page and stops at the first short page.
 //
 // GET /managed_users — https://docs.workato.com/oem/oem-api/managed-users.html
@@ -90,7 +93,7 @@ func (c *Client) GetCustomer(ctx context.Context, cust CustomerRef) (*Customer, 
 }
 
 // CreateCustomer creates a customer workspace. Whether the response is
-// wrapped in "result" is UNCONFIRMED; both forms decode.
+// wrapped in "result" is UNCONFIRMED [design.md: single-object envelope]; both forms decode.
 //
 // POST /managed_users — https://docs.workato.com/oem/oem-api/managed-users.html
 func (c *Client) CreateCustomer(ctx context.Context, in CustomerCreate) (*Customer, error) {

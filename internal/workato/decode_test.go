@@ -65,7 +65,7 @@ func FuzzDecodeEnvelope(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		targets := []any{nil, &[]Connection{}, &[]Recipe{}, &Customer{}, &Import{}, &map[string]string{}, &connectorPage{}, &[]Folder{}}
+		targets := []any{nil, &[]Connection{}, &[]Recipe{}, &Customer{}, &[]Customer{}, &[]Member{}, &Import{}, &map[string]string{}, &connectorPage{}, &[]Folder{}}
 		for _, v := range targets {
 			_ = decodeEnvelope(data, v)
 		}
