@@ -23,6 +23,10 @@ type world struct {
 	nextID    int64
 	inputKey  []byte
 	customers []*customer // creation order
+
+	byID    map[int64]*customer  // index of customers[:indexed]
+	byExt   map[string]*customer // a hint, checked on use
+	indexed int
 }
 
 type customer struct {
@@ -71,11 +75,21 @@ func newCustomer(info Customer) *customer {
 }
 
 // customerByRef resolves a path's :id: a numeric id, or "E" + external id
-// (the mux has already unescaped it).
+// (the mux has already unescaped it). Lookups go through an index that
+// catches up with customers appended since the last lookup; an entry is
+// checked before it is trusted, since an external id can change.
 func (w *world) customerByRef(ref string) *customer {
+	w.catchUp()
 	if ext, ok := strings.CutPrefix(ref, "E"); ok {
+		if ext == "" {
+			return nil
+		}
+		if c := w.byExt[ext]; c != nil && c.info.ExternalID == ext {
+			return c
+		}
 		for _, c := range w.customers {
-			if c.info.ExternalID != "" && c.info.ExternalID == ext {
+			if c.info.ExternalID == ext {
+				w.byExt[ext] = c
 				return c
 			}
 		}
@@ -85,12 +99,22 @@ func (w *world) customerByRef(ref string) *customer {
 	if err != nil {
 		return nil
 	}
-	for _, c := range w.customers {
-		if c.info.ID == id {
-			return c
+	return w.byID[id] // ids never change
+}
+
+func (w *world) catchUp() {
+	if w.byID == nil {
+		w.byID, w.byExt = map[int64]*customer{}, map[string]*customer{}
+	}
+	for _, c := range w.customers[min(w.indexed, len(w.customers)):] {
+		if w.byID[c.info.ID] == nil {
+			w.byID[c.info.ID] = c
+		}
+		if c.info.ExternalID != "" && w.byExt[c.info.ExternalID] == nil {
+			w.byExt[c.info.ExternalID] = c
 		}
 	}
-	return nil
+	w.indexed = len(w.customers)
 }
 
 // pathOf is a folder's path from Home, "" for Home itself.
