@@ -194,3 +194,21 @@ func TestJournalConcurrentChanges(t *testing.T) {
 		t.Errorf("reloaded state (-want +got):\n%s", diff)
 	}
 }
+
+// Customers are found by external id through an index that follows
+// external id changes.
+func TestCustomerIndexFollowsExternalIDs(t *testing.T) {
+	e := newEnv(t, Options{}, fleetSeed(3))
+	e.json("PUT", "/managed_users/EF0001", map[string]any{"external_id": "Y"}, 200)
+	e.json("GET", "/managed_users/EF0001", nil, 404)
+	if got := obj(t, e.json("GET", "/managed_users/EY", nil, 200)); got["name"] != "Fleet 1" {
+		t.Errorf("EY = %v", got)
+	}
+	e.json("POST", "/managed_users", map[string]any{"name": "Reuse", "external_id": "F0001", "notification_email": "r@r.example"}, 200)
+	if got := obj(t, e.json("GET", "/managed_users/EF0001", nil, 200)); got["name"] != "Reuse" {
+		t.Errorf("EF0001 = %v", got)
+	}
+	if status, _ := e.call("PUT", "/managed_users/EF0002", map[string]any{"external_id": "Y"}); status == 200 {
+		t.Error("a taken external id was accepted")
+	}
+}

@@ -25,7 +25,7 @@ type world struct {
 	customers []*customer // creation order
 
 	byID    map[int64]*customer  // index of customers[:indexed]
-	byExt   map[string]*customer // a hint, checked on use
+	byExt   map[string]*customer // by external id; an entry is checked on use
 	indexed int
 }
 
@@ -76,22 +76,13 @@ func newCustomer(info Customer) *customer {
 
 // customerByRef resolves a path's :id: a numeric id, or "E" + external id
 // (the mux has already unescaped it). Lookups go through an index that
-// catches up with customers appended since the last lookup; an entry is
-// checked before it is trusted, since an external id can change.
+// catches up with customers appended since the last lookup; a handler that
+// changes a customer's external id calls setIndex.
 func (w *world) customerByRef(ref string) *customer {
 	w.catchUp()
 	if ext, ok := strings.CutPrefix(ref, "E"); ok {
-		if ext == "" {
-			return nil
-		}
-		if c := w.byExt[ext]; c != nil && c.info.ExternalID == ext {
+		if c := w.byExt[ext]; c != nil && ext != "" && c.info.ExternalID == ext {
 			return c
-		}
-		for _, c := range w.customers {
-			if c.info.ExternalID == ext {
-				w.byExt[ext] = c
-				return c
-			}
 		}
 		return nil
 	}
@@ -110,11 +101,19 @@ func (w *world) catchUp() {
 		if w.byID[c.info.ID] == nil {
 			w.byID[c.info.ID] = c
 		}
-		if c.info.ExternalID != "" && w.byExt[c.info.ExternalID] == nil {
-			w.byExt[c.info.ExternalID] = c
-		}
+		w.setIndex(c)
 	}
 	w.indexed = len(w.customers)
+}
+
+// setIndex indexes a customer's current external id. An entry left under
+// an old one is found stale on use.
+func (w *world) setIndex(c *customer) {
+	if ext := c.info.ExternalID; ext != "" {
+		if o := w.byExt[ext]; o == nil || o.info.ExternalID != ext {
+			w.byExt[ext] = c
+		}
+	}
 }
 
 // pathOf is a folder's path from Home, "" for Home itself.
