@@ -98,7 +98,9 @@ func runPackagePull(ctx context.Context, o packagePullOptions, e env) error {
 		interval = time.Millisecond
 	}
 	p := &pkgpull.Puller{Client: client, Ref: ref, Folder: folder, Interval: interval, Timeout: o.timeout,
-		Warnf: func(format string, args ...any) { fmt.Fprintf(e.stderr, "workato-gitops: warning: "+format+"\n", args...) }}
+		Warnf: func(format string, args ...any) {
+			fmt.Fprintf(e.stderr, "workato-gitops: warning: "+format+"\n", args...)
+		}}
 	data, err := p.Pull(ctx, o.includeTags)
 	if err != nil {
 		return fmt.Errorf("pull %s from workspace %s: %w", folder, o.workspace, err)
