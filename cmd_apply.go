@@ -110,7 +110,7 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 		return &codeError{code: exitError, err: errors.New("apply cancelled")}
 	}
 	x := &apply.Executor{Client: p.client, Packages: p.pkgs, Parallelism: firstPositive(o.parallelism, p.repo.Config.Parallelism)}
-	if strings.HasPrefix(e.getenv("WORKATO_API_URL"), sandboxScheme) {
+	if onSandbox(e, p.repo.Config) {
 		x.ImportPoll = 20 * time.Millisecond // an in-process import is done at once
 	}
 	progress := newProgress(e)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/workato-gitops/workato-gitops/internal/export"
 	"github.com/workato-gitops/workato-gitops/internal/pkgpull"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 	"github.com/workato-gitops/workato-gitops/internal/workato"
@@ -88,13 +89,22 @@ func runPackagePull(ctx context.Context, o packagePullOptions, e env) error {
 	if err != nil {
 		return err
 	}
-	client, err := apiClient(e, spec.Config{}, o.debug)
+	// The API is the one of the repository --out belongs to, as for plan.
+	var cfg spec.Config
+	if root, ok := export.FindRoot(o.out); ok {
+		repo, err := export.Repo(root, schemaFS)
+		if err != nil {
+			return err
+		}
+		cfg = repo.Config
+	}
+	client, err := apiClient(e, cfg, o.debug)
 	if err != nil {
 		return err
 	}
 	// Workato's CLI polls every 3 s; the in-process sandbox answers at once.
 	interval := 3 * time.Second
-	if strings.HasPrefix(e.getenv("WORKATO_API_URL"), sandboxScheme) {
+	if onSandbox(e, cfg) {
 		interval = time.Millisecond
 	}
 	p := &pkgpull.Puller{Client: client, Ref: ref, Folder: folder, Interval: interval, Timeout: o.timeout,

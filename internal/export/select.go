@@ -35,17 +35,9 @@ func (e *ExistsError) Error() string {
 // anything: its config chooses the API, and its tenants must not be
 // exported a second time. Problems in its manifests do not stop an export.
 func Repo(dir string, schemas fs.FS) (*spec.Repo, error) {
-	root := dir
-	for d, _ := filepath.Abs(dir); ; {
-		if _, err := os.Stat(filepath.Join(d, spec.ConfigFile)); err == nil {
-			root = d
-			break
-		}
-		parent := filepath.Dir(d)
-		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil || parent == d {
-			break
-		}
-		d = parent
+	root, ok := FindRoot(dir)
+	if !ok {
+		root = dir
 	}
 	repo, err := spec.Load(root, spec.Options{Schemas: schemas, SkipDecrypt: true})
 	var ds spec.Diagnostics
@@ -53,6 +45,22 @@ func Repo(dir string, schemas fs.FS) (*spec.Repo, error) {
 		return nil, err
 	}
 	return repo, nil
+}
+
+// FindRoot finds the repository dir belongs to: the nearest directory at
+// or above it (dir need not exist) that holds a workato-gitops.yaml,
+// looking no higher than a directory with .git.
+func FindRoot(dir string) (string, bool) {
+	for d, _ := filepath.Abs(dir); ; {
+		if _, err := os.Stat(filepath.Join(d, spec.ConfigFile)); err == nil {
+			return d, true
+		}
+		parent := filepath.Dir(d)
+		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil || parent == d {
+			return "", false
+		}
+		d = parent
+	}
 }
 
 // SchemaID is the $id of the tenant schema in schemas: where editors can
