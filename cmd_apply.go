@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
+	"github.com/workato-gitops/workato-gitops/internal/render"
 )
 
 type applyOptions struct {
@@ -110,7 +110,7 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	if o.json {
 		planOut = e.stderr
 	}
-	if err := render(e, p.plan, "text", o.noColor, planOut); err != nil {
+	if err := renderPlan(e, p.plan, "text", o.noColor, planOut); err != nil {
 		return err
 	}
 	if !p.plan.HasChanges() {
@@ -120,7 +120,7 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 		return &codeError{code: exitError, err: errors.New("apply cancelled")}
 	}
 	x := &apply.Executor{Client: p.client, Packages: p.pkgs, Parallelism: firstPositive(o.parallelism, p.repo.Config.Parallelism)}
-	if strings.HasPrefix(e.getenv("WORKATO_API_URL"), sandboxScheme) {
+	if onSandbox(e, p.repo.Config) {
 		x.ImportPoll = 20 * time.Millisecond // an in-process import is done at once
 	}
 	if o.maxDuration > 0 {
@@ -138,14 +138,12 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	if err := applySummary(e, res); err != nil {
 		fmt.Fprintf(e.stderr, "workato-gitops: warning: %v\n", err)
 	}
+	view := render.ApplyText
 	if o.json {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
-			return err
-		}
-	} else {
-		printResult(e, res)
+		view = render.ApplyJSON
+	}
+	if err := view(e.stdout, res); err != nil {
+		return err
 	}
 	if ctx.Err() != nil {
 		return &codeError{code: exitError, err: errors.New("interrupted: the ledgers record what succeeded; run apply again to finish")}
