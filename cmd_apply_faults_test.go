@@ -303,12 +303,8 @@ func TestApplyCrashRecovery(t *testing.T) {
 		if out, err := command(state, "plan", "--detailed-exitcode", dir).CombinedOutput(); err != nil {
 			t.Fatalf("point %d: not converged after the kill: %v\n%s", i, err, out)
 		}
-		data, err := os.ReadFile(state)
+		s, err := sandbox.ReadState(state)
 		if err != nil {
-			t.Fatal(err)
-		}
-		var s sandbox.State
-		if err := json.Unmarshal(data, &s); err != nil {
 			t.Fatal(err)
 		}
 		assertNoDuplicates(t, s)

@@ -170,6 +170,7 @@ func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request) {
 	}
 	info.UpdatedAt = s.now()
 	c.info = info
+	s.w.setIndex(c)
 	s.version++
 	writeJSON(w, http.StatusOK, c.api())
 }
@@ -216,10 +217,8 @@ func (s *Server) applyCustomerBody(info *Customer, self *customer, b customerBod
 		}
 	}
 	if info.ExternalID != "" {
-		for _, o := range s.w.customers {
-			if o != self && o.info.ExternalID == info.ExternalID {
-				errs.add("external_id", "has already been taken")
-			}
+		if o := s.w.customerByRef("E" + info.ExternalID); o != nil && o != self {
+			errs.add("external_id", "has already been taken")
 		}
 	}
 	return errs

@@ -59,7 +59,8 @@ func decodeConnectorPage(raw json.RawMessage) (connectorPage, error) {
 // GET /integrations/all — https://docs.workato.com/oem/oem-api/adapters.html
 func (c *Client) ListConnectors(ctx context.Context) ([]Connector, error) {
 	var all []Connector
-	for page := 1; page <= maxPages; page++ {
+	guard := pageGuard{path: "/integrations/all"}
+	for page := 1; ; page++ {
 		q := url.Values{"page": {fmt.Sprint(page)}, "per_page": {fmt.Sprint(perPage)}}
 		var raw json.RawMessage
 		if err := c.do(ctx, &request{method: http.MethodGet, path: "/integrations/all", query: q}, &raw); err != nil {
@@ -73,6 +74,8 @@ func (c *Client) ListConnectors(ctx context.Context) ([]Connector, error) {
 		if len(pg.Items) < perPage || (pg.Count > 0 && len(all) >= pg.Count) {
 			return all, nil
 		}
+		if err := guard.next(page, pg.Items); err != nil {
+			return nil, err
+		}
 	}
-	return nil, fmt.Errorf("workato: GET /integrations/all: still full after %d pages; refusing to page further", maxPages)
 }

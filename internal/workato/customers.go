@@ -12,9 +12,6 @@ import (
 // perPage is the largest page every paged endpoint accepts (reference §4).
 const perPage = 100
 
-// maxPages stops a server that ignores paging from looping us forever.
-const maxPages = 10000
-
 // Customer is a customer workspace (a Workato "managed user"). Fields as
 // modelled by tap-workato against the current API (reference §5).
 type Customer struct {
@@ -128,7 +125,8 @@ func sendJSON[T any](ctx context.Context, c *Client, method, path string, body a
 // short; no managed-user list documents a total or a next link.
 func listPages[T any](ctx context.Context, c *Client, path string, query url.Values) ([]T, error) {
 	var all []T
-	for page := 1; page <= maxPages; page++ {
+	guard := pageGuard{path: path}
+	for page := 1; ; page++ {
 		q := url.Values{}
 		for k, v := range query {
 			q[k] = v
@@ -143,6 +141,8 @@ func listPages[T any](ctx context.Context, c *Client, path string, query url.Val
 		if len(items) < perPage {
 			return all, nil
 		}
+		if err := guard.next(page, items); err != nil {
+			return nil, err
+		}
 	}
-	return nil, fmt.Errorf("workato: GET %s: still full after %d pages; refusing to page further", path, maxPages)
 }
