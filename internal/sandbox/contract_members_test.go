@@ -1,9 +1,11 @@
 package sandbox_test
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -184,4 +186,47 @@ func (h *harness) raw(t *testing.T, method, path, body string) rawResp {
 		t.Fatal(err)
 	}
 	return rawResp{status: resp.StatusCode, header: resp.Header, body: strings.TrimSpace(string(b))}
+}
+
+// Pending invitations and accepted ones survive a restart of a sandbox
+// with a state file.
+func TestInvitationsPersist(t *testing.T) {
+	state := t.TempDir() + "/state.json"
+	start := func() (*sandbox.Server, *workato.Client) {
+		srv, err := sandbox.New(sandbox.Options{StatePath: state, Now: func() time.Time { return t0 }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(srv)
+		t.Cleanup(ts.Close)
+		c, err := workato.New(workato.Config{BaseURL: ts.URL + "/api", Limits: noLimits(), Retry: workato.RetryPolicy{MaxAttempts: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return srv, c
+	}
+	srv, c := start()
+	if err := srv.LoadSeed(jsonReader(t, contractSeed())); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, email := range []string{"jo@acme.example", "al@acme.example"} {
+		if err := c.InviteMember(ctx, workato.ByID(acmeID), workato.MemberInvitation{Name: "X", Email: email, RoleName: "Analyst"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := srv.AcceptInvitation(acmeID, "jo@acme.example"); err != nil {
+		t.Fatal(err)
+	}
+	srv2, c2 := start()
+	members, err := c2.ListMembers(ctx, workato.ByID(acmeID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(members) != 2 || members[1].Email != "jo@acme.example" {
+		t.Errorf("members after restart = %+v, want the admin and jo@acme.example", members)
+	}
+	if inv := srv2.Snapshot().Customers[0].Invitations; len(inv) != 1 || inv[0].Email != "al@acme.example" {
+		t.Errorf("pending invitations after restart = %+v, want al@acme.example", inv)
+	}
 }

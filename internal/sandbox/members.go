@@ -225,6 +225,7 @@ func (s *Server) AcceptInvitation(customerID int64, email string) error {
 	}
 	c.accept(s.w, i)
 	s.version++
+	s.markDirty(c) // not a request: noteChange does not see it
 	s.mu.Unlock()
 	return s.persist()
 }

@@ -54,12 +54,13 @@ type rawManifest struct {
 		AllowPlaintextInput bool     `yaml:"allowPlaintextInput"`
 	} `yaml:"metadata"`
 	Customer *struct {
-		ID                int64  `yaml:"id"`
-		ExternalID        string `yaml:"externalId"`
-		Name              string `yaml:"name"`
-		NotificationEmail string `yaml:"notificationEmail"`
-		PlanID            string `yaml:"planId"`
-		OriginURL         string `yaml:"originUrl"`
+		ID                int64    `yaml:"id"`
+		ExternalID        string   `yaml:"externalId"`
+		Name              string   `yaml:"name"`
+		NotificationEmail string   `yaml:"notificationEmail"`
+		PlanID            string   `yaml:"planId"`
+		OriginURL         string   `yaml:"originUrl"`
+		Environments      []string `yaml:"environments"`
 	} `yaml:"customer"`
 	Members []struct {
 		Email string `yaml:"email"`
@@ -220,7 +221,7 @@ func decodeManifest(doc *document, rel string, inputs map[string]Secret, plainte
 	}
 	if c := raw.Customer; c != nil {
 		m.customer = &Customer{Pos: pos("/customer"), ID: c.ID, ExternalID: c.ExternalID, Name: c.Name,
-			NotificationEmail: c.NotificationEmail, PlanID: c.PlanID, OriginURL: c.OriginURL}
+			NotificationEmail: c.NotificationEmail, PlanID: c.PlanID, OriginURL: c.OriginURL, Environments: c.Environments}
 	}
 	l := &m.layer
 	for i, r := range raw.Members {

@@ -64,6 +64,10 @@ type Customer struct {
 	NotificationEmail string
 	PlanID            string
 	OriginURL         string
+	// Environments names the Embedded Environments workspaces managed
+	// ("dev", "test", "prod"; the schema allows nothing else); nil means
+	// the customer's own workspace only.
+	Environments []string
 }
 
 // Member is a collaborator.

@@ -72,6 +72,7 @@ func FuzzDecodeEnvelope(f *testing.F) {
 		e := newAPIError("GET", "/x", 500, data, newScrubber("tok"))
 		_ = e.Error()
 		_ = parseStepErrors(json.RawMessage(data))
+		_, _ = decodeConnectorPage(json.RawMessage(data))
 		_ = newRecipeStartError(1, e).Error()
 	})
 }
