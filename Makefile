@@ -43,6 +43,7 @@ $(SOPS):
 bench: $(SOPS)
 	SOPS=$(SOPS) $(GO) test -run '^$$' -bench . -cpu 1 ./internal/spec/
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/apply/ ./internal/workato/ ./internal/sandbox/
+	$(GO) test -run '^$$' -bench PlanMemory -benchtime 1x .
 
 # Each fuzz target for FUZZTIME (default 1 minute).
 FUZZTIME ?= 60s

@@ -269,7 +269,7 @@ func TestApplyCrashRecovery(t *testing.T) {
 	// A fleet big enough that the calls, not the start-up, take most of
 	// the time; kills land between the end of start-up (as long as a plan
 	// of the empty sandbox takes) and the end of a whole apply.
-	dir := generateFleet(t, 30)
+	dir := generateFleet(t, 120)
 	timed := func(args ...string) time.Duration {
 		start := time.Now()
 		if out, err := command(filepath.Join(t.TempDir(), "sb.json"), args...).CombinedOutput(); err != nil && !strings.HasPrefix(args[0], "plan") {

@@ -63,7 +63,7 @@ func TestApplyExamplesConverges(t *testing.T) {
 
 // generateFleet writes n tenants (and the examples' config and demo-key
 // fingerprint key) to a new directory.
-func generateFleet(t *testing.T, n int) string {
+func generateFleet(t testing.TB, n int) string {
 	t.Helper()
 	dir := t.TempDir()
 	cfg, err := os.ReadFile("examples/tenants/workato-gitops.yaml")

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"bytes"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -210,5 +211,33 @@ func TestCustomerIndexFollowsExternalIDs(t *testing.T) {
 	}
 	if status, _ := e.call("PUT", "/managed_users/EF0002", map[string]any{"external_id": "Y"}); status == 200 {
 		t.Error("a taken external id was accepted")
+	}
+}
+
+// The in-process transport (sandbox:FILE) journals changes the same way.
+func TestJournalThroughTransport(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	clk := newClock()
+	srv, err := New(Options{StatePath: path, Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.LoadSeed(strings.NewReader(fleetSeed(5))); err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Transport: srv.Transport()}
+	for _, body := range []string{`{"name":"One"}`, `{"name":"Two"}`} {
+		res, err := client.Post("http://sandbox/api/managed_users/EF0003/folders", "application/json", strings.NewReader(body))
+		if err != nil || res.StatusCode != 200 {
+			t.Fatalf("POST: %v %v", res, err)
+		}
+		res.Body.Close()
+	}
+	srv2, err := New(Options{StatePath: path, Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(srv.Snapshot(), srv2.Snapshot()); diff != "" {
+		t.Errorf("reloaded state (-want +got):\n%s", diff)
 	}
 }

@@ -270,8 +270,8 @@ func (s *Server) persist() error {
 // noteChange records which customers a request changed, for the next
 // journal record: the one its path names, and any created since the last
 // call. A change it cannot attribute (a path whose customer no longer
-// resolves, as after an external_id change) makes the next persist write
-// the whole state. The caller passes the version from before the handler.
+// resolves, as after an external_id change, or a change on a path with no
+// customer) makes the next persist write the whole state. The caller passes the version from before the handler.
 func (s *Server) noteChange(r *http.Request, before uint64) {
 	if s.opts.StatePath == "" {
 		return
@@ -281,14 +281,18 @@ func (s *Server) noteChange(r *http.Request, before uint64) {
 	if s.version == before {
 		return
 	}
-	if ref := r.PathValue("id"); ref != "" {
+	created := s.w.customers[min(s.known, len(s.w.customers)):]
+	switch ref := r.PathValue("id"); {
+	case ref != "":
 		if c := s.w.customerByRef(ref); c != nil {
 			s.markDirty(c)
 		} else {
 			s.full = true
 		}
+	case len(created) == 0:
+		s.full = true // a change outside any customer's path
 	}
-	for _, c := range s.w.customers[min(s.known, len(s.w.customers)):] {
+	for _, c := range created {
 		s.markDirty(c)
 	}
 	s.known = len(s.w.customers)
