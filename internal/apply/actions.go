@@ -88,7 +88,7 @@ func unsupported(a plan.Action) error {
 
 func (r *run) desiredMember(key string) (spec.Member, bool) {
 	for _, m := range r.t.Members {
-		if m.Key() == key {
+		if m.Key().Name == key {
 			return m, true
 		}
 	}

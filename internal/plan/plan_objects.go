@@ -17,7 +17,7 @@ func (pl *planner) planMembers() {
 		}
 		declared := map[string]bool{}
 		for _, m := range pl.t.Members {
-			key := m.Key()
+			key := m.Key().Name
 			declared[key] = true
 			lm, ok := live[key]
 			switch {
