@@ -167,7 +167,7 @@ func tenantLine(t *TenantPlan) string {
 }
 
 func writeAction(ew *errWriter, a *Action, pal palette) {
-	line := fmt.Sprintf("%s %s", a.Kind, strconv.Quote(a.Key))
+	line := fmt.Sprintf("%s %s", a.Kind, strconv.Quote(a.Key.String()))
 	if a.LiveID != 0 {
 		line += fmt.Sprintf(" (#%d)", a.LiveID)
 	}
