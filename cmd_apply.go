@@ -241,7 +241,9 @@ func loadSavedPlan(ctx context.Context, o applyOptions, e env) (*planned, error)
 	if len(problems) > 0 {
 		return nil, staleError(o.planFile, problems)
 	}
-	fresh.plan = saved.Plan
+	// Apply runs the fresh plan, which equals the saved one action for
+	// action: only a plan made in this process carries the typed objects
+	// apply acts on (plan.Action.Desired, Patch).
 	return fresh, nil
 }
 
