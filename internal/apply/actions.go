@@ -1,10 +1,7 @@
 package apply
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/workato-gitops/workato-gitops/internal/plan"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
@@ -60,76 +57,6 @@ func (r *run) customer(a plan.Action) error {
 	r.ledger.Customer = true
 	r.mu.Unlock()
 	return nil
-}
-
-// joined finds the member an accepted invitation made.
-func (r *run) joined(ctx context.Context, email string) (*workato.Member, error) {
-	ms, err := r.x.Client.ListMembers(ctx, r.ref())
-	if err != nil {
-		return nil, err
-	}
-	for i := range ms {
-		if strings.EqualFold(ms[i].Email, email) {
-			return &ms[i], nil
-		}
-	}
-	return nil, fmt.Errorf("invited %s, who has not joined yet", email)
-}
-
-func (r *run) member(a plan.Action) error {
-	ctx, cancel := r.call()
-	defer cancel()
-	email := a.Key.Name // the member key: the lower-case email
-	add := func() error {
-		m, err := desired[spec.Member](a)
-		if err != nil {
-			return err
-		}
-		// Workato adds no member by email: invite, then find the member
-		// (an invitee with a Workato account joins at once). Pending
-		// invitations are issue 10's planner work.
-		inv := workato.MemberInvitation{Name: m.Name, Email: m.Email, RoleName: m.Role}
-		if err := r.x.Client.InviteMember(ctx, r.ref(), inv); err != nil {
-			return err
-		}
-		got, err := r.joined(ctx, m.Email)
-		if err != nil {
-			return err
-		}
-		r.mu.Lock()
-		r.members[a.Key] = got.ID
-		r.ledger.Members[got.ID] = plan.LedgerMember{Email: email}
-		r.mu.Unlock()
-		return nil
-	}
-	remove := func() error {
-		if err := r.x.Client.RemoveMember(ctx, r.ref(), a.LiveID); err != nil && !errors.Is(err, workato.ErrNotFound) {
-			return err
-		}
-		r.mu.Lock()
-		delete(r.ledger.Members, a.LiveID)
-		r.mu.Unlock()
-		return nil
-	}
-	switch a.Op {
-	case plan.OpCreate:
-		return add()
-	case plan.OpUpdate:
-		// The member update endpoint is deprecated; a new role is a
-		// remove and an add.
-		if err := remove(); err != nil {
-			return err
-		}
-		return add()
-	case plan.OpAdopt:
-		r.mu.Lock()
-		r.ledger.Members[a.LiveID] = plan.LedgerMember{Email: email}
-		r.mu.Unlock()
-		return nil
-	case plan.OpDelete:
-		return remove()
-	}
-	return unsupported(a)
 }
 
 // liveFolder is the client's view of the folder a delete acts on.

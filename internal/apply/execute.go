@@ -30,6 +30,8 @@ type Executor struct {
 	// finish and each ledger records what succeeded. Result's
 	// TimeLimitReached says whether it stopped anything.
 	Expired func() bool
+	// Now is the clock invitations are recorded with; nil means time.Now.
+	Now func() time.Time
 
 	timeLimited atomic.Bool
 }
@@ -96,8 +98,9 @@ func (x *Executor) tenant(ctx context.Context, w Work) TenantResult {
 		tr.Status, tr.Reason = StatusNotApplied, why
 		return tr
 	}
-	// Unmanaged objects are reported by the plan, never acted on.
-	w.Plan.Actions = slices.DeleteFunc(slices.Clone(w.Plan.Actions), func(a plan.Action) bool { return a.Op == plan.OpUnmanaged })
+	// Unmanaged objects and pending invitations are reported by the plan,
+	// never acted on.
+	w.Plan.Actions = slices.DeleteFunc(slices.Clone(w.Plan.Actions), func(a plan.Action) bool { return a.Op.ReportOnly() })
 	r := newRun(ctx, x, w)
 	r.execute(ctx)
 	r.writeLedger()

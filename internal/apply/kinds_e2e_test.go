@@ -187,6 +187,7 @@ func TestEveryKind(t *testing.T) {
 		yaml   string // the kind's part of the manifest
 		seed   func(*sandbox.Customer)
 		pruned string // the manifest once the object left it, "" when the kind cannot be pruned
+		accept string // an email whose invitation is accepted after the first apply
 		check  func(t *testing.T, st sandbox.Customer)
 	}{
 		plan.KindCustomer: {
@@ -196,6 +197,7 @@ func TestEveryKind(t *testing.T) {
 		plan.KindMember: {
 			yaml:   "members:\n  - email: dev@acme.example\n    name: Dev\n    role: Admin\n",
 			pruned: "prune:\n  members: true\n",
+			accept: "dev@acme.example",
 			check:  func(t *testing.T, st sandbox.Customer) { want(t, "members", len(st.Members), 1) },
 		},
 		plan.KindFolder: {
@@ -238,6 +240,13 @@ func TestEveryKind(t *testing.T) {
 			tenant := loadYAML(t, tc.yaml)
 			l.apply(tenant)
 			l.converged(tenant)
+			if tc.accept != "" {
+				if err := srv.AcceptInvitation(100, tc.accept); err != nil {
+					t.Fatal(err)
+				}
+				l.apply(tenant)
+				l.converged(tenant)
+			}
 			tc.check(t, srv.Snapshot().Customers[0])
 			if tc.pruned == "" {
 				return

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The ledger is kept in the tenant itself, as account properties under
@@ -30,6 +31,7 @@ type Ledger struct {
 	Connections map[int64]LedgerConnection
 	Packages    map[string]LedgerPackage // by package name
 	Members     map[int64]LedgerMember
+	Invitations map[string]LedgerInvitation // by lower-case email
 }
 
 // LedgerFolder records an owned folder.
@@ -58,6 +60,17 @@ type LedgerMember struct {
 	Email string `json:"email"`
 }
 
+// LedgerInvitation records an email invitation the tool sent and that has
+// not been accepted yet: Workato adds no member by email, and allows one
+// invitation per email and workspace every 20 minutes. Sent is when it
+// was sent (RFC 3339, UTC).
+type LedgerInvitation struct {
+	Email string `json:"email"`
+	Name  string `json:"name,omitempty"`
+	Role  string `json:"role"`
+	Sent  string `json:"sent"`
+}
+
 // NewLedger returns an empty ledger.
 func NewLedger() *Ledger {
 	return &Ledger{
@@ -65,6 +78,7 @@ func NewLedger() *Ledger {
 		Connections: map[int64]LedgerConnection{},
 		Packages:    map[string]LedgerPackage{},
 		Members:     map[int64]LedgerMember{},
+		Invitations: map[string]LedgerInvitation{},
 	}
 }
 
@@ -96,6 +110,14 @@ func ParseLedger(props map[string]string) (*Ledger, error) {
 			err = parseEntry(l.Connections, id, value)
 		case ledgerMember:
 			err = parseEntry(l.Members, id, value)
+		case ledgerInvitation:
+			var inv LedgerInvitation
+			if err = json.Unmarshal([]byte(value), &inv); err == nil {
+				err = checkInvitation(id, inv)
+			}
+			if err == nil {
+				l.Invitations[inv.Email] = inv
+			}
 		case ledgerPackage:
 			var p LedgerPackage
 			if err = json.Unmarshal([]byte(value), &p); err == nil {
@@ -138,6 +160,9 @@ func (l *Ledger) Properties() map[string]string {
 	}
 	for id, m := range l.Members {
 		props[LedgerPrefix+ledgerMember+"."+strconv.FormatInt(id, 10)] = entry(m, m)
+	}
+	for email, inv := range l.Invitations {
+		props[invitationKey(email)] = entry(inv, LedgerInvitation{Email: inv.Email, Role: inv.Role, Sent: inv.Sent})
 	}
 	for name, p := range l.Packages {
 		sum := sha256.Sum256([]byte(name))
@@ -187,5 +212,29 @@ func (l *Ledger) Clone() *Ledger {
 		Connections: maps.Clone(l.Connections),
 		Packages:    maps.Clone(l.Packages),
 		Members:     maps.Clone(l.Members),
+		Invitations: maps.Clone(l.Invitations),
 	}
+}
+
+// invitationKey is the property of the invitation for email: a digest,
+// as for packages, because an email may be longer than a property name
+// allows.
+func invitationKey(email string) string {
+	sum := sha256.Sum256([]byte(email))
+	return LedgerPrefix + ledgerInvitation + "." + hex.EncodeToString(sum[:8])
+}
+
+// checkInvitation verifies an invitation entry against its property name
+// and its time, so that a hand-edited entry cannot stand for another email.
+func checkInvitation(id string, inv LedgerInvitation) error {
+	if inv.Email == "" || inv.Email != strings.ToLower(inv.Email) {
+		return fmt.Errorf("invitation email %q is not a lower-case email", inv.Email)
+	}
+	if invitationKey(inv.Email) != LedgerPrefix+ledgerInvitation+"."+id {
+		return fmt.Errorf("invitation for %q is filed under another key", inv.Email)
+	}
+	if _, err := time.Parse(time.RFC3339, inv.Sent); err != nil {
+		return fmt.Errorf("invitation for %q: sent: %v", inv.Email, err)
+	}
+	return nil
 }

@@ -51,6 +51,7 @@ type jsonCounts struct {
 	Start      int `json:"start"`
 	Stop       int `json:"stop"`
 	Adopt      int `json:"adopt"`
+	Pending    int `json:"pending"`
 	Unmanaged  int `json:"unmanaged"`
 }
 
@@ -58,7 +59,7 @@ func newJSONCounts(c Counts) jsonCounts {
 	return jsonCounts{
 		Create: c[OpCreate], Update: c[OpUpdate], Reconnect: c[OpReconnect],
 		Disconnect: c[OpDisconnect], Delete: c[OpDelete], Import: c[OpImport],
-		Start: c[OpStart], Stop: c[OpStop], Adopt: c[OpAdopt], Unmanaged: c[OpUnmanaged],
+		Start: c[OpStart], Stop: c[OpStop], Adopt: c[OpAdopt], Pending: c[OpPending], Unmanaged: c[OpUnmanaged],
 	}
 }
 

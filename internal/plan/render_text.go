@@ -44,6 +44,7 @@ var symbols = map[Op]string{
 	OpStart:      ">",
 	OpStop:       "||",
 	OpAdopt:      "*",
+	OpPending:    "..",
 	OpUnmanaged:  "?",
 }
 
@@ -57,11 +58,13 @@ var verbs = map[Op]string{
 	OpStart:      "will be started",
 	OpStop:       "will be stopped",
 	OpAdopt:      "will be adopted",
+	OpPending:    "is invited",
 	OpUnmanaged:  "is not managed",
 }
 
 var legendNotes = map[Op]string{
 	OpAdopt:     "adopt (recorded as managed; no API call)",
+	OpPending:   "pending (invitation sent, not yet accepted; reported only)",
 	OpUnmanaged: "unmanaged (reported only)",
 }
 
@@ -161,6 +164,9 @@ func tenantLine(t *TenantPlan) string {
 		return fmt.Sprintf("%s: blocked by %s; nothing will be applied.", name, plural(len(t.Guards), "guard", "guards"))
 	}
 	if !t.Changes() {
+		if c[OpPending] > 0 {
+			return fmt.Sprintf("%s: no changes, %d pending, %d unmanaged.", name, c[OpPending], c[OpUnmanaged])
+		}
 		return fmt.Sprintf("%s: no changes, %d unmanaged.", name, c[OpUnmanaged])
 	}
 	return fmt.Sprintf("%s: %s.", name, countsPhrase(c))
@@ -175,7 +181,7 @@ func writeAction(ew *errWriter, a *Action, pal palette) {
 	if a.Reason != "" {
 		line += ": " + printable(a.Reason)
 	}
-	if a.Op == OpUnmanaged {
+	if a.Op.ReportOnly() {
 		ew.printf("%s\n", pal.dim(fmt.Sprintf("%3s %s", symbols[a.Op], line)))
 	} else {
 		ew.printf("%s %s\n", pal.op(a.Op, fmt.Sprintf("%3s", symbols[a.Op])), line)
@@ -280,6 +286,7 @@ var opColors = map[Op]string{
 	OpDisconnect: ansiRed,
 	OpStart:      ansiCyan,
 	OpStop:       ansiCyan,
+	OpPending:    ansiDim,
 	OpUnmanaged:  ansiDim,
 }
 

@@ -4,7 +4,7 @@ import "github.com/workato-gitops/workato-gitops/internal/spec"
 
 // FormatVersion is the version of the JSON form of a Plan (and of saved
 // plans). Minor versions add fields; a major version change breaks readers.
-const FormatVersion = "1.0"
+const FormatVersion = "1.1"
 
 // Kind is the kind of object an action is about.
 type Kind string
@@ -32,11 +32,16 @@ const (
 	OpStart      Op = "start"      // start a recipe
 	OpStop       Op = "stop"       // stop a recipe
 	OpAdopt      Op = "adopt"      // record an existing object as managed (ledger only, no API call)
+	OpPending    Op = "pending"    // reported only: an invitation sent and not yet accepted
 	OpUnmanaged  Op = "unmanaged"  // reported only: a live object the tool does not own
 )
 
+// ReportOnly reports whether an action of op is shown and never acted on:
+// apply makes no call and writes no ledger entry for it.
+func (op Op) ReportOnly() bool { return op == OpUnmanaged || op == OpPending }
+
 // Ops lists every Op in display order.
-var Ops = []Op{OpCreate, OpUpdate, OpReconnect, OpDisconnect, OpDelete, OpImport, OpStart, OpStop, OpAdopt, OpUnmanaged}
+var Ops = []Op{OpCreate, OpUpdate, OpReconnect, OpDisconnect, OpDelete, OpImport, OpStart, OpStop, OpAdopt, OpPending, OpUnmanaged}
 
 // Status of a tenant's plan.
 type Status string
@@ -139,10 +144,10 @@ func (t *TenantPlan) Counts() Counts {
 }
 
 // Changes reports whether applying the tenant would call the API or write
-// its ledger (unmanaged reports do neither).
+// its ledger (unmanaged and pending reports do neither).
 func (t *TenantPlan) Changes() bool {
 	for _, a := range t.Actions {
-		if a.Op != OpUnmanaged {
+		if !a.Op.ReportOnly() {
 			return true
 		}
 	}
