@@ -288,3 +288,15 @@ func loadYAML(t *testing.T, body string) *spec.Tenant {
 	}
 	return repo.Tenants[0]
 }
+
+// TestImportHomeAssetsProject: in a workspace whose Home assets became a
+// project, Workato refuses an import without folder_id_for_home_assets;
+// apply sends the package's own folder, so the import goes through.
+func TestImportHomeAssetsProject(t *testing.T) {
+	seed := emptyCustomer(func(c *sandbox.Customer, _ *plan.Ledger) { c.HomeAssetsProject = true })
+	srv, l := newLoop(t, seed)
+	tenant := loadYAML(t, "folders:\n  - path: Sync\npackages:\n  - name: sf\n    source: pkg\n    folder: Sync\n")
+	l.apply(tenant)
+	l.converged(tenant)
+	want(t, "recipes imported", len(srv.Snapshot().Customers[0].Recipes), 2)
+}
