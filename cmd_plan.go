@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"slices"
 
 	"github.com/urfave/cli/v2"
 
@@ -159,8 +160,24 @@ func planRepo(ctx context.Context, o planOptions, e env, repo *spec.Repo) (*plan
 	}
 	pl.plan = plan.Build(pl.inputs, plan.Options{
 		MaxDeletesPerTenant: repo.Config.Guards.MaxDeletesPerTenant, MaxDeletesTotal: repo.Config.Guards.MaxDeletesTotal,
+		Providers: pl.catalog(ctx, e),
 	})
 	return pl, nil
+}
+
+// catalog reads the connectors catalogue once for the whole fleet, when a
+// tenant declares connections; a failed read is a warning and the
+// providers go unchecked (apply would still refuse an unknown one).
+func (pl *planned) catalog(ctx context.Context, e env) plan.Providers {
+	if pl.client == nil || !slices.ContainsFunc(pl.tenants, func(t *spec.Tenant) bool { return len(t.Connections) > 0 }) {
+		return nil
+	}
+	cat, err := pl.client.ConnectorCatalog(ctx)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "workato-gitops: warning: connectors catalogue: %v; providers are not checked\n", err)
+		return nil
+	}
+	return cat
 }
 
 func (pl *planned) readLive(ctx context.Context, o planOptions, e env) ([]apply.LiveResult, error) {
