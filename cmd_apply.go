@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
@@ -61,7 +61,7 @@ Examples:
    workato-gitops apply --auto-approve --json tenants/ > result.json
    workato-gitops plan --out plan.json tenants/ && workato-gitops apply --plan plan.json tenants/`,
 		Flags: flags,
-		Action: func(c *cli.Context) error {
+		Action: func(ctx context.Context, c *cli.Command) error {
 			dir, err := dirArg(c)
 			if err != nil {
 				return err
@@ -71,7 +71,7 @@ Examples:
 					parallelism: c.Int("parallelism"), debug: c.Bool("debug"), format: "text"},
 				planFile: c.String("plan"), autoApprove: c.Bool("auto-approve"), json: c.Bool("json"),
 			}
-			ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+			ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			return runApply(ctx, o, e)
 		},

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/workato-gitops/workato-gitops/internal/export"
 )
@@ -52,13 +52,13 @@ Examples:
 			&cli.IntFlag{Name: "parallelism", Usage: "workspaces read at once (default: the config's, else 8)"},
 			&cli.BoolFlag{Name: "debug", Usage: "log every HTTP request (method, path, status, time; never headers or bodies) to stderr"},
 		},
-		Action: func(c *cli.Context) error {
+		Action: func(ctx context.Context, c *cli.Command) error {
 			if c.NArg() > 0 {
 				return fmt.Errorf("export takes no arguments, got %q; name workspaces with --tenant", c.Args().First())
 			}
 			o := exportOptions{all: c.Bool("all"), tenants: c.StringSlice("tenant"), out: c.String("out"), force: c.Bool("force"),
 				schemaURL: c.String("schema"), parallelism: c.Int("parallelism"), debug: c.Bool("debug")}
-			return runExport(c.Context, o, e)
+			return runExport(ctx, o, e)
 		},
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/workato-gitops/workato-gitops/internal/export"
 	"github.com/workato-gitops/workato-gitops/internal/pkgpull"
@@ -31,7 +31,7 @@ func packageCommand(e env) *cli.Command {
 	return &cli.Command{
 		Name:  "package",
 		Usage: "move recipe packages between a development workspace and Git",
-		Subcommands: []*cli.Command{
+		Commands: []*cli.Command{
 			packagePullCommand(e),
 		},
 	}
@@ -68,14 +68,14 @@ Examples:
 			&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when the package changed, 0 when it did not"},
 			&cli.BoolFlag{Name: "debug", Usage: "log every HTTP request (method, path, status, time; never headers or bodies) to stderr"},
 		},
-		Action: func(c *cli.Context) error {
+		Action: func(ctx context.Context, c *cli.Command) error {
 			if c.NArg() > 0 {
 				return fmt.Errorf("package pull takes no arguments, got %q", c.Args().First())
 			}
 			o := packagePullOptions{workspace: c.String("workspace"), folder: c.String("folder"), out: c.String("out"),
 				force: c.Bool("force"), includeTags: c.Bool("include-tags"), timeout: c.Duration("timeout"),
 				detailedExitCode: c.Bool("detailed-exitcode"), debug: c.Bool("debug")}
-			return runPackagePull(c.Context, o, e)
+			return runPackagePull(ctx, o, e)
 		},
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"os"
 	"path"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
@@ -60,7 +60,7 @@ Examples:
 			&cli.IntFlag{Name: "parallelism", Usage: "tenants handled at once", DefaultText: "the config's parallelism, else 8"},
 			&cli.BoolFlag{Name: "debug", Usage: "log every HTTP request (method, path, status, time; never headers or bodies) to stderr"},
 		},
-		Action: func(c *cli.Context) error {
+		Action: func(ctx context.Context, c *cli.Command) error {
 			dir, err := dirArg(c)
 			if err != nil {
 				return err
@@ -68,7 +68,7 @@ Examples:
 			o := planOptions{dir: dir, tenants: c.StringSlice("tenant"), out: c.String("out"), format: c.String("format"),
 				detailedExitCode: c.Bool("detailed-exitcode"), noColor: c.Bool("no-color"), refresh: c.Bool("refresh"),
 				live: c.String("live"), parallelism: c.Int("parallelism"), debug: c.Bool("debug")}
-			return runPlan(c.Context, o, e)
+			return runPlan(ctx, o, e)
 		},
 	}
 }
