@@ -5,14 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/workato-gitops/workato-gitops/internal/buildinfo"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
@@ -140,37 +139,9 @@ func versionCommand(e env) *cli.Command {
 	}
 }
 
-func buildVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "devel"
-}
+func buildVersion() string { return buildinfo.Version(version) }
 
-// versionText is the module version, the commit (vcs.revision, marked
-// when the tree had local changes) and the Go version, from the build info.
-func versionText() string {
-	commit, goVersion := "unknown", runtime.Version()
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		goVersion = bi.GoVersion
-		modified := false
-		for _, s := range bi.Settings {
-			switch s.Key {
-			case "vcs.revision":
-				commit = s.Value
-			case "vcs.modified":
-				modified = s.Value == "true"
-			}
-		}
-		if modified {
-			commit += " (modified)"
-		}
-	}
-	return fmt.Sprintf("workato-gitops version %s\ncommit: %s\ngo: %s\n", buildVersion(), commit, goVersion)
-}
+func versionText() string { return buildinfo.Text("workato-gitops", buildVersion()) }
 
 // run executes the command line and returns the process exit code.
 func run(args []string, e env) int {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/urfave/cli/v3"
@@ -13,7 +11,6 @@ import (
 	"github.com/workato-gitops/workato-gitops/internal/export"
 	"github.com/workato-gitops/workato-gitops/internal/pkgpull"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
-	"github.com/workato-gitops/workato-gitops/internal/workato"
 )
 
 type packagePullOptions struct {
@@ -81,11 +78,11 @@ Examples:
 }
 
 func runPackagePull(ctx context.Context, o packagePullOptions, e env) error {
-	ref, err := workspaceRef(o.workspace)
-	if err != nil {
-		return err
+	ref, err := pkgpull.Workspace(o.workspace)
+	if we := (*pkgpull.WorkspaceError)(nil); errors.As(err, &we) {
+		return &hinted{err: err, hint: fmt.Sprintf("for the workspace whose external id is %s, pass --workspace E%s", we.Value, we.Value)}
 	}
-	folder, err := cleanFolderPath(o.folder)
+	folder, err := pkgpull.CleanFolder(o.folder)
 	if err != nil {
 		return err
 	}
@@ -136,30 +133,4 @@ func runPackagePull(ctx context.Context, o packagePullOptions, e env) error {
 		return &codeError{code: exitChanges}
 	}
 	return nil
-}
-
-// workspaceRef reads --workspace as the API's paths do: a number is an
-// id, "E" and the rest is an external id.
-func workspaceRef(s string) (workato.CustomerRef, error) {
-	if id, err := strconv.ParseInt(s, 10, 64); err == nil && id > 0 {
-		return workato.ByID(id), nil
-	}
-	if ext, ok := strings.CutPrefix(s, "E"); ok && ext != "" {
-		return workato.ByExternalID(ext), nil
-	}
-	return workato.CustomerRef{}, &hinted{err: fmt.Errorf("--workspace %q: want a numeric id or E<external id>", s),
-		hint: fmt.Sprintf("for the workspace whose external id is %s, pass --workspace E%s", s, s)}
-}
-
-func cleanFolderPath(p string) (string, error) {
-	trimmed := strings.Trim(p, "/")
-	if trimmed == "" {
-		return "", errors.New("--folder must name a folder; the Home folder cannot be exported as a package")
-	}
-	for _, seg := range strings.Split(trimmed, "/") {
-		if strings.TrimSpace(seg) == "" {
-			return "", fmt.Errorf("--folder %q has an empty path segment", p)
-		}
-	}
-	return trimmed, nil
 }
