@@ -83,13 +83,9 @@ func runExport(ctx context.Context, o exportOptions, e env) error {
 	if err != nil {
 		return err
 	}
-	custs, err := export.Customers(ctx, client, o.all, o.tenants)
-	if err != nil {
-		return err
-	}
-	jobs, notes, err := export.Jobs(custs, repo, o.out, o.all, o.force)
-	var exists *export.ExistsError
-	if errors.As(err, &exists) {
+	results, notes, err := export.Run(ctx, client, repo, export.Options{All: o.all, Tenants: o.tenants, Out: o.out,
+		Force: o.force, SchemaURL: o.schemaURL, Parallelism: o.parallelism})
+	if errors.As(err, new(*export.ExistsError)) {
 		return &hinted{err: err, hint: "use --force to overwrite them, or another --out"}
 	}
 	if err != nil {
@@ -98,15 +94,11 @@ func runExport(ctx context.Context, o exportOptions, e env) error {
 	for _, n := range notes {
 		fmt.Fprintf(e.stderr, "workato-gitops: skipped %s\n", n)
 	}
-	if len(jobs) == 0 {
+	if len(results) == 0 {
 		fmt.Fprintln(e.stdout, "Nothing to export.")
 		return nil
 	}
-	n := o.parallelism
-	if n <= 0 {
-		n = repo.Config.Parallelism
-	}
-	return reportExports(export.Write(ctx, &export.Reader{Client: client}, jobs, n, o.schemaURL), e)
+	return reportExports(results, e)
 }
 
 // reportExports says what each export wrote; the command fails at the end
