@@ -24,6 +24,7 @@ type applyOptions struct {
 	planFile    string
 	autoApprove bool
 	json        bool
+	maxDuration time.Duration // 0: no time limit
 }
 
 func applyCommand(e env) *cli.Command {
@@ -32,6 +33,7 @@ func applyCommand(e env) *cli.Command {
 		&cli.StringFlag{Name: "plan", Usage: "apply exactly the plan saved in `FILE` by plan --out, after checking that nothing it touches changed"},
 		&cli.BoolFlag{Name: "auto-approve", Usage: "do not ask for confirmation (needed without a terminal, e.g. in CI)"},
 		&cli.BoolFlag{Name: "json", Usage: "print the result as JSON on stdout (the plan goes to stderr)"},
+		&cli.DurationFlag{Name: "max-duration", Usage: "start no new action `D` after apply started (e.g. 50m, below a CI job's limit); exit 4 with work left"},
 	}
 	for _, f := range pc.Flags {
 		switch f.Names()[0] {
@@ -53,8 +55,11 @@ With --plan FILE it applies a plan saved by plan --out, and refuses when
 the manifests or any live object the plan touches changed since.
 
 Ctrl-C stops starting new calls, lets calls in flight finish, writes each
-ledger and reports. Exit codes: 0 applied, 1 something failed, 3 a guard
-blocked a tenant.
+ledger and reports. --max-duration D does the same once D has passed since
+apply started (planning included), so that a CI job ends cleanly below its
+time limit and a follow-up run continues. Exit codes: 0 applied, 1
+something failed, 3 a guard blocked a tenant, 4 the time limit stopped the
+apply with work left (and nothing failed).
 
 Examples:
    workato-gitops apply tenants/
@@ -70,6 +75,10 @@ Examples:
 				planOptions: planOptions{dir: dir, tenants: c.StringSlice("tenant"), noColor: c.Bool("no-color"), refresh: true,
 					parallelism: c.Int("parallelism"), debug: c.Bool("debug"), format: "text"},
 				planFile: c.String("plan"), autoApprove: c.Bool("auto-approve"), json: c.Bool("json"),
+				maxDuration: c.Duration("max-duration"),
+			}
+			if o.maxDuration < 0 {
+				return errors.New("--max-duration must not be negative")
 			}
 			ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -79,6 +88,7 @@ Examples:
 }
 
 func runApply(ctx context.Context, o applyOptions, e env) error {
+	started := time.Now()
 	if o.planFile != "" && len(o.tenants) > 0 {
 		return errors.New("--tenant cannot narrow a saved plan; plan again with --tenant")
 	}
@@ -113,6 +123,10 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	if onSandbox(e, p.Repo.Config) {
 		x.ImportPoll = 20 * time.Millisecond // an in-process import is done at once
 	}
+	if o.maxDuration > 0 {
+		deadline := started.Add(o.maxDuration)
+		x.Expired = func() bool { return !time.Now().Before(deadline) }
+	}
 	progress := render.NewProgress(e.stderr, e.stdoutTTY)
 	x.Events = progress.Event
 	work := make([]apply.Work, len(p.Inputs))
@@ -134,10 +148,24 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	if ctx.Err() != nil {
 		return &codeError{code: exitError, err: errors.New("interrupted: the ledgers record what succeeded; run apply again to finish")}
 	}
+	if res.TimeLimitReached && !failedBeyondTimeLimit(res) {
+		return &codeError{code: exitTimeUp, err: fmt.Errorf("stopped at --max-duration %v: the ledgers record what succeeded; run apply again to continue", o.maxDuration)}
+	}
 	if res.Failed() {
 		return &codeError{code: exitError, err: errors.New("some actions failed (see above); run apply again after fixing them, it resumes where this one stopped")}
 	}
 	return planExit(p.Plan, false)
+}
+
+// failedBeyondTimeLimit reports whether anything failed other than being
+// skipped at the time limit.
+func failedBeyondTimeLimit(res *apply.Result) bool {
+	for _, t := range res.Tenants {
+		if len(t.Failed) > 0 || t.Status == apply.StatusFailed || strings.HasPrefix(t.Ledger, "failed") {
+			return true
+		}
+	}
+	return false
 }
 
 func firstPositive(xs ...int) int {
@@ -186,7 +214,9 @@ func loadSavedPlan(ctx context.Context, o applyOptions, e env) (*planned, error)
 	if problems := planrun.Differences(saved, fresh); len(problems) > 0 {
 		return nil, staleError(o.planFile, problems)
 	}
-	fresh.Plan = saved.Plan
+	// Apply runs the fresh plan, which equals the saved one action for
+	// action: only a plan made in this process carries the typed objects
+	// apply acts on (plan.Action.Desired, Patch).
 	return fresh, nil
 }
 

@@ -355,8 +355,8 @@ func TestDoctorAPI(t *testing.T) {
 			"FAIL  api: URL from WORKATO_API_URL carries credentials, a query or a fragment",
 			"the token goes in WORKATO_API_TOKEN only; the URL is just the API root, e.g. https://www.workato.com/api"}}},
 		{"unknown data center", map[string]string{"WORKATO_DATA_CENTER": "mars"}, 1, []want{{
-			`FAIL  api: WORKATO_DATA_CENTER=mars: workato: unknown data center "mars" (want us, eu, jp, sg, au, il, cn or kr)`,
-			"data centers are us, eu, jp, sg, au, il, cn and kr; or set WORKATO_API_URL to the API root ending in /api"}}},
+			`FAIL  api: WORKATO_DATA_CENTER=mars: workato: unknown data center "mars" (want us, eu, jp, sg, au, il, cn, kr or uk)`,
+			"data centers are us, eu, jp, sg, au, il, cn, kr and uk; or set WORKATO_API_URL to the API root ending in /api"}}},
 		{"default URL", map[string]string{"WORKATO_API_TOKEN": ""}, 1, []want{
 			{"OK    api: URL https://www.workato.com/api (from the default; set WORKATO_API_URL or WORKATO_DATA_CENTER for another data center)", ""},
 		}},

@@ -85,11 +85,12 @@ func (r *Reader) Tenant(ctx context.Context, t *spec.Tenant, customers map[strin
 	}
 	// The rest is independent: read it at once, so that each rate class
 	// is kept busy.
+	walk, pruneCandidates := foldersToWalk(t, ledger)
 	var wg sync.WaitGroup
 	errs := make([]error, 4)
 	wg.Go(func() { errs[0] = r.connections(ctx, ref, live) })
-	wg.Go(func() { errs[1] = r.folders(ctx, ref, live, foldersToWalk(t, ledger)) })
-	if len(t.Recipes) > 0 || (t.Prune.Connections && len(ledger.Connections) > 0) {
+	wg.Go(func() { errs[1] = r.folders(ctx, ref, live, walk) })
+	if len(t.Recipes) > 0 || (t.Prune.Connections && len(ledger.Connections) > 0) || pruneCandidates {
 		wg.Go(func() { errs[2] = r.recipes(ctx, ref, live) })
 	}
 	if len(t.Members) > 0 || len(ledger.Members) > 0 {
@@ -140,26 +141,33 @@ func (r *Reader) connections(ctx context.Context, ref workato.CustomerRef, live 
 }
 
 // foldersToWalk lists the folders whose children the plan must see: Home
-// ("") and every proper ancestor of a declared folder, and of owned
-// folders when they may be pruned.
-func foldersToWalk(t *spec.Tenant, ledger *plan.Ledger) map[string]bool {
-	walk := map[string]bool{"": true}
+// ("") and every proper ancestor of a declared folder, and, when they may
+// be pruned, owned folders and their ancestors: a folder is deleted only
+// when the plan saw everything in it. pruneCandidates says whether any
+// owned folder left the manifest (then the plan needs the recipes, too).
+func foldersToWalk(t *spec.Tenant, ledger *plan.Ledger) (walk map[string]bool, pruneCandidates bool) {
+	walk = map[string]bool{"": true}
 	add := func(p string) {
 		for d := path.Dir(p); d != "."; d = path.Dir(d) {
 			walk[d] = true
 		}
 	}
+	declared := map[string]bool{}
 	for _, f := range t.Folders {
 		add(f.Path)
+		declared[f.Path] = true
 	}
 	if t.Prune.Folders {
 		for _, f := range ledger.Folders {
 			if f.Path != "" {
 				add(f.Path)
 			}
+			if f.Path != "" && !declared[f.Path] {
+				walk[f.Path], pruneCandidates = true, true
+			}
 		}
 	}
-	return walk
+	return walk, pruneCandidates
 }
 
 // folders walks down from Home through the shared walker, listing only

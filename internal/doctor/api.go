@@ -108,7 +108,7 @@ func checkAPI(ctx context.Context, r *report, o Options, repo *spec.Repo) {
 func apiClient(r *report, o Options, cfg spec.Config) *workato.Client {
 	t, err := target.Resolve(o.API, cfg)
 	if err != nil {
-		r.add(finding{sev: sevFail, area: "api", msg: err.Error(), hint: "data centers are us, eu, jp, sg, au, il, cn and kr; or set WORKATO_API_URL to the API root ending in /api"})
+		r.add(finding{sev: sevFail, area: "api", msg: err.Error(), hint: "data centers are us, eu, jp, sg, au, il, cn, kr and uk; or set WORKATO_API_URL to the API root ending in /api"})
 		return nil
 	}
 	if path, ok := t.Sandbox(); ok {

@@ -133,7 +133,8 @@ func WalkFolders(ctx context.Context, c *workato.Client, ref workato.CustomerRef
 				if p.id == nil && parentID != 0 {
 					t.HomeID = parentID
 				}
-				lf := plan.LiveFolder{ID: f.ID, ParentID: parentID, Name: f.Name, Path: Join(p.path, f.Name)}
+				lf := plan.LiveFolder{ID: f.ID, ParentID: parentID, Name: f.Name, Path: Join(p.path, f.Name),
+					IsProject: f.IsProject || p.id == nil, ProjectID: deref(f.ProjectID)}
 				t.Folders = append(t.Folders, lf)
 				switch ids := names[f.Name]; {
 				case f.Name == "" || strings.Contains(f.Name, "/"):

@@ -85,7 +85,7 @@ func Client(t Target, token string, cfg spec.Config, o Options) (*workato.Client
 		if path == "" {
 			return nil, errors.New("WORKATO_API_URL=sandbox: needs a state file path, e.g. sandbox:sandbox.json")
 		}
-		srv, err := sandbox.New(sandbox.Options{StatePath: path})
+		srv, err := sandbox.New(sandbox.Options{StatePath: path, InviteesExist: true})
 		if err != nil {
 			return nil, fmt.Errorf("sandbox: %w", err)
 		}
