@@ -7,15 +7,15 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"sort"
 	"strings"
 	"syscall"
 	"time"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
+	"github.com/workato-gitops/workato-gitops/internal/planrun"
 	"github.com/workato-gitops/workato-gitops/internal/render"
 )
 
@@ -66,7 +66,7 @@ Examples:
    workato-gitops apply --auto-approve --json tenants/ > result.json
    workato-gitops plan --out plan.json tenants/ && workato-gitops apply --plan plan.json tenants/`,
 		Flags: flags,
-		Action: func(c *cli.Context) error {
+		Action: func(ctx context.Context, c *cli.Command) error {
 			dir, err := dirArg(c)
 			if err != nil {
 				return err
@@ -80,7 +80,7 @@ Examples:
 			if o.maxDuration < 0 {
 				return errors.New("--max-duration must not be negative")
 			}
-			ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+			ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			return runApply(ctx, o, e)
 		},
@@ -110,31 +110,31 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	if o.json {
 		planOut = e.stderr
 	}
-	if err := renderPlan(e, p.plan, "text", o.noColor, planOut); err != nil {
+	if err := renderPlan(e, p.Plan, "text", o.noColor, planOut); err != nil {
 		return err
 	}
-	if !p.plan.HasChanges() {
-		return planExit(p.plan, false)
+	if !p.Plan.HasChanges() {
+		return planExit(p.Plan, false)
 	}
-	if !o.autoApprove && !confirm(e, p.plan) {
+	if !o.autoApprove && !confirm(e, p.Plan) {
 		return &codeError{code: exitError, err: errors.New("apply cancelled")}
 	}
-	x := &apply.Executor{Client: p.client, Packages: p.pkgs, Parallelism: firstPositive(o.parallelism, p.repo.Config.Parallelism)}
-	if onSandbox(e, p.repo.Config) {
+	x := &apply.Executor{Client: p.Client, Packages: p.Packages, Parallelism: firstPositive(o.parallelism, p.Repo.Config.Parallelism)}
+	if onSandbox(e, p.Repo.Config) {
 		x.ImportPoll = 20 * time.Millisecond // an in-process import is done at once
 	}
 	if o.maxDuration > 0 {
 		deadline := started.Add(o.maxDuration)
 		x.Expired = func() bool { return !time.Now().Before(deadline) }
 	}
-	progress := newProgress(e)
-	x.Events = progress.event
-	work := make([]apply.Work, len(p.inputs))
-	for i, in := range p.inputs {
-		work[i] = apply.Work{Plan: p.plan.Tenants[i], Desired: in.Desired, Live: in.Live}
+	progress := render.NewProgress(e.stderr, e.stdoutTTY)
+	x.Events = progress.Event
+	work := make([]apply.Work, len(p.Inputs))
+	for i, in := range p.Inputs {
+		work[i] = apply.Work{Plan: p.Plan.Tenants[i], Desired: in.Desired, Live: in.Live}
 	}
 	res := x.Apply(ctx, work)
-	progress.close()
+	progress.Close()
 	if err := applySummary(e, res); err != nil {
 		fmt.Fprintf(e.stderr, "workato-gitops: warning: %v\n", err)
 	}
@@ -154,7 +154,7 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	if res.Failed() {
 		return &codeError{code: exitError, err: errors.New("some actions failed (see above); run apply again after fixing them, it resumes where this one stopped")}
 	}
-	return planExit(p.plan, false)
+	return planExit(p.Plan, false)
 }
 
 // failedBeyondTimeLimit reports whether anything failed other than being
@@ -193,7 +193,7 @@ func confirm(e env, p *plan.Plan) bool {
 // loadSavedPlan reads a saved plan and checks that it still applies: the
 // same manifests, and no change to any live object it touches.
 func loadSavedPlan(ctx context.Context, o applyOptions, e env) (*planned, error) {
-	saved, err := readSavedPlan(o.planFile)
+	saved, err := planrun.ReadSaved(o.planFile)
 	if err != nil {
 		return nil, err
 	}
@@ -201,74 +201,23 @@ func loadSavedPlan(ctx context.Context, o applyOptions, e env) (*planned, error)
 	if err != nil {
 		return nil, err
 	}
-	var problems []string
-	now := map[string]string{}
-	for _, f := range repo.Files {
-		now[f.Path] = f.SHA256
-	}
-	for _, path := range unionKeys(now, saved.Manifests) {
-		switch {
-		case saved.Manifests[path] == "":
-			problems = append(problems, path+" was added since the plan")
-		case now[path] == "":
-			problems = append(problems, path+" was removed since the plan")
-		case now[path] != saved.Manifests[path]:
-			problems = append(problems, path+" changed since the plan")
-		}
-	}
-	if len(problems) > 0 {
+	if problems := planrun.ManifestChanges(saved, repo); len(problems) > 0 {
 		return nil, staleError(o.planFile, problems)
-	}
-	var names []string
-	for _, t := range saved.Plan.Tenants {
-		names = append(names, t.Name)
 	}
 	// Re-read exactly the plan's tenants and re-plan them: the new plan
 	// must be the same, and every object it touches unchanged.
-	fresh, err := planRepo(ctx, planOptions{dir: o.dir, tenants: names, refresh: true, parallelism: o.parallelism, debug: o.debug}, e, repo)
+	o.tenants = planrun.SavedTenants(saved)
+	fresh, err := planRepo(ctx, o.planOptions, e, repo)
 	if err != nil {
 		return nil, err
 	}
-	for i, tp := range saved.Plan.Tenants {
-		if i >= len(fresh.plan.Tenants) || fresh.plan.Tenants[i].Name != tp.Name {
-			return nil, staleError(o.planFile, []string{"the saved plan's tenants do not match the manifests"})
-		}
-		problems = append(problems, apply.Stale(tp, saved.Live[tp.Name], fresh.inputs[i].Live)...)
-		if a, b := actionIDs(tp), actionIDs(fresh.plan.Tenants[i]); a != b {
-			problems = append(problems, tp.Name+": planning again now gives other actions:\n    was: "+a+"\n    now: "+b)
-		}
-	}
-	if len(problems) > 0 {
+	if problems := planrun.Differences(saved, fresh); len(problems) > 0 {
 		return nil, staleError(o.planFile, problems)
 	}
 	// Apply runs the fresh plan, which equals the saved one action for
 	// action: only a plan made in this process carries the typed objects
 	// apply acts on (plan.Action.Desired, Patch).
 	return fresh, nil
-}
-
-func actionIDs(tp plan.TenantPlan) string {
-	var ids []string
-	for _, a := range tp.Actions {
-		ids = append(ids, a.ID)
-	}
-	return string(tp.Status) + " [" + strings.Join(ids, "; ") + "]"
-}
-
-func unionKeys(a, b map[string]string) []string {
-	seen := map[string]bool{}
-	for k := range a {
-		seen[k] = true
-	}
-	for k := range b {
-		seen[k] = true
-	}
-	out := make([]string, 0, len(seen))
-	for k := range seen {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func staleError(file string, problems []string) error {

@@ -6,15 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
-	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
+	"github.com/workato-gitops/workato-gitops/internal/planrun"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
-	"github.com/workato-gitops/workato-gitops/internal/workato"
 )
 
 type planOptions struct {
@@ -60,7 +57,7 @@ Examples:
 			&cli.IntFlag{Name: "parallelism", Usage: "tenants handled at once", DefaultText: "the config's parallelism, else 8"},
 			&cli.BoolFlag{Name: "debug", Usage: "log every HTTP request (method, path, status, time; never headers or bodies) to stderr"},
 		},
-		Action: func(c *cli.Context) error {
+		Action: func(ctx context.Context, c *cli.Command) error {
 			dir, err := dirArg(c)
 			if err != nil {
 				return err
@@ -68,23 +65,14 @@ Examples:
 			o := planOptions{dir: dir, tenants: c.StringSlice("tenant"), out: c.String("out"), format: c.String("format"),
 				detailedExitCode: c.Bool("detailed-exitcode"), noColor: c.Bool("no-color"), refresh: c.Bool("refresh"),
 				live: c.String("live"), parallelism: c.Int("parallelism"), debug: c.Bool("debug")}
-			return runPlan(c.Context, o, e)
+			return runPlan(ctx, o, e)
 		},
 	}
 }
 
 // planned is everything a plan run produced, for printing, saving and
 // applying.
-type planned struct {
-	repo    *spec.Repo
-	tenants []*spec.Tenant
-	inputs  []plan.Input
-	plan    *plan.Plan
-	pkgs    *apply.Packages
-	// client read the live state; apply writes through the same one, so
-	// that one scheduler counts every call against Workato's budget.
-	client *workato.Client
-}
+type planned = planrun.Planned
 
 func runPlan(ctx context.Context, o planOptions, e env) error {
 	switch o.format {
@@ -99,10 +87,10 @@ func runPlan(ctx context.Context, o planOptions, e env) error {
 	if err != nil {
 		return err
 	}
-	if err := renderPlan(e, p.plan, o.format, o.noColor, e.stdout); err != nil {
+	if err := renderPlan(e, p.Plan, o.format, o.noColor, e.stdout); err != nil {
 		return err
 	}
-	if err := planSummary(e, p.plan, o.out); err != nil {
+	if err := planSummary(e, p.Plan, o.out); err != nil {
 		return err
 	}
 	if o.out != "" {
@@ -111,7 +99,7 @@ func runPlan(ctx context.Context, o planOptions, e env) error {
 		}
 		fmt.Fprintf(e.stderr, "workato-gitops: plan saved to %s; apply it with: workato-gitops apply --plan %s %s\n", o.out, o.out, o.dir)
 	}
-	return planExit(p.plan, o.detailedExitCode)
+	return planExit(p.Plan, o.detailedExitCode)
 }
 
 // planExit maps a plan to the exit code: failed tenants are errors, a
@@ -136,92 +124,20 @@ func makePlan(ctx context.Context, o planOptions, e env) (*planned, error) {
 	return planRepo(ctx, o, e, repo)
 }
 
-// planRepo plans the tenants of a loaded repository.
+// planRepo plans the tenants of a loaded repository, against the live
+// state the API says, or the one saved in --live with --refresh=false.
 func planRepo(ctx context.Context, o planOptions, e env, repo *spec.Repo) (*planned, error) {
-	tenants, err := selectTenants(repo.Tenants, o.tenants)
-	if err != nil {
-		return nil, err
-	}
-	pl := &planned{repo: repo, tenants: tenants, pkgs: &apply.Packages{}}
-	results, err := pl.readLive(ctx, o, e)
-	if err != nil {
-		return nil, err
-	}
-	for i, t := range tenants {
-		digests, err := pl.pkgs.Digests(t)
-		if err != nil {
-			return nil, err
-		}
-		pl.inputs = append(pl.inputs, plan.Input{
-			Desired: plan.Desired{Tenant: t, PackageDigests: digests, FingerprintKey: repo.Config.FingerprintKey},
-			Live:    results[i].Live, ReadErr: results[i].Err,
-		})
-	}
-	pl.plan = plan.Build(pl.inputs, plan.Options{
-		MaxDeletesPerTenant: repo.Config.Guards.MaxDeletesPerTenant, MaxDeletesTotal: repo.Config.Guards.MaxDeletesTotal,
-	})
-	return pl, nil
-}
-
-func (pl *planned) readLive(ctx context.Context, o planOptions, e env) ([]apply.LiveResult, error) {
-	repo, tenants := pl.repo, pl.tenants
+	live := planrun.Live{Parallelism: o.parallelism, SavedName: o.live}
+	var err error
 	if !o.refresh {
-		saved, err := readSavedPlan(o.live)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]apply.LiveResult, len(tenants))
-		for i, t := range tenants {
-			if l, ok := saved.Live[t.Name]; ok {
-				out[i].Live = l
-			} else {
-				out[i].Err = fmt.Errorf("%s holds no live state for this tenant", o.live)
-			}
-		}
-		return out, nil
+		live.Saved, err = planrun.ReadSaved(o.live)
+	} else {
+		live.Client, err = apiClient(e, repo.Config, o.debug)
 	}
-	client, err := apiClient(e, repo.Config, o.debug)
 	if err != nil {
 		return nil, err
 	}
-	pl.client = client
-	r := &apply.Reader{Client: client, Parallelism: o.parallelism}
-	if r.Parallelism == 0 {
-		r.Parallelism = repo.Config.Parallelism
-	}
-	return r.ReadAll(ctx, tenants), nil
-}
-
-// selectTenants keeps the tenants matching any pattern (all with none);
-// a pattern that matches nothing is an error, to catch typos.
-func selectTenants(all []*spec.Tenant, patterns []string) ([]*spec.Tenant, error) {
-	if len(patterns) == 0 {
-		return all, nil
-	}
-	var out []*spec.Tenant
-	for _, t := range all {
-		for _, p := range patterns {
-			if ok, err := path.Match(p, t.Name); err != nil {
-				return nil, fmt.Errorf("--tenant %q: %v", p, err)
-			} else if ok {
-				out = append(out, t)
-				break
-			}
-		}
-	}
-	for _, p := range patterns {
-		found := false
-		for _, t := range out {
-			if ok, _ := path.Match(p, t.Name); ok {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return nil, fmt.Errorf("--tenant %q matches no tenant", p)
-		}
-	}
-	return out, nil
+	return planrun.Run(ctx, repo, o.tenants, live)
 }
 
 func renderPlan(e env, p *plan.Plan, format string, noColor bool, w io.Writer) error {
@@ -236,35 +152,9 @@ func renderPlan(e env, p *plan.Plan, format string, noColor bool, w io.Writer) e
 }
 
 func savePlan(file string, p *planned) error {
-	saved := &plan.Saved{
-		FormatVersion: plan.FormatVersion, ToolVersion: buildVersion(), Manifests: map[string]string{},
-		Plan: p.plan, Live: map[string]*plan.Live{}, Fingerprints: map[string]map[string]string{},
-	}
-	for _, f := range p.repo.Files {
-		saved.Manifests[f.Path] = f.SHA256
-	}
-	for i, in := range p.inputs {
-		if in.Live != nil && in.ReadErr == nil {
-			name := p.tenants[i].Name
-			saved.Live[name] = in.Live
-			saved.Fingerprints[name] = plan.ObjectFingerprints(in.Live)
-		}
-	}
 	return atomicWrite(file, func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(saved)
+		return enc.Encode(p.Saved(buildVersion()))
 	})
-}
-
-func readSavedPlan(file string) (*plan.Saved, error) {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, err
-	}
-	s, err := plan.ReadSaved(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
-	}
-	return s, nil
 }
