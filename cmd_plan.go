@@ -20,6 +20,7 @@ import (
 type planOptions struct {
 	dir              string
 	tenants          []string
+	changedSince     string // a git ref: plan only the tenants changed since it
 	out              string
 	format           string
 	detailedExitCode bool
@@ -48,9 +49,11 @@ Examples:
    workato-gitops plan tenants/
    workato-gitops plan --tenant 'acme*' --format markdown --out plan.json
    workato-gitops plan --detailed-exitcode     # 0 no changes, 2 changes
+   workato-gitops plan --changed-since origin/main   # a pull request's tenants
    workato-gitops plan --refresh=false --live plan.json   # offline, from a saved plan`,
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "tenant", Usage: "plan only tenants whose name matches `NAME` (a glob; repeatable)"},
+			&cli.StringFlag{Name: "changed-since", Usage: "plan only tenants whose manifest, bases or packages changed since git `REF` (from its merge base with HEAD, uncommitted files included; a config change affects all)"},
 			&cli.StringFlag{Name: "out", Usage: "save the plan, with digests and live fingerprints, to `FILE` for apply --plan"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text, json or markdown"},
 			&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when the plan has changes, 0 when it has none"},
@@ -65,7 +68,7 @@ Examples:
 			if err != nil {
 				return err
 			}
-			o := planOptions{dir: dir, tenants: c.StringSlice("tenant"), out: c.String("out"), format: c.String("format"),
+			o := planOptions{dir: dir, tenants: c.StringSlice("tenant"), changedSince: c.String("changed-since"), out: c.String("out"), format: c.String("format"),
 				detailedExitCode: c.Bool("detailed-exitcode"), noColor: c.Bool("no-color"), refresh: c.Bool("refresh"),
 				live: c.String("live"), parallelism: c.Int("parallelism"), debug: c.Bool("debug")}
 			return runPlan(c.Context, o, e)
@@ -142,6 +145,11 @@ func planRepo(ctx context.Context, o planOptions, e env, repo *spec.Repo) (*plan
 	if err != nil {
 		return nil, err
 	}
+	if o.changedSince != "" {
+		if tenants, err = changedScope(ctx, e, repo, tenants, o.changedSince); err != nil {
+			return nil, err
+		}
+	}
 	pl := &planned{repo: repo, tenants: tenants, pkgs: &apply.Packages{}}
 	results, err := pl.readLive(ctx, o, e)
 	if err != nil {
@@ -185,7 +193,7 @@ func (pl *planned) readLive(ctx context.Context, o planOptions, e env) ([]apply.
 		return nil, err
 	}
 	pl.client = client
-	r := &apply.Reader{Client: client, Parallelism: o.parallelism}
+	r := &apply.Reader{Client: client, Parallelism: o.parallelism, FleetSize: len(repo.Tenants)}
 	if r.Parallelism == 0 {
 		r.Parallelism = repo.Config.Parallelism
 	}
