@@ -17,9 +17,8 @@ import (
 // fleet of 10,000, at Workato's real, unscaled rate limits (the sandbox
 // seeded directly, nothing applied), and then the whole fleet with the
 // limits scaled down in time as in BenchmarkPlan1000 (a one-minute window
-// lasts 120 ms), to show
-// that the full plan still makes the minimum calls. The scoped plan must
-// make at most 12 calls within 5 s.
+// lasts 120 ms), to show that the full plan still makes the minimum calls.
+// The scoped plan must make at most 12 calls within 5 s.
 //
 //	go test ./internal/apply -run x -bench PlanScoped10000 -benchtime 1x
 func BenchmarkPlanScoped10000(b *testing.B) {

@@ -97,3 +97,22 @@ func TestParseNameStatus(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseNameStatus: whatever git prints, the parser returns changes
+// with a path each, or an error; it never panics.
+func FuzzParseNameStatus(f *testing.F) {
+	f.Add([]byte("M\x00a.yaml\x00D\x00b.yaml\x00"))
+	f.Add([]byte("A\x00x\x00"))
+	f.Add([]byte("\x00\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		changes, err := parseNameStatus(data)
+		if err != nil {
+			return
+		}
+		for _, c := range changes {
+			if c.Path == "" {
+				t.Fatalf("a change with no path from %q", data)
+			}
+		}
+	})
+}
