@@ -37,7 +37,7 @@ func applyCommand(e env) *cli.Command {
 	}
 	for _, f := range pc.Flags {
 		switch f.Names()[0] {
-		case "tenant", "no-color", "parallelism", "debug":
+		case "tenant", "changed-since", "no-color", "parallelism", "debug":
 			flags = append(flags, f)
 		}
 	}
@@ -72,7 +72,7 @@ Examples:
 				return err
 			}
 			o := applyOptions{
-				planOptions: planOptions{dir: dir, tenants: c.StringSlice("tenant"), noColor: c.Bool("no-color"), refresh: true,
+				planOptions: planOptions{dir: dir, tenants: c.StringSlice("tenant"), changedSince: c.String("changed-since"), noColor: c.Bool("no-color"), refresh: true,
 					parallelism: c.Int("parallelism"), debug: c.Bool("debug"), format: "text"},
 				planFile: c.String("plan"), autoApprove: c.Bool("auto-approve"), json: c.Bool("json"),
 				maxDuration: c.Duration("max-duration"),
@@ -91,6 +91,9 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	started := time.Now()
 	if o.planFile != "" && len(o.tenants) > 0 {
 		return errors.New("--tenant cannot narrow a saved plan; plan again with --tenant")
+	}
+	if o.planFile != "" && o.changedSince != "" {
+		return errors.New("--changed-since cannot narrow a saved plan; plan again with --changed-since")
 	}
 	if !o.autoApprove && !e.stdinTTY {
 		return &hinted{err: errors.New("apply needs a confirmation and there is no terminal to ask on"),

@@ -17,6 +17,7 @@ import (
 type planOptions struct {
 	dir              string
 	tenants          []string
+	changedSince     string // a git ref: plan only the tenants changed since it
 	out              string
 	format           string
 	detailedExitCode bool
@@ -45,9 +46,11 @@ Examples:
    workato-gitops plan tenants/
    workato-gitops plan --tenant 'acme*' --format markdown --out plan.json
    workato-gitops plan --detailed-exitcode     # 0 no changes, 2 changes
+   workato-gitops plan --changed-since origin/main   # a pull request's tenants
    workato-gitops plan --refresh=false --live plan.json   # offline, from a saved plan`,
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "tenant", Usage: "plan only tenants whose name matches `NAME` (a glob; repeatable)"},
+			&cli.StringFlag{Name: "changed-since", Usage: "plan only tenants whose manifest, bases or packages changed since git `REF` (from its merge base with HEAD, uncommitted files included; a config change affects all)"},
 			&cli.StringFlag{Name: "out", Usage: "save the plan, with digests and live fingerprints, to `FILE` for apply --plan"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text, json or markdown"},
 			&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when the plan has changes, 0 when it has none"},
@@ -62,7 +65,7 @@ Examples:
 			if err != nil {
 				return err
 			}
-			o := planOptions{dir: dir, tenants: c.StringSlice("tenant"), out: c.String("out"), format: c.String("format"),
+			o := planOptions{dir: dir, tenants: c.StringSlice("tenant"), changedSince: c.String("changed-since"), out: c.String("out"), format: c.String("format"),
 				detailedExitCode: c.Bool("detailed-exitcode"), noColor: c.Bool("no-color"), refresh: c.Bool("refresh"),
 				live: c.String("live"), parallelism: c.Int("parallelism"), debug: c.Bool("debug")}
 			return runPlan(ctx, o, e)
@@ -128,6 +131,11 @@ func makePlan(ctx context.Context, o planOptions, e env) (*planned, error) {
 // state the API says, or the one saved in --live with --refresh=false.
 func planRepo(ctx context.Context, o planOptions, e env, repo *spec.Repo) (*planned, error) {
 	live := planrun.Live{Parallelism: o.parallelism, SavedName: o.live}
+	if o.changedSince != "" {
+		live.Narrow = func(ctx context.Context, tenants []*spec.Tenant) ([]*spec.Tenant, error) {
+			return changedScope(ctx, e, repo, tenants, o.changedSince)
+		}
+	}
 	var err error
 	if !o.refresh {
 		live.Saved, err = planrun.ReadSaved(o.live)

@@ -37,6 +37,9 @@ type Live struct {
 	Parallelism int // tenants read at once; 0: the config's
 	Saved       *plan.Saved
 	SavedName   string // the saved plan's file, for errors
+	// Narrow, when set, narrows the tenants the patterns selected (the
+	// ones a git change affects, for --changed-since).
+	Narrow func(context.Context, []*spec.Tenant) ([]*spec.Tenant, error)
 }
 
 // Run plans the tenants of repo that match patterns (all with none).
@@ -44,6 +47,11 @@ func Run(ctx context.Context, repo *spec.Repo, patterns []string, live Live) (*P
 	tenants, err := SelectTenants(repo.Tenants, patterns)
 	if err != nil {
 		return nil, err
+	}
+	if live.Narrow != nil {
+		if tenants, err = live.Narrow(ctx, tenants); err != nil {
+			return nil, err
+		}
 	}
 	pl := &Planned{Repo: repo, Tenants: tenants, Packages: &apply.Packages{}, Client: live.Client}
 	results := readLive(ctx, repo, tenants, live)
@@ -75,7 +83,9 @@ func readLive(ctx context.Context, repo *spec.Repo, tenants []*spec.Tenant, live
 		}
 		return out
 	}
-	r := &apply.Reader{Client: live.Client, Parallelism: live.Parallelism}
+	// The fleet's size lets the reader fetch a few customers one by one
+	// instead of listing them all.
+	r := &apply.Reader{Client: live.Client, Parallelism: live.Parallelism, FleetSize: len(repo.Tenants)}
 	if r.Parallelism == 0 {
 		r.Parallelism = repo.Config.Parallelism
 	}
