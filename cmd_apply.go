@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
+	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
 type applyOptions struct {
@@ -29,7 +31,7 @@ type applyOptions struct {
 func applyCommand(e env) *cli.Command {
 	pc := planCommand(e)
 	flags := []cli.Flag{
-		&cli.StringFlag{Name: "plan", Usage: "apply exactly the plan saved in `FILE` by plan --out, after checking that nothing it touches changed"},
+		&cli.StringFlag{Name: "plan", Usage: "apply only if planning again gives exactly the plan saved in `FILE` by plan --out"},
 		&cli.BoolFlag{Name: "auto-approve", Usage: "do not ask for confirmation (needed without a terminal, e.g. in CI)"},
 		&cli.BoolFlag{Name: "json", Usage: "print the result as JSON on stdout (the plan goes to stderr)"},
 	}
@@ -49,8 +51,11 @@ within Workato's rate limits. A failed action stops what depends on it;
 everything else carries on. Each tenant's ledger then records what
 succeeded, so running apply again finishes the job.
 
-With --plan FILE it applies a plan saved by plan --out, and refuses when
-the manifests or any live object the plan touches changed since.
+With --plan FILE the saved plan is a commitment, not a list of
+instructions: apply plans again and goes ahead only when that plan equals
+the saved one action by action, and the manifests and every live object
+the plan touches are unchanged; otherwise it refuses, naming each
+difference.
 
 Ctrl-C stops starting new calls, lets calls in flight finish, writes each
 ledger and reports. Exit codes: 0 applied, 1 something failed, 3 a guard
@@ -164,8 +169,12 @@ func confirm(e env, p *plan.Plan) bool {
 	return strings.TrimSpace(line) == "yes"
 }
 
-// loadSavedPlan reads a saved plan and checks that it still applies: the
-// same manifests, and no change to any live object it touches.
+// loadSavedPlan reads a saved plan as a commitment: it plans afresh from
+// the manifests and the live state read now, and returns that fresh plan
+// only when it equals the saved one action by action (and the manifests
+// and every live object the plan touches are unchanged). The saved
+// actions are never executed, so nothing in the file can add, widen or
+// redirect an action; the file can only make apply refuse.
 func loadSavedPlan(ctx context.Context, o applyOptions, e env) (*planned, error) {
 	saved, err := readSavedPlan(o.planFile)
 	if err != nil {
@@ -175,6 +184,42 @@ func loadSavedPlan(ctx context.Context, o applyOptions, e env) (*planned, error)
 	if err != nil {
 		return nil, err
 	}
+	problems := manifestChanges(repo, saved)
+	if len(problems) > 0 {
+		return nil, staleError(o.planFile, problems)
+	}
+	names := map[string]bool{}
+	for _, t := range saved.Plan.Tenants {
+		names[t.Name] = true
+	}
+	var tenants []*spec.Tenant
+	for _, t := range repo.Tenants {
+		if names[t.Name] {
+			tenants = append(tenants, t)
+		}
+	}
+	fresh, err := planTenants(ctx, planOptions{dir: o.dir, refresh: true, parallelism: o.parallelism, debug: o.debug}, e, repo, tenants)
+	if err != nil {
+		return nil, err
+	}
+	// Live objects the reviewed plan touches, compared field by field,
+	// say why planning again differs (or that the world moved anyway).
+	problems = plan.Differences(saved.Plan, fresh.plan)
+	for i, tp := range fresh.plan.Tenants {
+		if j := slices.IndexFunc(saved.Plan.Tenants, func(s plan.TenantPlan) bool { return s.Name == tp.Name }); j >= 0 {
+			tp = saved.Plan.Tenants[j]
+		}
+		problems = append(problems, apply.Stale(tp, saved.Live[tp.Name], fresh.inputs[i].Live)...)
+	}
+	if len(problems) > 0 {
+		return nil, staleError(o.planFile, problems)
+	}
+	return fresh, nil
+}
+
+// manifestChanges names each manifest added, removed or changed since the
+// saved plan was made.
+func manifestChanges(repo *spec.Repo, saved *plan.Saved) []string {
 	var problems []string
 	now := map[string]string{}
 	for _, f := range repo.Files {
@@ -190,41 +235,7 @@ func loadSavedPlan(ctx context.Context, o applyOptions, e env) (*planned, error)
 			problems = append(problems, path+" changed since the plan")
 		}
 	}
-	if len(problems) > 0 {
-		return nil, staleError(o.planFile, problems)
-	}
-	var names []string
-	for _, t := range saved.Plan.Tenants {
-		names = append(names, t.Name)
-	}
-	// Re-read exactly the plan's tenants and re-plan them: the new plan
-	// must be the same, and every object it touches unchanged.
-	fresh, err := planRepo(ctx, planOptions{dir: o.dir, tenants: names, refresh: true, parallelism: o.parallelism, debug: o.debug}, e, repo)
-	if err != nil {
-		return nil, err
-	}
-	for i, tp := range saved.Plan.Tenants {
-		if i >= len(fresh.plan.Tenants) || fresh.plan.Tenants[i].Name != tp.Name {
-			return nil, staleError(o.planFile, []string{"the saved plan's tenants do not match the manifests"})
-		}
-		problems = append(problems, apply.Stale(tp, saved.Live[tp.Name], fresh.inputs[i].Live)...)
-		if a, b := actionIDs(tp), actionIDs(fresh.plan.Tenants[i]); a != b {
-			problems = append(problems, tp.Name+": planning again now gives other actions:\n    was: "+a+"\n    now: "+b)
-		}
-	}
-	if len(problems) > 0 {
-		return nil, staleError(o.planFile, problems)
-	}
-	fresh.plan = saved.Plan
-	return fresh, nil
-}
-
-func actionIDs(tp plan.TenantPlan) string {
-	var ids []string
-	for _, a := range tp.Actions {
-		ids = append(ids, a.ID)
-	}
-	return string(tp.Status) + " [" + strings.Join(ids, "; ") + "]"
+	return problems
 }
 
 func unionKeys(a, b map[string]string) []string {

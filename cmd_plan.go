@@ -142,6 +142,11 @@ func planRepo(ctx context.Context, o planOptions, e env, repo *spec.Repo) (*plan
 	if err != nil {
 		return nil, err
 	}
+	return planTenants(ctx, o, e, repo, tenants)
+}
+
+// planTenants plans the given tenants of a loaded repository.
+func planTenants(ctx context.Context, o planOptions, e env, repo *spec.Repo, tenants []*spec.Tenant) (*planned, error) {
 	pl := &planned{repo: repo, tenants: tenants, pkgs: &apply.Packages{}}
 	results, err := pl.readLive(ctx, o, e)
 	if err != nil {
@@ -238,7 +243,7 @@ func render(e env, p *plan.Plan, format string, noColor bool, w io.Writer) error
 func savePlan(file string, p *planned) error {
 	saved := &plan.Saved{
 		FormatVersion: plan.FormatVersion, ToolVersion: buildVersion(), Manifests: map[string]string{},
-		Plan: p.plan, Live: map[string]*plan.Live{}, Fingerprints: map[string]map[string]string{},
+		Plan: p.plan, Live: map[string]*plan.Live{},
 	}
 	for _, f := range p.repo.Files {
 		saved.Manifests[f.Path] = f.SHA256
@@ -247,7 +252,6 @@ func savePlan(file string, p *planned) error {
 		if in.Live != nil && in.ReadErr == nil {
 			name := p.tenants[i].Name
 			saved.Live[name] = in.Live
-			saved.Fingerprints[name] = plan.ObjectFingerprints(in.Live)
 		}
 	}
 	return atomicWrite(file, func(w io.Writer) error {
