@@ -262,9 +262,17 @@ func savePlan(file string, p *planned) error {
 }
 
 func readSavedPlan(file string) (*plan.Saved, error) {
-	data, err := os.ReadFile(file)
+	f, err := os.Open(file)
 	if err != nil {
 		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, plan.MaxSavedPlan+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > plan.MaxSavedPlan {
+		return nil, fmt.Errorf("%s: larger than %d MiB, not a saved plan", file, plan.MaxSavedPlan>>20)
 	}
 	s, err := plan.ReadSaved(data)
 	if err != nil {

@@ -24,14 +24,19 @@ type Saved struct {
 	Live          map[string]*Live  `json:"live"` // by tenant
 }
 
-// ReadSaved decodes a saved plan, refusing other major format versions.
+// ReadSaved decodes a saved plan, refusing other major format versions
+// and any structure the tool would not have written (see check). The
+// caller bounds data (MaxSavedPlan).
 func ReadSaved(data []byte) (*Saved, error) {
 	var s Saved
 	if err := json.Unmarshal(data, &s); err != nil {
 		return nil, fmt.Errorf("not a saved plan: %v", err)
 	}
-	if major(s.FormatVersion) != major(FormatVersion) || s.Plan == nil {
+	if major(s.FormatVersion) != major(FormatVersion) {
 		return nil, fmt.Errorf("saved plan has format version %q; this tool reads %s.x", s.FormatVersion, major(FormatVersion))
+	}
+	if err := s.check(); err != nil {
+		return nil, fmt.Errorf("not a valid saved plan: %w", err)
 	}
 	return &s, nil
 }
