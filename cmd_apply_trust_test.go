@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/workato-gitops/workato-gitops/internal/sandbox"
+	"github.com/workato-gitops/workato-gitops/internal/workato"
 )
 
 // TestApplySavedPlanIsACommitment: a saved plan whose actions were edited
@@ -97,4 +99,69 @@ func TestApplySavedPlanIsACommitment(t *testing.T) {
 	// The plan as it was made applies.
 	mustCode(t, 0, env, "apply", "--plan", planFile, "--auto-approve", repo)
 	mustCode(t, 0, env, "plan", "--detailed-exitcode", "--tenant", "acme", repo)
+}
+
+// TestForgedLedgerEntryDoesNotGrantOwnership: an account property
+// claiming that the tool owns a connection made by hand does not make
+// prune delete it.
+func TestForgedLedgerEntryDoesNotGrantOwnership(t *testing.T) {
+	env, srv := httpSandbox(t, sandbox.Options{})
+	seedWithForeignConnection(t, srv) // #900, made by hand, in a folder acme declares
+	mustCode(t, 0, env, "apply", "--auto-approve", "--tenant", "acme", "examples/tenants")
+	c, err := workato.New(workato.Config{BaseURL: env["WORKATO_API_URL"], Token: env["WORKATO_API_TOKEN"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.UpsertProperties(context.Background(), workato.ByExternalID("A2300"),
+		map[string]string{"workato_gitops.connection.900": "{}"}); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := mustCode(t, 0, env, "plan", "--tenant", "acme", "examples/tenants")
+	if strings.Contains(out, "will be deleted") || !strings.Contains(out, "ledger entry not signed") {
+		t.Errorf("plan after a forged ledger entry:\n%s", out)
+	}
+	mustCode(t, 0, env, "apply", "--auto-approve", "--tenant", "acme", "examples/tenants")
+	if findConnection(srv.Snapshot(), "A2300", "Customer's own") == nil {
+		t.Error("the hand-made connection was deleted")
+	}
+}
+
+// TestUnsignedLedgerIsReSigned: a workspace whose ledger an earlier
+// version wrote unsigned plans as adopts (saying why), and one apply later
+// plans nothing, having deleted nothing.
+func TestUnsignedLedgerIsReSigned(t *testing.T) {
+	env, srv := httpSandbox(t, sandbox.Options{})
+	mustCode(t, 0, env, "apply", "--auto-approve", "--tenant", "acme", "examples/tenants")
+	before := len(srv.Snapshot().Customers[0].Connections)
+	c, err := workato.New(workato.Config{BaseURL: env["WORKATO_API_URL"], Token: env["WORKATO_API_TOKEN"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, ref := context.Background(), workato.ByExternalID("A2300")
+	props, err := c.ListProperties(ctx, ref, "workato_gitops.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := map[string]string{"workato_gitops.version": "1"}
+	for name, v := range props {
+		var env struct {
+			E json.RawMessage `json:"e"`
+		}
+		if json.Unmarshal([]byte(v), &env) == nil && len(env.E) > 0 {
+			old[name] = string(env.E)
+		}
+	}
+	old["workato_gitops.customer"] = "owned"
+	if err := c.UpsertProperties(ctx, ref, old); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := mustCode(t, 2, env, "plan", "--detailed-exitcode", "--tenant", "acme", "examples/tenants")
+	if !strings.Contains(out, "ledger entry not signed; adopting re-signs it") || strings.Contains(out, "will be deleted") {
+		t.Errorf("plan of an unsigned ledger:\n%s", out)
+	}
+	mustCode(t, 0, env, "apply", "--auto-approve", "--tenant", "acme", "examples/tenants")
+	mustCode(t, 0, env, "plan", "--detailed-exitcode", "--tenant", "acme", "examples/tenants")
+	if after := len(srv.Snapshot().Customers[0].Connections); after != before {
+		t.Errorf("%d connections before, %d after", before, after)
+	}
 }

@@ -85,7 +85,7 @@ func newRun(ctx context.Context, x *Executor, w Work) *run {
 			}
 		}
 	}
-	r.ledger, _ = plan.ParseLedger(live.Ledger) // the plan parsed it already
+	r.ledger, _ = plan.ParseLedger(live.Ledger, plan.NewLedgerKey(w.Desired.FingerprintKey, r.customerID)) // the plan parsed it already
 	if r.ledger == nil {
 		r.ledger = plan.NewLedger()
 	}
@@ -136,7 +136,7 @@ func (r *run) liveIDOf(a plan.Action) int64 {
 func (r *run) writeLedger() {
 	r.mu.Lock()
 	id := r.customerID
-	changes := plan.LedgerChanges(r.w.Live.Ledger, r.ledger)
+	changes := plan.LedgerChanges(r.w.Live.Ledger, r.ledger, plan.NewLedgerKey(r.w.Desired.FingerprintKey, id))
 	r.mu.Unlock()
 	switch {
 	case id == 0:
