@@ -114,7 +114,8 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	if !o.autoApprove && !confirm(e, p.plan) {
 		return &codeError{code: exitError, err: errors.New("apply cancelled")}
 	}
-	x := &apply.Executor{Client: p.client, Packages: p.pkgs, Parallelism: firstPositive(o.parallelism, p.repo.Config.Parallelism)}
+	x := &apply.Executor{Client: p.client, Packages: p.pkgs, Parallelism: firstPositive(o.parallelism, p.repo.Config.Parallelism),
+		LeaseOwner: leaseOwner(e)}
 	if strings.HasPrefix(e.getenv("WORKATO_API_URL"), sandboxScheme) {
 		x.ImportPoll = 20 * time.Millisecond // an in-process import is done at once
 	}
@@ -145,6 +146,16 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 		return &codeError{code: exitError, err: errors.New("some actions failed (see above); run apply again after fixing them, it resumes where this one stopped")}
 	}
 	return planExit(p.plan, false)
+}
+
+// leaseOwner names this apply in workspace leases: the CI run when there
+// is one, else the host and process.
+func leaseOwner(e env) string {
+	if srv, repo, id := e.getenv("GITHUB_SERVER_URL"), e.getenv("GITHUB_REPOSITORY"), e.getenv("GITHUB_RUN_ID"); repo != "" && id != "" {
+		return srv + "/" + repo + "/actions/runs/" + id
+	}
+	host, _ := os.Hostname()
+	return fmt.Sprintf("workato-gitops on %s, pid %d", host, os.Getpid())
 }
 
 func firstPositive(xs ...int) int {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/workato-gitops/workato-gitops/internal/sandbox"
 	"github.com/workato-gitops/workato-gitops/internal/workato"
@@ -164,4 +165,65 @@ func TestUnsignedLedgerIsReSigned(t *testing.T) {
 	if after := len(srv.Snapshot().Customers[0].Connections); after != before {
 		t.Errorf("%d connections before, %d after", before, after)
 	}
+}
+
+// TestConcurrentAppliesDoNotDuplicate: two applies started at once
+// against one workspace leave exactly one of each new folder and
+// connection; the one that loses says which apply holds the workspace.
+func TestConcurrentAppliesDoNotDuplicate(t *testing.T) {
+	env, srv := httpSandbox(t, sandbox.Options{Latency: 5 * time.Millisecond})
+	seedWithForeignConnection(t, srv) // acme's workspace exists, nearly empty
+	type res struct {
+		code        int
+		out, errOut string
+	}
+	results := make(chan res, 2)
+	start := make(chan struct{})
+	for range 2 {
+		go func() {
+			<-start
+			code, out, errOut := runCLI(t, env, "apply", "--auto-approve", "--tenant", "acme", "examples/tenants")
+			results <- res{code, out, errOut}
+		}()
+	}
+	close(start)
+	a, b := <-results, <-results
+	assertNoDuplicates(t, srv.Snapshot())
+	if a.code == b.code {
+		t.Errorf("exit codes %d and %d, want one 0 and one 1:\n%s\n%s\n%s\n%s", a.code, b.code, a.out, a.errOut, b.out, b.errOut)
+	}
+	loser := a
+	if a.code == 0 {
+		loser = b
+	}
+	if !strings.Contains(loser.out, "another apply") || !strings.Contains(loser.out, "workato-gitops on ") {
+		t.Errorf("the refused apply should name the lease's owner:\n%s\n%s", loser.out, loser.errOut)
+	}
+	mustCode(t, 0, env, "plan", "--detailed-exitcode", "--tenant", "acme", "examples/tenants")
+}
+
+// TestLeaseExpires: a lease left by a crashed apply keeps others out
+// until its expiry, naming its owner, and not after.
+func TestLeaseExpires(t *testing.T) {
+	env, srv := httpSandbox(t, sandbox.Options{})
+	seedWithForeignConnection(t, srv)
+	c, err := workato.New(workato.Config{BaseURL: env["WORKATO_API_URL"], Token: env["WORKATO_API_TOKEN"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	crashed := func(expiry time.Time) {
+		v, _ := json.Marshal(map[string]any{"owner": "ci run 41", "expiry": expiry, "nonce": "n41"})
+		if err := c.UpsertProperties(context.Background(), workato.ByExternalID("A2300"), map[string]string{"workato_gitops.lease": string(v)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	until := time.Now().Add(time.Hour).UTC().Truncate(time.Second)
+	crashed(until)
+	out, _ := mustCode(t, 1, env, "apply", "--auto-approve", "--tenant", "acme", "examples/tenants")
+	if want := `another apply holds this workspace (lease of "ci run 41", until ` + until.Format(time.RFC3339) + `)`; !strings.Contains(out, want) {
+		t.Errorf("refusal should say %q:\n%s", want, out)
+	}
+	crashed(time.Now().Add(-time.Minute))
+	mustCode(t, 0, env, "apply", "--auto-approve", "--tenant", "acme", "examples/tenants")
+	mustCode(t, 0, env, "plan", "--detailed-exitcode", "--tenant", "acme", "examples/tenants")
 }

@@ -29,6 +29,7 @@ type run struct {
 	members    map[string]int64 // lower-case email -> id
 	ledger     *plan.Ledger
 	touched    map[string]bool // connection keys created, updated or reconnected
+	leased     bool            // this apply holds the workspace's lease (released with the ledger)
 	res        TenantResult
 	secrets    []string
 }
@@ -137,6 +138,9 @@ func (r *run) writeLedger() {
 	r.mu.Lock()
 	id := r.customerID
 	changes := plan.LedgerChanges(r.w.Live.Ledger, r.ledger, plan.NewLedgerKey(r.w.Desired.FingerprintKey, id))
+	if r.leased {
+		changes[plan.LeaseProperty] = "" // released in the same upsert
+	}
 	r.mu.Unlock()
 	switch {
 	case id == 0:
