@@ -28,6 +28,9 @@ type planOptions struct {
 	live             string
 	parallelism      int
 	debug            bool
+	// keyless lets plan (never apply) load the manifests without
+	// decrypting them when no SOPS key is configured.
+	keyless bool
 }
 
 func planCommand(e env) *cli.Command {
@@ -67,7 +70,7 @@ Examples:
 			}
 			o := planOptions{dir: dir, tenants: c.StringSlice("tenant"), out: c.String("out"), format: c.String("format"),
 				detailedExitCode: c.Bool("detailed-exitcode"), noColor: c.Bool("no-color"), refresh: c.Bool("refresh"),
-				live: c.String("live"), parallelism: c.Int("parallelism"), debug: c.Bool("debug")}
+				live: c.String("live"), parallelism: c.Int("parallelism"), debug: c.Bool("debug"), keyless: true}
 			return runPlan(c.Context, o, e)
 		},
 	}
@@ -129,7 +132,11 @@ func planExit(p *plan.Plan, detailed bool) error {
 }
 
 func makePlan(ctx context.Context, o planOptions, e env) (*planned, error) {
-	repo, err := loadRepo(o.dir, false, e)
+	skip := o.keyless && noSOPSKey(e)
+	if skip {
+		fmt.Fprintln(e.stderr, "workato-gitops: no SOPS key: planning without decrypting; inputs are compared by their ciphertext, and ownership is not verified (apply needs the key)")
+	}
+	repo, err := loadRepo(o.dir, skip, e)
 	if err != nil {
 		return nil, err
 	}

@@ -53,6 +53,10 @@ type LedgerConnection struct {
 	Name        string `json:"name,omitempty"`
 	Fingerprint string `json:"fp,omitempty"`
 	Protect     bool   `json:"protect,omitempty"`
+	// Ciphertext is the input's spec.Connection.Ciphertext when the input
+	// with fingerprint fp was sent: plans without the decryption key
+	// compare it (plan_keyless.go).
+	Ciphertext map[string]string `json:"ct,omitempty"`
 }
 
 // LedgerPackage records the last successful import of a package.

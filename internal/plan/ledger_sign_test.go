@@ -146,7 +146,7 @@ func TestLedgerWithoutKey(t *testing.T) {
 	if diff := cmp.Diff(want, summary(tp)); diff != "" {
 		t.Errorf("plan (-want +got):\n%s", diff)
 	}
-	if r := tp.Actions[0].Reason; !strings.Contains(r, "without a fingerprintKey") {
+	if r := tp.Actions[0].Reason; !strings.Contains(r, "without the fingerprint key") {
 		t.Errorf("reason %q", r)
 	}
 }

@@ -97,7 +97,7 @@ func (pl *planner) keepUnsignedClaims() {
 		renamed[a.ID] = true
 		a.Op, a.DependsOn = OpUnmanaged, nil
 		a.ID = string(a.Op) + " " + string(a.Kind) + " " + a.Key
-		a.Reason = "the ledger claims it, but without a fingerprintKey (workato-gitops.yaml) ownership cannot be verified; not deleted"
+		a.Reason = "the ledger claims it, but without the fingerprint key (not set in workato-gitops.yaml, or not decrypted) ownership cannot be verified; not deleted"
 		pl.byID[a.ID] = a
 	}
 	for _, a := range pl.actions {
