@@ -154,6 +154,9 @@ func (r *run) writeLedger() {
 	defer cancel()
 	if err := r.x.Client.UpsertProperties(ctx, workato.ByID(id), changes); err != nil {
 		r.res.Ledger = "failed: " + r.scrub(err.Error())
+		if r.leased { // release the lease alone, so the next apply need not wait for it to expire
+			_ = r.x.Client.UpsertProperties(ctx, workato.ByID(id), map[string]string{plan.LeaseProperty: ""})
+		}
 		return
 	}
 	r.res.Ledger = "written"
