@@ -411,7 +411,7 @@ func TestPlanIsDeterministic(t *testing.T) {
 func TestLedgerRoundTrip(t *testing.T) {
 	l := NewLedger()
 	l.Customer = true
-	l.Folders[5] = LedgerFolder{Path: "A/B", Protect: true}
+	l.Folders[5] = LedgerFolder{Path: "A/B & <C> é", Protect: true}
 	l.Connections[7] = LedgerConnection{Folder: "A/B", Name: "x", Fingerprint: "hmac-sha256:ff", Protect: true}
 	l.Packages["p"] = LedgerPackage{Name: "p", Digest: "sha256:1", Folder: "A"}
 	l.Members[9] = LedgerMember{Email: "a@b.c"}
