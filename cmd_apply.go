@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
+	"github.com/workato-gitops/workato-gitops/internal/render"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
@@ -26,6 +26,7 @@ type applyOptions struct {
 	planFile    string
 	autoApprove bool
 	json        bool
+	maxDuration time.Duration // 0: no time limit
 }
 
 func applyCommand(e env) *cli.Command {
@@ -34,6 +35,7 @@ func applyCommand(e env) *cli.Command {
 		&cli.StringFlag{Name: "plan", Usage: "apply only if planning again gives exactly the plan saved in `FILE` by plan --out"},
 		&cli.BoolFlag{Name: "auto-approve", Usage: "do not ask for confirmation (needed without a terminal, e.g. in CI)"},
 		&cli.BoolFlag{Name: "json", Usage: "print the result as JSON on stdout (the plan goes to stderr)"},
+		&cli.DurationFlag{Name: "max-duration", Usage: "start no new action `D` after apply started (e.g. 50m, below a CI job's limit); exit 4 with work left"},
 	}
 	for _, f := range pc.Flags {
 		switch f.Names()[0] {
@@ -58,8 +60,11 @@ the plan touches are unchanged; otherwise it refuses, naming each
 difference.
 
 Ctrl-C stops starting new calls, lets calls in flight finish, writes each
-ledger and reports. Exit codes: 0 applied, 1 something failed, 3 a guard
-blocked a tenant.
+ledger and reports. --max-duration D does the same once D has passed since
+apply started (planning included), so that a CI job ends cleanly below its
+time limit and a follow-up run continues. Exit codes: 0 applied, 1
+something failed, 3 a guard blocked a tenant, 4 the time limit stopped the
+apply with work left (and nothing failed).
 
 Examples:
    workato-gitops apply tenants/
@@ -75,6 +80,10 @@ Examples:
 				planOptions: planOptions{dir: dir, tenants: c.StringSlice("tenant"), noColor: c.Bool("no-color"), refresh: true,
 					parallelism: c.Int("parallelism"), debug: c.Bool("debug"), format: "text"},
 				planFile: c.String("plan"), autoApprove: c.Bool("auto-approve"), json: c.Bool("json"),
+				maxDuration: c.Duration("max-duration"),
+			}
+			if o.maxDuration < 0 {
+				return errors.New("--max-duration must not be negative")
 			}
 			ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -84,6 +93,7 @@ Examples:
 }
 
 func runApply(ctx context.Context, o applyOptions, e env) error {
+	started := time.Now()
 	if o.planFile != "" && len(o.tenants) > 0 {
 		return errors.New("--tenant cannot narrow a saved plan; plan again with --tenant")
 	}
@@ -105,7 +115,7 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	if o.json {
 		planOut = e.stderr
 	}
-	if err := render(e, p.plan, "text", o.noColor, planOut); err != nil {
+	if err := renderPlan(e, p.plan, "text", o.noColor, planOut); err != nil {
 		return err
 	}
 	if !p.plan.HasChanges() {
@@ -116,8 +126,12 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	}
 	x := &apply.Executor{Client: p.client, Packages: p.pkgs, Parallelism: firstPositive(o.parallelism, p.repo.Config.Parallelism),
 		LeaseOwner: leaseOwner(e)}
-	if strings.HasPrefix(e.getenv("WORKATO_API_URL"), sandboxScheme) {
+	if onSandbox(e, p.repo.Config) {
 		x.ImportPoll = 20 * time.Millisecond // an in-process import is done at once
+	}
+	if o.maxDuration > 0 {
+		deadline := started.Add(o.maxDuration)
+		x.Expired = func() bool { return !time.Now().Before(deadline) }
 	}
 	progress := newProgress(e)
 	x.Events = progress.event
@@ -130,17 +144,18 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	if err := applySummary(e, res); err != nil {
 		fmt.Fprintf(e.stderr, "workato-gitops: warning: %v\n", err)
 	}
+	view := render.ApplyText
 	if o.json {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
-			return err
-		}
-	} else {
-		printResult(e, res)
+		view = render.ApplyJSON
+	}
+	if err := view(e.stdout, res); err != nil {
+		return err
 	}
 	if ctx.Err() != nil {
 		return &codeError{code: exitError, err: errors.New("interrupted: the ledgers record what succeeded; run apply again to finish")}
+	}
+	if res.TimeLimitReached && !failedBeyondTimeLimit(res) {
+		return &codeError{code: exitTimeUp, err: fmt.Errorf("stopped at --max-duration %v: the ledgers record what succeeded; run apply again to continue", o.maxDuration)}
 	}
 	if res.Failed() {
 		return &codeError{code: exitError, err: errors.New("some actions failed (see above); run apply again after fixing them, it resumes where this one stopped")}
@@ -156,6 +171,17 @@ func leaseOwner(e env) string {
 	}
 	host, _ := os.Hostname()
 	return fmt.Sprintf("workato-gitops on %s, pid %d", host, os.Getpid())
+}
+
+// failedBeyondTimeLimit reports whether anything failed other than being
+// skipped at the time limit.
+func failedBeyondTimeLimit(res *apply.Result) bool {
+	for _, t := range res.Tenants {
+		if len(t.Failed) > 0 || t.Status == apply.StatusFailed || strings.HasPrefix(t.Ledger, "failed") {
+			return true
+		}
+	}
+	return false
 }
 
 func firstPositive(xs ...int) int {

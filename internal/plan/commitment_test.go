@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
 // TestDifferences: a plan read back from its JSON equals itself; any edit
@@ -35,7 +37,7 @@ func TestDifferences(t *testing.T) {
 		{"live id", func(p *Plan) { p.Tenants[0].Actions[1].LiveID = 21 }, `live_id was 21, now 99`},
 		{"changes", func(p *Plan) { p.Tenants[0].Actions[0].Changes[0].New = "Evil" }, `changes was [{"field":"name","old":"Old name","new":"Evil"}]`},
 		{"added", func(p *Plan) {
-			p.Tenants[0].Actions = append(p.Tenants[0].Actions, Action{ID: "delete folder Sales", Op: OpDelete, Kind: KindFolder, Key: "Sales", LiveID: 10})
+			p.Tenants[0].Actions = append(p.Tenants[0].Actions, Action{ID: "delete folder Sales", Op: OpDelete, Kind: KindFolder, Key: spec.Key{Name: "Sales"}, LiveID: 10})
 		}, `the saved plan has delete folder "Sales" (#10), planning again does not`},
 		{"removed", func(p *Plan) { p.Tenants[0].Actions = p.Tenants[0].Actions[:1] }, `planning again gives unmanaged connection "Sales/CRM/Theirs" (#99), the saved plan does not`},
 		{"status", func(p *Plan) { p.Tenants[0].Status = StatusBlocked }, `status was blocked, now planned`},

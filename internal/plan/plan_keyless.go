@@ -17,9 +17,10 @@ func (pl *planner) keylessInput(c spec.Connection, lc LiveConnection, le LedgerC
 	if reason == "" {
 		return
 	}
-	a := pl.add(Action{Op: OpReconnect, Kind: KindConnection, Key: ConnectionKey(c), LiveID: lc.ID, Reason: reason,
+	key := c.Key()
+	a := pl.add(Action{Op: OpReconnect, Kind: KindConnection, Key: key, LiveID: lc.ID, Reason: reason,
 		Changes: []Change{{Field: "input", Sensitive: true}}, DependsOn: deps}, c.Pos)
-	pl.connActions[c.Folder] = append(pl.connActions[c.Folder], a.ID)
+	pl.connActions[key.Folder] = append(pl.connActions[key.Folder], a.ID)
 }
 
 func keylessReason(now map[string]string, le LedgerConnection) string {

@@ -43,7 +43,7 @@ func (pl *planner) actionFor(u Unverified) *Action {
 		case KindCustomer:
 			match = a.Kind == KindCustomer
 		case KindPackage:
-			match = a.Kind == KindPackage && PackageProperty(a.Key) == u.Property
+			match = a.Kind == KindPackage && PackageProperty(a.Key.Name) == u.Property
 		default:
 			match = a.Kind == u.Kind && a.LiveID == u.ID
 		}
@@ -62,11 +62,11 @@ func (pl *planner) actionFor(u Unverified) *Action {
 
 // liveKey names the live object of an unverified entry, when the plan
 // read it.
-func (pl *planner) liveKey(u Unverified) (string, bool) {
+func (pl *planner) liveKey(u Unverified) (spec.Key, bool) {
 	switch u.Kind {
 	case KindFolder:
 		p, ok := pl.paths[u.ID]
-		return p, ok
+		return spec.FolderKey(p), ok
 	case KindConnection:
 		for _, lc := range pl.live.Connections {
 			if lc.ID == u.ID {
@@ -75,10 +75,10 @@ func (pl *planner) liveKey(u Unverified) (string, bool) {
 		}
 	case KindMember:
 		if lm, ok := findMember(pl.live.Members, u.ID); ok {
-			return strings.ToLower(lm.Email), true
+			return spec.Key{Name: strings.ToLower(lm.Email)}, true
 		}
 	}
-	return "", false
+	return spec.Key{}, false
 }
 
 // keepUnsignedClaims turns each delete into an unmanaged report when the
@@ -96,7 +96,7 @@ func (pl *planner) keepUnsignedClaims() {
 		delete(pl.byID, a.ID)
 		renamed[a.ID] = true
 		a.Op, a.DependsOn = OpUnmanaged, nil
-		a.ID = string(a.Op) + " " + string(a.Kind) + " " + a.Key
+		a.ID = ActionID(a.Op, a.Kind, a.Key)
 		a.Reason = "the ledger claims it, but without the fingerprint key (not set in workato-gitops.yaml, or not decrypted) ownership cannot be verified; not deleted"
 		pl.byID[a.ID] = a
 	}
