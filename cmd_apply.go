@@ -30,7 +30,7 @@ type applyOptions struct {
 func applyCommand(e env) *cli.Command {
 	pc := planCommand(e)
 	flags := []cli.Flag{
-		&cli.StringFlag{Name: "plan", Usage: "apply exactly the plan saved in `FILE` by plan --out, after checking that nothing it touches changed"},
+		&cli.StringFlag{Name: "plan", Usage: "apply only if planning again gives exactly the plan saved in `FILE` by plan --out"},
 		&cli.BoolFlag{Name: "auto-approve", Usage: "do not ask for confirmation (needed without a terminal, e.g. in CI)"},
 		&cli.BoolFlag{Name: "json", Usage: "print the result as JSON on stdout (the plan goes to stderr)"},
 		&cli.DurationFlag{Name: "max-duration", Usage: "start no new action `D` after apply started (e.g. 50m, below a CI job's limit); exit 4 with work left"},
@@ -51,8 +51,11 @@ within Workato's rate limits. A failed action stops what depends on it;
 everything else carries on. Each tenant's ledger then records what
 succeeded, so running apply again finishes the job.
 
-With --plan FILE it applies a plan saved by plan --out, and refuses when
-the manifests or any live object the plan touches changed since.
+With --plan FILE the saved plan is a commitment, not a list of
+instructions: apply plans again and goes ahead only when that plan equals
+the saved one action by action, and the manifests and every live object
+the plan touches are unchanged; otherwise it refuses, naming each
+difference.
 
 Ctrl-C stops starting new calls, lets calls in flight finish, writes each
 ledger and reports. --max-duration D does the same once D has passed since
@@ -122,7 +125,8 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	if !o.autoApprove && !confirm(e, p.Plan) {
 		return &codeError{code: exitError, err: errors.New("apply cancelled")}
 	}
-	x := &apply.Executor{Client: p.Client, Packages: p.Packages, Parallelism: firstPositive(o.parallelism, p.Repo.Config.Parallelism)}
+	x := &apply.Executor{Client: p.Client, Packages: p.Packages, Parallelism: firstPositive(o.parallelism, p.Repo.Config.Parallelism),
+		LeaseOwner: leaseOwner(e)}
 	if onSandbox(e, p.Repo.Config) {
 		x.ImportPoll = 20 * time.Millisecond // an in-process import is done at once
 	}
@@ -160,6 +164,16 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	return planExit(p.Plan, false)
 }
 
+// leaseOwner names this apply in workspace leases: the CI run when there
+// is one, else the host and process.
+func leaseOwner(e env) string {
+	if srv, repo, id := e.getenv("GITHUB_SERVER_URL"), e.getenv("GITHUB_REPOSITORY"), e.getenv("GITHUB_RUN_ID"); repo != "" && id != "" {
+		return srv + "/" + repo + "/actions/runs/" + id
+	}
+	host, _ := os.Hostname()
+	return fmt.Sprintf("workato-gitops on %s, pid %d", host, os.Getpid())
+}
+
 // failedBeyondTimeLimit reports whether anything failed other than being
 // skipped at the time limit.
 func failedBeyondTimeLimit(res *apply.Result) bool {
@@ -193,8 +207,12 @@ func confirm(e env, p *plan.Plan) bool {
 	return strings.TrimSpace(line) == "yes"
 }
 
-// loadSavedPlan reads a saved plan and checks that it still applies: the
-// same manifests, and no change to any live object it touches.
+// loadSavedPlan reads a saved plan as a commitment: it plans afresh from
+// the manifests and the live state read now, and returns that fresh plan
+// only when it equals the saved one action by action (and the manifests
+// and every live object the plan touches are unchanged). The saved
+// actions are never executed, so nothing in the file can add, widen or
+// redirect an action; the file can only make apply refuse.
 func loadSavedPlan(ctx context.Context, o applyOptions, e env) (*planned, error) {
 	saved, err := planrun.ReadSaved(o.planFile)
 	if err != nil {
@@ -209,7 +227,7 @@ func loadSavedPlan(ctx context.Context, o applyOptions, e env) (*planned, error)
 	}
 	// Re-read exactly the plan's tenants and re-plan them: the new plan
 	// must be the same, and every object it touches unchanged.
-	o.tenants = planrun.SavedTenants(saved)
+	o.tenants, o.narrow = nil, planrun.OnlySaved(saved)
 	fresh, err := planRepo(ctx, o.planOptions, e, repo)
 	if err != nil {
 		return nil, err

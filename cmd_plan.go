@@ -26,6 +26,12 @@ type planOptions struct {
 	live             string
 	parallelism      int
 	debug            bool
+	// keyless lets plan (never apply) load the manifests without
+	// decrypting them when no SOPS key is configured.
+	keyless bool
+	// narrow, when set, narrows the selected tenants further (apply
+	// --plan: exactly the saved plan's tenants).
+	narrow func(context.Context, []*spec.Tenant) ([]*spec.Tenant, error)
 }
 
 func planCommand(e env) *cli.Command {
@@ -67,7 +73,7 @@ Examples:
 			}
 			o := planOptions{dir: dir, tenants: c.StringSlice("tenant"), changedSince: c.String("changed-since"), out: c.String("out"), format: c.String("format"),
 				detailedExitCode: c.Bool("detailed-exitcode"), noColor: c.Bool("no-color"), refresh: c.Bool("refresh"),
-				live: c.String("live"), parallelism: c.Int("parallelism"), debug: c.Bool("debug")}
+				live: c.String("live"), parallelism: c.Int("parallelism"), debug: c.Bool("debug"), keyless: true}
 			return runPlan(ctx, o, e)
 		},
 	}
@@ -120,7 +126,11 @@ func planExit(p *plan.Plan, detailed bool) error {
 }
 
 func makePlan(ctx context.Context, o planOptions, e env) (*planned, error) {
-	repo, err := loadRepo(o.dir, false, e)
+	skip := o.keyless && noSOPSKey(e)
+	if skip {
+		fmt.Fprintln(e.stderr, "workato-gitops: no SOPS key: planning without decrypting; inputs are compared by their ciphertext, and ownership is not verified (apply needs the key)")
+	}
+	repo, err := loadRepo(o.dir, skip, e)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +140,7 @@ func makePlan(ctx context.Context, o planOptions, e env) (*planned, error) {
 // planRepo plans the tenants of a loaded repository, against the live
 // state the API says, or the one saved in --live with --refresh=false.
 func planRepo(ctx context.Context, o planOptions, e env, repo *spec.Repo) (*planned, error) {
-	live := planrun.Live{Parallelism: o.parallelism, SavedName: o.live}
+	live := planrun.Live{Parallelism: o.parallelism, SavedName: o.live, Narrow: o.narrow}
 	if o.changedSince != "" {
 		live.Narrow = func(ctx context.Context, tenants []*spec.Tenant) ([]*spec.Tenant, error) {
 			return changedScope(ctx, e, repo, tenants, o.changedSince)

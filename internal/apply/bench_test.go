@@ -17,6 +17,8 @@ import (
 	"github.com/workato-gitops/workato-gitops/internal/workato"
 )
 
+var benchKey = spec.NewSecret("bench-fingerprint-key-0123456789abcdef")
+
 // fleetOf makes n tenants, each with folders A/B and C, three shell
 // connections, a running recipe and a member, and a sandbox state in
 // which each is already in place (and waits to be adopted).
@@ -34,11 +36,11 @@ func fleetOf(n int) ([]*spec.Tenant, sandbox.State) {
 		}
 		led := plan.NewLedger()
 		led.Customer = true
-		c := sandbox.Customer{ExternalID: ext, Name: t.Customer.Name, NotificationEmail: "ops@t.example",
+		c := sandbox.Customer{ID: int64(10000 + i), ExternalID: ext, Name: t.Customer.Name, NotificationEmail: "ops@t.example",
 			Folders:    []sandbox.Folder{{Name: "A", Folders: []sandbox.Folder{{Name: "B"}}}, {Name: "C"}},
 			Members:    []sandbox.Member{{Name: "Ops", Email: "ops@t.example", RoleName: "Admin"}},
 			Recipes:    []sandbox.Recipe{{Name: "R", Folder: "A/B", Running: true}},
-			Properties: led.Properties(),
+			Properties: led.Properties(plan.NewLedgerKey(benchKey, int64(10000+i))),
 		}
 		for j := range 3 {
 			name := fmt.Sprintf("conn-%d", j)
@@ -139,7 +141,7 @@ func planFleet(b *testing.B, tenants []*spec.Tenant, state sandbox.State, factor
 		if r.Err != nil {
 			b.Fatalf("tenant %d: %v", i, r.Err)
 		}
-		inputs[i] = plan.Input{Desired: plan.Desired{Tenant: tenants[i]}, Live: r.Live}
+		inputs[i] = plan.Input{Desired: plan.Desired{Tenant: tenants[i], FingerprintKey: benchKey}, Live: r.Live}
 	}
 	p := plan.Build(inputs, plan.Options{MaxDeletesPerTenant: 10, MaxDeletesTotal: 100})
 	run.wall = time.Since(start)

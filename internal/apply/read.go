@@ -84,7 +84,7 @@ func (r *Reader) Tenant(ctx context.Context, t *spec.Tenant, customers map[strin
 	if live.Ledger, err = r.Client.ListProperties(ctx, ref, plan.LedgerPrefix); err != nil {
 		return nil, fmt.Errorf("read ledger: %w", err)
 	}
-	ledger, err := plan.ParseLedger(live.Ledger)
+	ledger, err := plan.ParseLedgerClaims(live.Ledger) // only to decide what to read
 	if err != nil {
 		return nil, err
 	}

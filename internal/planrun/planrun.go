@@ -8,6 +8,7 @@ package planrun
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path"
 
@@ -129,7 +130,7 @@ func SelectTenants(all []*spec.Tenant, patterns []string) ([]*spec.Tenant, error
 func (p *Planned) Saved(toolVersion string) *plan.Saved {
 	saved := &plan.Saved{
 		FormatVersion: plan.FormatVersion, ToolVersion: toolVersion, Manifests: map[string]string{},
-		Plan: p.Plan, Live: map[string]*plan.Live{}, Fingerprints: map[string]map[string]string{},
+		Plan: p.Plan, Live: map[string]*plan.Live{},
 	}
 	for _, f := range p.Repo.Files {
 		saved.Manifests[f.Path] = f.SHA256
@@ -138,17 +139,25 @@ func (p *Planned) Saved(toolVersion string) *plan.Saved {
 		if in.Live != nil && in.ReadErr == nil {
 			name := p.Tenants[i].Name
 			saved.Live[name] = in.Live
-			saved.Fingerprints[name] = plan.ObjectFingerprints(in.Live)
 		}
 	}
 	return saved
 }
 
-// ReadSaved reads a saved plan file.
+// ReadSaved reads a saved plan file, through a size limit: the file comes
+// from outside (a CI artifact) and is checked before it is believed.
 func ReadSaved(file string) (*plan.Saved, error) {
-	data, err := os.ReadFile(file)
+	f, err := os.Open(file)
 	if err != nil {
 		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, plan.MaxSavedPlan+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > plan.MaxSavedPlan {
+		return nil, fmt.Errorf("%s: larger than %d MiB, not a saved plan", file, plan.MaxSavedPlan>>20)
 	}
 	s, err := plan.ReadSaved(data)
 	if err != nil {

@@ -1,8 +1,9 @@
 package planrun
 
 import (
+	"context"
+	"slices"
 	"sort"
-	"strings"
 
 	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
@@ -30,38 +31,38 @@ func ManifestChanges(saved *plan.Saved, repo *spec.Repo) []string {
 	return problems
 }
 
-// SavedTenants names the tenants of a saved plan, in its order.
-func SavedTenants(saved *plan.Saved) []string {
-	var names []string
+// OnlySaved narrows a selection to exactly the tenants a saved plan holds,
+// by name (never as patterns).
+func OnlySaved(saved *plan.Saved) func(context.Context, []*spec.Tenant) ([]*spec.Tenant, error) {
+	names := map[string]bool{}
 	for _, t := range saved.Plan.Tenants {
-		names = append(names, t.Name)
+		names[t.Name] = true
 	}
-	return names
+	return func(_ context.Context, all []*spec.Tenant) ([]*spec.Tenant, error) {
+		var out []*spec.Tenant
+		for _, t := range all {
+			if names[t.Name] {
+				out = append(out, t)
+			}
+		}
+		return out, nil
+	}
 }
 
 // Differences lists how a fresh plan of the saved plan's tenants differs
-// from the saved one: other tenants, live objects it touches that changed
-// (apply.Stale), other actions. None means the saved plan still applies.
+// from the saved one, action by action (plan.Differences: op, kind, key,
+// live id, changes, guards), and which live objects the reviewed plan
+// touches changed field by field since (apply.Stale), to say why. None
+// means the fresh plan is the one that was reviewed.
 func Differences(saved *plan.Saved, fresh *Planned) []string {
-	var problems []string
-	for i, tp := range saved.Plan.Tenants {
-		if i >= len(fresh.Plan.Tenants) || fresh.Plan.Tenants[i].Name != tp.Name {
-			return []string{"the saved plan's tenants do not match the manifests"}
+	problems := plan.Differences(saved.Plan, fresh.Plan)
+	for i, tp := range fresh.Plan.Tenants {
+		if j := slices.IndexFunc(saved.Plan.Tenants, func(s plan.TenantPlan) bool { return s.Name == tp.Name }); j >= 0 {
+			tp = saved.Plan.Tenants[j]
 		}
 		problems = append(problems, apply.Stale(tp, saved.Live[tp.Name], fresh.Inputs[i].Live)...)
-		if a, b := actionIDs(tp), actionIDs(fresh.Plan.Tenants[i]); a != b {
-			problems = append(problems, tp.Name+": planning again now gives other actions:\n    was: "+a+"\n    now: "+b)
-		}
 	}
 	return problems
-}
-
-func actionIDs(tp plan.TenantPlan) string {
-	var ids []string
-	for _, a := range tp.Actions {
-		ids = append(ids, a.ID)
-	}
-	return string(tp.Status) + " [" + strings.Join(ids, "; ") + "]"
 }
 
 func unionKeys(a, b map[string]string) []string {

@@ -113,6 +113,12 @@ type Connection struct {
 	// true).
 	Input    Input
 	HasInput bool
+	// Ciphertext digests each input value as SOPS encrypted it (the
+	// ENC[...] string), by parameter name, without decrypting: SOPS keeps
+	// an unchanged value's ciphertext across sops edit and sops set, so a
+	// plan without the decryption key can tell which inputs changed. Nil
+	// for plaintext inputs.
+	Ciphertext map[string]string
 }
 
 // Package is a recipe package and where it goes.
