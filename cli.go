@@ -1,15 +1,17 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
-	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
+	"github.com/workato-gitops/workato-gitops/internal/buildinfo"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
@@ -45,8 +47,11 @@ const exitCodesHelp = `EXIT CODES:
       ledgers record what succeeded; run apply again to continue
 `
 
-func newApp(e env) *cli.App {
-	app := &cli.App{
+func newApp(e env) *cli.Command {
+	// The library prints --version through this hook; the version command
+	// prints the same.
+	cli.VersionPrinter = func(c *cli.Command) { fmt.Fprint(c.Root().Writer, versionText()) }
+	root := &cli.Command{
 		Name:      "workato-gitops",
 		Usage:     "declare Workato Embedded customer workspaces in Git, plan and apply them",
 		Version:   buildVersion(),
@@ -55,9 +60,9 @@ func newApp(e env) *cli.App {
 		ErrWriter: e.stderr,
 		// Errors are mapped to exit codes in run, in one place; the library
 		// must never call os.Exit itself.
-		ExitErrHandler:       func(*cli.Context, error) {},
-		HideHelpCommand:      true,
-		EnableBashCompletion: true,
+		ExitErrHandler:        func(context.Context, *cli.Command, error) {},
+		EnableShellCompletion: true,
+		Suggest:               true,
 		Description: `Keep one YAML manifest per customer workspace (tenant) in Git, with
 connection credentials encrypted by SOPS. validate checks them offline.
 
@@ -75,27 +80,83 @@ Environment:
 			sandboxCommand(e),
 			packageCommand(e),
 			completionCommand(e),
+			versionCommand(e),
 		},
+		Action: unknownCommand,
 	}
-	return app
+	completeWith(root)
+	return root
 }
 
-func buildVersion() string {
-	if version != "" {
-		return version
+// completeWith makes c and its commands answer --generate-shell-completion
+// with plain words, one a line, as the completion scripts want them: the
+// flags that start with the last argument when it starts with "-", else
+// the commands.
+func completeWith(c *cli.Command) {
+	c.ShellComplete = func(_ context.Context, c *cli.Command) {
+		w, last := c.Root().Writer, ""
+		if args := c.Args().Slice(); len(args) > 0 {
+			last = args[len(args)-1]
+		}
+		if strings.HasPrefix(last, "-") {
+			for _, f := range c.VisibleFlags() {
+				for _, name := range f.Names() {
+					if len(name) > 1 && strings.HasPrefix("--"+name, last) {
+						fmt.Fprintln(w, "--"+name)
+					}
+				}
+			}
+			return
+		}
+		for _, sub := range c.VisibleCommands() {
+			fmt.Fprintln(w, sub.Name)
+		}
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	for _, sub := range c.Commands {
+		completeWith(sub)
 	}
-	return "devel"
 }
+
+// unknownCommand runs when no command matched: help with no arguments,
+// else an error that suggests the nearest command.
+func unknownCommand(_ context.Context, c *cli.Command) error {
+	if c.NArg() == 0 {
+		return cli.ShowRootCommandHelp(c)
+	}
+	name := c.Args().First()
+	return &hinted{err: fmt.Errorf("unknown command %q", name),
+		hint: fmt.Sprintf("did you mean %q? See 'workato-gitops --help'", cli.SuggestCommand(c.Commands, name))}
+}
+
+func versionCommand(e env) *cli.Command {
+	return &cli.Command{
+		Name:  "version",
+		Usage: "print the version, the commit it was built from and the Go version",
+		Action: func(_ context.Context, c *cli.Command) error {
+			if c.NArg() > 0 {
+				return fmt.Errorf("version takes no arguments, got %q", c.Args().First())
+			}
+			_, err := fmt.Fprint(e.stdout, versionText())
+			return err
+		},
+	}
+}
+
+func buildVersion() string { return buildinfo.Version(version) }
+
+func versionText() string { return buildinfo.Text("workato-gitops", buildVersion()) }
 
 // run executes the command line and returns the process exit code.
 func run(args []string, e env) int {
 	// Progress, the HTTP debug log and errors all write stderr, from many
 	// goroutines: one lock keeps their lines whole.
 	e.stderr = &lockedWriter{w: e.stderr}
-	err := newApp(e).Run(args)
+	// Completion scripts written before the move to urfave/cli v3 ask with
+	// the v2 flag.
+	if n := len(args); n > 0 && args[n-1] == "--generate-bash-completion" {
+		args = append(slices.Clone(args[:n-1]), "--generate-shell-completion")
+	}
+	err := newApp(e).Run(context.Background(), args)
 	return report(e.stderr, err)
 }
 

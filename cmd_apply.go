@@ -7,15 +7,15 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"sort"
 	"strings"
 	"syscall"
 	"time"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
+	"github.com/workato-gitops/workato-gitops/internal/planrun"
 	"github.com/workato-gitops/workato-gitops/internal/render"
 )
 
@@ -30,14 +30,14 @@ type applyOptions struct {
 func applyCommand(e env) *cli.Command {
 	pc := planCommand(e)
 	flags := []cli.Flag{
-		&cli.StringFlag{Name: "plan", Usage: "apply exactly the plan saved in `FILE` by plan --out, after checking that nothing it touches changed"},
+		&cli.StringFlag{Name: "plan", Usage: "apply only if planning again gives exactly the plan saved in `FILE` by plan --out"},
 		&cli.BoolFlag{Name: "auto-approve", Usage: "do not ask for confirmation (needed without a terminal, e.g. in CI)"},
 		&cli.BoolFlag{Name: "json", Usage: "print the result as JSON on stdout (the plan goes to stderr)"},
 		&cli.DurationFlag{Name: "max-duration", Usage: "start no new action `D` after apply started (e.g. 50m, below a CI job's limit); exit 4 with work left"},
 	}
 	for _, f := range pc.Flags {
 		switch f.Names()[0] {
-		case "tenant", "no-color", "parallelism", "debug":
+		case "tenant", "changed-since", "no-color", "parallelism", "debug":
 			flags = append(flags, f)
 		}
 	}
@@ -51,8 +51,11 @@ within Workato's rate limits. A failed action stops what depends on it;
 everything else carries on. Each tenant's ledger then records what
 succeeded, so running apply again finishes the job.
 
-With --plan FILE it applies a plan saved by plan --out, and refuses when
-the manifests or any live object the plan touches changed since.
+With --plan FILE the saved plan is a commitment, not a list of
+instructions: apply plans again and goes ahead only when that plan equals
+the saved one action by action, and the manifests and every live object
+the plan touches are unchanged; otherwise it refuses, naming each
+difference.
 
 Ctrl-C stops starting new calls, lets calls in flight finish, writes each
 ledger and reports. --max-duration D does the same once D has passed since
@@ -66,13 +69,13 @@ Examples:
    workato-gitops apply --auto-approve --json tenants/ > result.json
    workato-gitops plan --out plan.json tenants/ && workato-gitops apply --plan plan.json tenants/`,
 		Flags: flags,
-		Action: func(c *cli.Context) error {
+		Action: func(ctx context.Context, c *cli.Command) error {
 			dir, err := dirArg(c)
 			if err != nil {
 				return err
 			}
 			o := applyOptions{
-				planOptions: planOptions{dir: dir, tenants: c.StringSlice("tenant"), noColor: c.Bool("no-color"), refresh: true,
+				planOptions: planOptions{dir: dir, tenants: c.StringSlice("tenant"), changedSince: c.String("changed-since"), noColor: c.Bool("no-color"), refresh: true,
 					parallelism: c.Int("parallelism"), debug: c.Bool("debug"), format: "text"},
 				planFile: c.String("plan"), autoApprove: c.Bool("auto-approve"), json: c.Bool("json"),
 				maxDuration: c.Duration("max-duration"),
@@ -80,7 +83,7 @@ Examples:
 			if o.maxDuration < 0 {
 				return errors.New("--max-duration must not be negative")
 			}
-			ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+			ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			return runApply(ctx, o, e)
 		},
@@ -91,6 +94,9 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	started := time.Now()
 	if o.planFile != "" && len(o.tenants) > 0 {
 		return errors.New("--tenant cannot narrow a saved plan; plan again with --tenant")
+	}
+	if o.planFile != "" && o.changedSince != "" {
+		return errors.New("--changed-since cannot narrow a saved plan; plan again with --changed-since")
 	}
 	if !o.autoApprove && !e.stdinTTY {
 		return &hinted{err: errors.New("apply needs a confirmation and there is no terminal to ask on"),
@@ -110,31 +116,32 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	if o.json {
 		planOut = e.stderr
 	}
-	if err := renderPlan(e, p.plan, "text", o.noColor, planOut); err != nil {
+	if err := renderPlan(e, p.Plan, "text", o.noColor, planOut); err != nil {
 		return err
 	}
-	if !p.plan.HasChanges() {
-		return planExit(p.plan, false)
+	if !p.Plan.HasChanges() {
+		return planExit(p.Plan, false)
 	}
-	if !o.autoApprove && !confirm(e, p.plan) {
+	if !o.autoApprove && !confirm(e, p.Plan) {
 		return &codeError{code: exitError, err: errors.New("apply cancelled")}
 	}
-	x := &apply.Executor{Client: p.client, Packages: p.pkgs, Parallelism: firstPositive(o.parallelism, p.repo.Config.Parallelism)}
-	if onSandbox(e, p.repo.Config) {
+	x := &apply.Executor{Client: p.Client, Packages: p.Packages, Parallelism: firstPositive(o.parallelism, p.Repo.Config.Parallelism),
+		LeaseOwner: leaseOwner(e)}
+	if onSandbox(e, p.Repo.Config) {
 		x.ImportPoll = 20 * time.Millisecond // an in-process import is done at once
 	}
 	if o.maxDuration > 0 {
 		deadline := started.Add(o.maxDuration)
 		x.Expired = func() bool { return !time.Now().Before(deadline) }
 	}
-	progress := newProgress(e)
-	x.Events = progress.event
-	work := make([]apply.Work, len(p.inputs))
-	for i, in := range p.inputs {
-		work[i] = apply.Work{Plan: p.plan.Tenants[i], Desired: in.Desired, Live: in.Live}
+	progress := render.NewProgress(e.stderr, e.stdoutTTY)
+	x.Events = progress.Event
+	work := make([]apply.Work, len(p.Inputs))
+	for i, in := range p.Inputs {
+		work[i] = apply.Work{Plan: p.Plan.Tenants[i], Desired: in.Desired, Live: in.Live}
 	}
 	res := x.Apply(ctx, work)
-	progress.close()
+	progress.Close()
 	if err := applySummary(e, res); err != nil {
 		fmt.Fprintf(e.stderr, "workato-gitops: warning: %v\n", err)
 	}
@@ -154,7 +161,17 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	if res.Failed() {
 		return &codeError{code: exitError, err: errors.New("some actions failed (see above); run apply again after fixing them, it resumes where this one stopped")}
 	}
-	return planExit(p.plan, false)
+	return planExit(p.Plan, false)
+}
+
+// leaseOwner names this apply in workspace leases: the CI run when there
+// is one, else the host and process.
+func leaseOwner(e env) string {
+	if srv, repo, id := e.getenv("GITHUB_SERVER_URL"), e.getenv("GITHUB_REPOSITORY"), e.getenv("GITHUB_RUN_ID"); repo != "" && id != "" {
+		return srv + "/" + repo + "/actions/runs/" + id
+	}
+	host, _ := os.Hostname()
+	return fmt.Sprintf("workato-gitops on %s, pid %d", host, os.Getpid())
 }
 
 // failedBeyondTimeLimit reports whether anything failed other than being
@@ -190,10 +207,14 @@ func confirm(e env, p *plan.Plan) bool {
 	return strings.TrimSpace(line) == "yes"
 }
 
-// loadSavedPlan reads a saved plan and checks that it still applies: the
-// same manifests, and no change to any live object it touches.
+// loadSavedPlan reads a saved plan as a commitment: it plans afresh from
+// the manifests and the live state read now, and returns that fresh plan
+// only when it equals the saved one action by action (and the manifests
+// and every live object the plan touches are unchanged). The saved
+// actions are never executed, so nothing in the file can add, widen or
+// redirect an action; the file can only make apply refuse.
 func loadSavedPlan(ctx context.Context, o applyOptions, e env) (*planned, error) {
-	saved, err := readSavedPlan(o.planFile)
+	saved, err := planrun.ReadSaved(o.planFile)
 	if err != nil {
 		return nil, err
 	}
@@ -201,74 +222,23 @@ func loadSavedPlan(ctx context.Context, o applyOptions, e env) (*planned, error)
 	if err != nil {
 		return nil, err
 	}
-	var problems []string
-	now := map[string]string{}
-	for _, f := range repo.Files {
-		now[f.Path] = f.SHA256
-	}
-	for _, path := range unionKeys(now, saved.Manifests) {
-		switch {
-		case saved.Manifests[path] == "":
-			problems = append(problems, path+" was added since the plan")
-		case now[path] == "":
-			problems = append(problems, path+" was removed since the plan")
-		case now[path] != saved.Manifests[path]:
-			problems = append(problems, path+" changed since the plan")
-		}
-	}
-	if len(problems) > 0 {
+	if problems := planrun.ManifestChanges(saved, repo); len(problems) > 0 {
 		return nil, staleError(o.planFile, problems)
-	}
-	var names []string
-	for _, t := range saved.Plan.Tenants {
-		names = append(names, t.Name)
 	}
 	// Re-read exactly the plan's tenants and re-plan them: the new plan
 	// must be the same, and every object it touches unchanged.
-	fresh, err := planRepo(ctx, planOptions{dir: o.dir, tenants: names, refresh: true, parallelism: o.parallelism, debug: o.debug}, e, repo)
+	o.tenants, o.narrow = nil, planrun.OnlySaved(saved)
+	fresh, err := planRepo(ctx, o.planOptions, e, repo)
 	if err != nil {
 		return nil, err
 	}
-	for i, tp := range saved.Plan.Tenants {
-		if i >= len(fresh.plan.Tenants) || fresh.plan.Tenants[i].Name != tp.Name {
-			return nil, staleError(o.planFile, []string{"the saved plan's tenants do not match the manifests"})
-		}
-		problems = append(problems, apply.Stale(tp, saved.Live[tp.Name], fresh.inputs[i].Live)...)
-		if a, b := actionIDs(tp), actionIDs(fresh.plan.Tenants[i]); a != b {
-			problems = append(problems, tp.Name+": planning again now gives other actions:\n    was: "+a+"\n    now: "+b)
-		}
-	}
-	if len(problems) > 0 {
+	if problems := planrun.Differences(saved, fresh); len(problems) > 0 {
 		return nil, staleError(o.planFile, problems)
 	}
 	// Apply runs the fresh plan, which equals the saved one action for
 	// action: only a plan made in this process carries the typed objects
 	// apply acts on (plan.Action.Desired, Patch).
 	return fresh, nil
-}
-
-func actionIDs(tp plan.TenantPlan) string {
-	var ids []string
-	for _, a := range tp.Actions {
-		ids = append(ids, a.ID)
-	}
-	return string(tp.Status) + " [" + strings.Join(ids, "; ") + "]"
-}
-
-func unionKeys(a, b map[string]string) []string {
-	seen := map[string]bool{}
-	for k := range a {
-		seen[k] = true
-	}
-	for k := range b {
-		seen[k] = true
-	}
-	out := make([]string, 0, len(seen))
-	for k := range seen {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func staleError(file string, problems []string) error {

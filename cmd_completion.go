@@ -1,13 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 )
 
 // bashCompletion asks the program itself for the words that may come next
-// (urfave/cli answers --generate-bash-completion), and falls back to file
+// (urfave/cli answers --generate-shell-completion), and falls back to file
 // names, which is what DIR and FILE arguments want.
 const bashCompletion = `# workato-gitops completion for bash (and zsh through bashcompinit)
 _workato_gitops() {
@@ -15,9 +16,9 @@ _workato_gitops() {
   COMPREPLY=()
   cur="${COMP_WORDS[COMP_CWORD]}"
   if [[ "$cur" == -* ]]; then
-    words=$("${COMP_WORDS[@]:0:$COMP_CWORD}" "$cur" --generate-bash-completion 2>/dev/null)
+    words=$("${COMP_WORDS[@]:0:$COMP_CWORD}" "$cur" --generate-shell-completion 2>/dev/null)
   else
-    words=$("${COMP_WORDS[@]:0:$COMP_CWORD}" --generate-bash-completion 2>/dev/null)
+    words=$("${COMP_WORDS[@]:0:$COMP_CWORD}" --generate-shell-completion 2>/dev/null)
   fi
   COMPREPLY=($(compgen -W "$words" -- "$cur"))
   return 0
@@ -41,7 +42,7 @@ Examples:
    source <(workato-gitops completion bash)        # in ~/.bashrc
    workato-gitops completion zsh > "${fpath[1]}/_workato-gitops"
    workato-gitops completion fish > ~/.config/fish/completions/workato-gitops.fish`,
-		Action: func(c *cli.Context) error {
+		Action: func(ctx context.Context, c *cli.Command) error {
 			switch c.Args().First() {
 			case "bash":
 				_, err := fmt.Fprint(e.stdout, bashCompletion)
@@ -50,7 +51,7 @@ Examples:
 				_, err := fmt.Fprint(e.stdout, zshPreamble+bashCompletion)
 				return err
 			case "fish":
-				script, err := c.App.ToFishCompletion()
+				script, err := c.Root().ToFishCompletion()
 				if err != nil {
 					return err
 				}

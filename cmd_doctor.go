@@ -6,7 +6,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/workato-gitops/workato-gitops/internal/doctor"
 )
@@ -42,12 +42,12 @@ Examples:
 			&cli.StringFlag{Name: "tenant", Usage: "read the workspace of tenant `NAME` for the per-customer API checks (default: the first whose workspace exists)"},
 			&cli.DurationFlag{Name: "timeout", Value: 15 * time.Second, Usage: "give up on one API call after `DURATION`"},
 		},
-		Action: func(c *cli.Context) error {
+		Action: func(ctx context.Context, c *cli.Command) error {
 			dir, err := dirArg(c)
 			if err != nil {
 				return err
 			}
-			return runDoctor(c.Context, doctorOptions{dir: dir, offline: c.Bool("offline"), tenant: c.String("tenant"), timeout: c.Duration("timeout")}, e)
+			return runDoctor(ctx, doctorOptions{dir: dir, offline: c.Bool("offline"), tenant: c.String("tenant"), timeout: c.Duration("timeout")}, e)
 		},
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/workato-gitops/workato-gitops/internal/export"
 )
@@ -52,13 +52,13 @@ Examples:
 			&cli.IntFlag{Name: "parallelism", Usage: "workspaces read at once (default: the config's, else 8)"},
 			&cli.BoolFlag{Name: "debug", Usage: "log every HTTP request (method, path, status, time; never headers or bodies) to stderr"},
 		},
-		Action: func(c *cli.Context) error {
+		Action: func(ctx context.Context, c *cli.Command) error {
 			if c.NArg() > 0 {
 				return fmt.Errorf("export takes no arguments, got %q; name workspaces with --tenant", c.Args().First())
 			}
 			o := exportOptions{all: c.Bool("all"), tenants: c.StringSlice("tenant"), out: c.String("out"), force: c.Bool("force"),
 				schemaURL: c.String("schema"), parallelism: c.Int("parallelism"), debug: c.Bool("debug")}
-			return runExport(c.Context, o, e)
+			return runExport(ctx, o, e)
 		},
 	}
 }
@@ -83,13 +83,9 @@ func runExport(ctx context.Context, o exportOptions, e env) error {
 	if err != nil {
 		return err
 	}
-	custs, err := export.Customers(ctx, client, o.all, o.tenants)
-	if err != nil {
-		return err
-	}
-	jobs, notes, err := export.Jobs(custs, repo, o.out, o.all, o.force)
-	var exists *export.ExistsError
-	if errors.As(err, &exists) {
+	results, notes, err := export.Run(ctx, client, repo, export.Options{All: o.all, Tenants: o.tenants, Out: o.out,
+		Force: o.force, SchemaURL: o.schemaURL, Parallelism: o.parallelism})
+	if errors.As(err, new(*export.ExistsError)) {
 		return &hinted{err: err, hint: "use --force to overwrite them, or another --out"}
 	}
 	if err != nil {
@@ -98,15 +94,11 @@ func runExport(ctx context.Context, o exportOptions, e env) error {
 	for _, n := range notes {
 		fmt.Fprintf(e.stderr, "workato-gitops: skipped %s\n", n)
 	}
-	if len(jobs) == 0 {
+	if len(results) == 0 {
 		fmt.Fprintln(e.stdout, "Nothing to export.")
 		return nil
 	}
-	n := o.parallelism
-	if n <= 0 {
-		n = repo.Config.Parallelism
-	}
-	return reportExports(export.Write(ctx, &export.Reader{Client: client}, jobs, n, o.schemaURL), e)
+	return reportExports(results, e)
 }
 
 // reportExports says what each export wrote; the command fails at the end

@@ -4,16 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/workato-gitops/workato-gitops/internal/export"
 	"github.com/workato-gitops/workato-gitops/internal/pkgpull"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
-	"github.com/workato-gitops/workato-gitops/internal/workato"
 )
 
 type packagePullOptions struct {
@@ -31,7 +28,7 @@ func packageCommand(e env) *cli.Command {
 	return &cli.Command{
 		Name:  "package",
 		Usage: "move recipe packages between a development workspace and Git",
-		Subcommands: []*cli.Command{
+		Commands: []*cli.Command{
 			packagePullCommand(e),
 		},
 	}
@@ -68,24 +65,24 @@ Examples:
 			&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when the package changed, 0 when it did not"},
 			&cli.BoolFlag{Name: "debug", Usage: "log every HTTP request (method, path, status, time; never headers or bodies) to stderr"},
 		},
-		Action: func(c *cli.Context) error {
+		Action: func(ctx context.Context, c *cli.Command) error {
 			if c.NArg() > 0 {
 				return fmt.Errorf("package pull takes no arguments, got %q", c.Args().First())
 			}
 			o := packagePullOptions{workspace: c.String("workspace"), folder: c.String("folder"), out: c.String("out"),
 				force: c.Bool("force"), includeTags: c.Bool("include-tags"), timeout: c.Duration("timeout"),
 				detailedExitCode: c.Bool("detailed-exitcode"), debug: c.Bool("debug")}
-			return runPackagePull(c.Context, o, e)
+			return runPackagePull(ctx, o, e)
 		},
 	}
 }
 
 func runPackagePull(ctx context.Context, o packagePullOptions, e env) error {
-	ref, err := workspaceRef(o.workspace)
-	if err != nil {
-		return err
+	ref, err := pkgpull.Workspace(o.workspace)
+	if we := (*pkgpull.WorkspaceError)(nil); errors.As(err, &we) {
+		return &hinted{err: err, hint: fmt.Sprintf("for the workspace whose external id is %s, pass --workspace E%s", we.Value, we.Value)}
 	}
-	folder, err := cleanFolderPath(o.folder)
+	folder, err := pkgpull.CleanFolder(o.folder)
 	if err != nil {
 		return err
 	}
@@ -136,30 +133,4 @@ func runPackagePull(ctx context.Context, o packagePullOptions, e env) error {
 		return &codeError{code: exitChanges}
 	}
 	return nil
-}
-
-// workspaceRef reads --workspace as the API's paths do: a number is an
-// id, "E" and the rest is an external id.
-func workspaceRef(s string) (workato.CustomerRef, error) {
-	if id, err := strconv.ParseInt(s, 10, 64); err == nil && id > 0 {
-		return workato.ByID(id), nil
-	}
-	if ext, ok := strings.CutPrefix(s, "E"); ok && ext != "" {
-		return workato.ByExternalID(ext), nil
-	}
-	return workato.CustomerRef{}, &hinted{err: fmt.Errorf("--workspace %q: want a numeric id or E<external id>", s),
-		hint: fmt.Sprintf("for the workspace whose external id is %s, pass --workspace E%s", s, s)}
-}
-
-func cleanFolderPath(p string) (string, error) {
-	trimmed := strings.Trim(p, "/")
-	if trimmed == "" {
-		return "", errors.New("--folder must name a folder; the Home folder cannot be exported as a package")
-	}
-	for _, seg := range strings.Split(trimmed, "/") {
-		if strings.TrimSpace(seg) == "" {
-			return "", fmt.Errorf("--folder %q has an empty path segment", p)
-		}
-	}
-	return trimmed, nil
 }

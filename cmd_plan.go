@@ -6,21 +6,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path"
-	"slices"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
-	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
+	"github.com/workato-gitops/workato-gitops/internal/planrun"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
-	"github.com/workato-gitops/workato-gitops/internal/workato"
 )
 
 type planOptions struct {
 	dir              string
 	tenants          []string
+	changedSince     string // a git ref: plan only the tenants changed since it
 	out              string
 	format           string
 	detailedExitCode bool
@@ -29,6 +26,12 @@ type planOptions struct {
 	live             string
 	parallelism      int
 	debug            bool
+	// keyless lets plan (never apply) load the manifests without
+	// decrypting them when no SOPS key is configured.
+	keyless bool
+	// narrow, when set, narrows the selected tenants further (apply
+	// --plan: exactly the saved plan's tenants).
+	narrow func(context.Context, []*spec.Tenant) ([]*spec.Tenant, error)
 }
 
 func planCommand(e env) *cli.Command {
@@ -49,9 +52,11 @@ Examples:
    workato-gitops plan tenants/
    workato-gitops plan --tenant 'acme*' --format markdown --out plan.json
    workato-gitops plan --detailed-exitcode     # 0 no changes, 2 changes
+   workato-gitops plan --changed-since origin/main   # a pull request's tenants
    workato-gitops plan --refresh=false --live plan.json   # offline, from a saved plan`,
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "tenant", Usage: "plan only tenants whose name matches `NAME` (a glob; repeatable)"},
+			&cli.StringFlag{Name: "changed-since", Usage: "plan only tenants whose manifest, bases or packages changed since git `REF` (from its merge base with HEAD, uncommitted files included; a config change affects all)"},
 			&cli.StringFlag{Name: "out", Usage: "save the plan, with digests and live fingerprints, to `FILE` for apply --plan"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text, json or markdown"},
 			&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when the plan has changes, 0 when it has none"},
@@ -61,31 +66,22 @@ Examples:
 			&cli.IntFlag{Name: "parallelism", Usage: "tenants handled at once", DefaultText: "the config's parallelism, else 8"},
 			&cli.BoolFlag{Name: "debug", Usage: "log every HTTP request (method, path, status, time; never headers or bodies) to stderr"},
 		},
-		Action: func(c *cli.Context) error {
+		Action: func(ctx context.Context, c *cli.Command) error {
 			dir, err := dirArg(c)
 			if err != nil {
 				return err
 			}
-			o := planOptions{dir: dir, tenants: c.StringSlice("tenant"), out: c.String("out"), format: c.String("format"),
+			o := planOptions{dir: dir, tenants: c.StringSlice("tenant"), changedSince: c.String("changed-since"), out: c.String("out"), format: c.String("format"),
 				detailedExitCode: c.Bool("detailed-exitcode"), noColor: c.Bool("no-color"), refresh: c.Bool("refresh"),
-				live: c.String("live"), parallelism: c.Int("parallelism"), debug: c.Bool("debug")}
-			return runPlan(c.Context, o, e)
+				live: c.String("live"), parallelism: c.Int("parallelism"), debug: c.Bool("debug"), keyless: true}
+			return runPlan(ctx, o, e)
 		},
 	}
 }
 
 // planned is everything a plan run produced, for printing, saving and
 // applying.
-type planned struct {
-	repo    *spec.Repo
-	tenants []*spec.Tenant
-	inputs  []plan.Input
-	plan    *plan.Plan
-	pkgs    *apply.Packages
-	// client read the live state; apply writes through the same one, so
-	// that one scheduler counts every call against Workato's budget.
-	client *workato.Client
-}
+type planned = planrun.Planned
 
 func runPlan(ctx context.Context, o planOptions, e env) error {
 	switch o.format {
@@ -100,10 +96,10 @@ func runPlan(ctx context.Context, o planOptions, e env) error {
 	if err != nil {
 		return err
 	}
-	if err := renderPlan(e, p.plan, o.format, o.noColor, e.stdout); err != nil {
+	if err := renderPlan(e, p.Plan, o.format, o.noColor, e.stdout); err != nil {
 		return err
 	}
-	if err := planSummary(e, p.plan, o.out); err != nil {
+	if err := planSummary(e, p.Plan, o.out); err != nil {
 		return err
 	}
 	if o.out != "" {
@@ -112,7 +108,7 @@ func runPlan(ctx context.Context, o planOptions, e env) error {
 		}
 		fmt.Fprintf(e.stderr, "workato-gitops: plan saved to %s; apply it with: workato-gitops apply --plan %s %s\n", o.out, o.out, o.dir)
 	}
-	return planExit(p.plan, o.detailedExitCode)
+	return planExit(p.Plan, o.detailedExitCode)
 }
 
 // planExit maps a plan to the exit code: failed tenants are errors, a
@@ -130,115 +126,43 @@ func planExit(p *plan.Plan, detailed bool) error {
 }
 
 func makePlan(ctx context.Context, o planOptions, e env) (*planned, error) {
-	repo, err := loadRepo(o.dir, false, e)
+	skip := o.keyless && noSOPSKey(e)
+	if skip {
+		fmt.Fprintln(e.stderr, "workato-gitops: no SOPS key: planning without decrypting; inputs are compared by their ciphertext, and ownership is not verified (apply needs the key)")
+	}
+	repo, err := loadRepo(o.dir, skip, e)
 	if err != nil {
 		return nil, err
 	}
 	return planRepo(ctx, o, e, repo)
 }
 
-// planRepo plans the tenants of a loaded repository.
+// planRepo plans the tenants of a loaded repository, against the live
+// state the API says, or the one saved in --live with --refresh=false.
 func planRepo(ctx context.Context, o planOptions, e env, repo *spec.Repo) (*planned, error) {
-	tenants, err := selectTenants(repo.Tenants, o.tenants)
-	if err != nil {
-		return nil, err
-	}
-	pl := &planned{repo: repo, tenants: tenants, pkgs: &apply.Packages{}}
-	results, err := pl.readLive(ctx, o, e)
-	if err != nil {
-		return nil, err
-	}
-	for i, t := range tenants {
-		digests, err := pl.pkgs.Digests(t)
-		if err != nil {
-			return nil, err
+	live := planrun.Live{Parallelism: o.parallelism, SavedName: o.live, Narrow: o.narrow}
+	if o.changedSince != "" {
+		live.Narrow = func(ctx context.Context, tenants []*spec.Tenant) ([]*spec.Tenant, error) {
+			return changedScope(ctx, e, repo, tenants, o.changedSince)
 		}
-		pl.inputs = append(pl.inputs, plan.Input{
-			Desired: plan.Desired{Tenant: t, PackageDigests: digests, FingerprintKey: repo.Config.FingerprintKey},
-			Live:    results[i].Live, ReadErr: results[i].Err,
-		})
 	}
-	pl.plan = plan.Build(pl.inputs, plan.Options{
-		MaxDeletesPerTenant: repo.Config.Guards.MaxDeletesPerTenant, MaxDeletesTotal: repo.Config.Guards.MaxDeletesTotal,
-		Providers: pl.catalog(ctx, e),
-	})
-	return pl, nil
-}
-
-// catalog reads the connectors catalogue once for the whole fleet, when a
-// tenant declares connections; a failed read is a warning and the
-// providers go unchecked (apply would still refuse an unknown one).
-func (pl *planned) catalog(ctx context.Context, e env) plan.Providers {
-	if pl.client == nil || !slices.ContainsFunc(pl.tenants, func(t *spec.Tenant) bool { return len(t.Connections) > 0 }) {
-		return nil
-	}
-	cat, err := pl.client.ConnectorCatalog(ctx)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "workato-gitops: warning: connectors catalogue: %v; providers are not checked\n", err)
-		return nil
-	}
-	return cat
-}
-
-func (pl *planned) readLive(ctx context.Context, o planOptions, e env) ([]apply.LiveResult, error) {
-	repo, tenants := pl.repo, pl.tenants
+	var err error
 	if !o.refresh {
-		saved, err := readSavedPlan(o.live)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]apply.LiveResult, len(tenants))
-		for i, t := range tenants {
-			if l, ok := saved.Live[t.Name]; ok {
-				out[i].Live = l
-			} else {
-				out[i].Err = fmt.Errorf("%s holds no live state for this tenant", o.live)
-			}
-		}
-		return out, nil
+		live.Saved, err = planrun.ReadSaved(o.live)
+	} else {
+		live.Client, err = apiClient(e, repo.Config, o.debug)
 	}
-	client, err := apiClient(e, repo.Config, o.debug)
 	if err != nil {
 		return nil, err
 	}
-	pl.client = client
-	r := &apply.Reader{Client: client, Parallelism: o.parallelism}
-	if r.Parallelism == 0 {
-		r.Parallelism = repo.Config.Parallelism
+	pl, err := planrun.Run(ctx, repo, o.tenants, live)
+	if err != nil {
+		return nil, err
 	}
-	return r.ReadAll(ctx, tenants), nil
-}
-
-// selectTenants keeps the tenants matching any pattern (all with none);
-// a pattern that matches nothing is an error, to catch typos.
-func selectTenants(all []*spec.Tenant, patterns []string) ([]*spec.Tenant, error) {
-	if len(patterns) == 0 {
-		return all, nil
+	for _, w := range pl.Warnings {
+		fmt.Fprintf(e.stderr, "workato-gitops: warning: %s\n", w)
 	}
-	var out []*spec.Tenant
-	for _, t := range all {
-		for _, p := range patterns {
-			if ok, err := path.Match(p, t.Name); err != nil {
-				return nil, fmt.Errorf("--tenant %q: %v", p, err)
-			} else if ok {
-				out = append(out, t)
-				break
-			}
-		}
-	}
-	for _, p := range patterns {
-		found := false
-		for _, t := range out {
-			if ok, _ := path.Match(p, t.Name); ok {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return nil, fmt.Errorf("--tenant %q matches no tenant", p)
-		}
-	}
-	return out, nil
+	return pl, nil
 }
 
 func renderPlan(e env, p *plan.Plan, format string, noColor bool, w io.Writer) error {
@@ -253,35 +177,9 @@ func renderPlan(e env, p *plan.Plan, format string, noColor bool, w io.Writer) e
 }
 
 func savePlan(file string, p *planned) error {
-	saved := &plan.Saved{
-		FormatVersion: plan.FormatVersion, ToolVersion: buildVersion(), Manifests: map[string]string{},
-		Plan: p.plan, Live: map[string]*plan.Live{}, Fingerprints: map[string]map[string]string{},
-	}
-	for _, f := range p.repo.Files {
-		saved.Manifests[f.Path] = f.SHA256
-	}
-	for i, in := range p.inputs {
-		if in.Live != nil && in.ReadErr == nil {
-			name := p.tenants[i].Name
-			saved.Live[name] = in.Live
-			saved.Fingerprints[name] = plan.ObjectFingerprints(in.Live)
-		}
-	}
 	return atomicWrite(file, func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(saved)
+		return enc.Encode(p.Saved(buildVersion()))
 	})
-}
-
-func readSavedPlan(file string) (*plan.Saved, error) {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, err
-	}
-	s, err := plan.ReadSaved(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
-	}
-	return s, nil
 }

@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/workato-gitops/workato-gitops/internal/sandbox"
 )
@@ -52,16 +52,16 @@ Examples:
 			&cli.StringFlag{Name: "seed", Usage: "JSON `FILE` that replaces the state at start (same format as --state)"},
 			&cli.StringFlag{Name: "token", Usage: "require Authorization: Bearer `TOKEN` (the sandbox's own, never a real one)"},
 			&cli.DurationFlag{Name: "latency", Usage: "add `DURATION` to every request"},
-			&cli.Float64Flag{Name: "fail-rate", Usage: "fail this fraction `P` of requests with a 500, a 429 or a dropped connection"},
+			&cli.FloatFlag{Name: "fail-rate", Usage: "fail this fraction `P` of requests with a 500, a 429 or a dropped connection"},
 			&cli.Int64Flag{Name: "fault-seed", Value: 1, Usage: "seed for the fault sequence"},
 			&cli.BoolFlag{Name: "rate-limits", Usage: "enforce Workato's documented rate limits per class"},
 			&cli.BoolFlag{Name: "quiet", Usage: "do not log each request"},
 		},
-		Action: func(c *cli.Context) error {
+		Action: func(ctx context.Context, c *cli.Command) error {
 			if c.NArg() > 0 {
 				return fmt.Errorf("sandbox takes no arguments, got %q", c.Args().First())
 			}
-			return runSandbox(c.Context, sandboxOptions{
+			return runSandbox(ctx, sandboxOptions{
 				listen: c.String("listen"), state: c.String("state"), seed: c.String("seed"), token: c.String("token"),
 				latency: c.Duration("latency"), failRate: c.Float64("fail-rate"), faultSeed: c.Int64("fault-seed"),
 				rateLimits: c.Bool("rate-limits"), quiet: c.Bool("quiet"),

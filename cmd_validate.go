@@ -1,10 +1,11 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
@@ -31,7 +32,7 @@ Examples:
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "skip-decrypt", Usage: "check structure only; do not decrypt (for runs without the keys)"},
 		},
-		Action: func(c *cli.Context) error {
+		Action: func(ctx context.Context, c *cli.Command) error {
 			dir, err := dirArg(c)
 			if err != nil {
 				return err
@@ -41,14 +42,14 @@ Examples:
 	}
 }
 
-func dirArg(c *cli.Context) (string, error) {
+func dirArg(c *cli.Command) (string, error) {
 	switch c.NArg() {
 	case 0:
 		return ".", nil
 	case 1:
 		return c.Args().First(), nil
 	default:
-		return "", fmt.Errorf("%s takes one directory, got %d arguments", c.Command.Name, c.NArg())
+		return "", fmt.Errorf("%s takes one directory, got %d arguments", c.Name, c.NArg())
 	}
 }
 

@@ -75,3 +75,19 @@ func defaultAgeKeyFile(e env) string {
 	}
 	return ""
 }
+
+// noSOPSKey reports whether no SOPS key of any kind is configured: no age
+// key (variable or default file) and none of the variables SOPS's other
+// key services read. plan then works from the ciphertext alone.
+func noSOPSKey(e env) bool {
+	if keys, err := ageKeys(e); err != nil || len(keys.Age) > 0 {
+		return false
+	}
+	for _, v := range []string{"SOPS_PGP_FP", "GNUPGHOME", "SOPS_KMS_ARN", "AWS_ACCESS_KEY_ID", "AWS_PROFILE",
+		"AWS_WEB_IDENTITY_TOKEN_FILE", "GOOGLE_APPLICATION_CREDENTIALS", "AZURE_CLIENT_ID", "VAULT_TOKEN", "VAULT_ADDR"} {
+		if e.getenv(v) != "" {
+			return false
+		}
+	}
+	return true
+}

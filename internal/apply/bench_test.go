@@ -17,6 +17,8 @@ import (
 	"github.com/workato-gitops/workato-gitops/internal/workato"
 )
 
+var benchKey = spec.NewSecret("bench-fingerprint-key-0123456789abcdef")
+
 // fleetOf makes n tenants, each with folders A/B and C, three shell
 // connections, a running recipe and a member, and a sandbox state in
 // which each is already in place (and waits to be adopted).
@@ -34,11 +36,11 @@ func fleetOf(n int) ([]*spec.Tenant, sandbox.State) {
 		}
 		led := plan.NewLedger()
 		led.Customer = true
-		c := sandbox.Customer{ExternalID: ext, Name: t.Customer.Name, NotificationEmail: "ops@t.example",
+		c := sandbox.Customer{ID: int64(10000 + i), ExternalID: ext, Name: t.Customer.Name, NotificationEmail: "ops@t.example",
 			Folders:    []sandbox.Folder{{Name: "A", Folders: []sandbox.Folder{{Name: "B"}}}, {Name: "C"}},
 			Members:    []sandbox.Member{{Name: "Ops", Email: "ops@t.example", RoleName: "Admin"}},
 			Recipes:    []sandbox.Recipe{{Name: "R", Folder: "A/B", Running: true}},
-			Properties: led.Properties(),
+			Properties: led.Properties(plan.NewLedgerKey(benchKey, int64(10000+i))),
 		}
 		for j := range 3 {
 			name := fmt.Sprintf("conn-%d", j)
@@ -61,6 +63,33 @@ func fleetOf(n int) ([]*spec.Tenant, sandbox.State) {
 func BenchmarkPlan1000(b *testing.B) {
 	const n, factor = 1000, 0.002
 	tenants, state := fleetOf(n)
+	var run fleetRun
+	for b.Loop() {
+		run = planFleet(b, tenants, state, factor)
+	}
+	run.report(b)
+}
+
+// fleetRun is one full plan of a fleet: the calls it made and the minimum
+// it needs, its wall time and the bound the rate limits impose.
+type fleetRun struct {
+	n, calls, minCalls, limited int
+	wall, bound                 time.Duration
+}
+
+func (r fleetRun) report(b *testing.B) {
+	b.ReportMetric(float64(r.calls)/float64(r.minCalls), "calls/min-calls")
+	b.ReportMetric(r.wall.Seconds()/r.bound.Seconds(), "wall/rate-bound")
+	b.ReportMetric(float64(r.limited), "429s")
+	b.Logf("%d tenants: %d calls (minimum %d), %v wall against a rate-limit bound of %v, %d 429s", r.n, r.calls, r.minCalls, r.wall.Round(time.Millisecond), r.bound, r.limited)
+	if r.limited > 0 {
+		b.Errorf("the client caused %d 429s", r.limited)
+	}
+}
+
+// seededSandbox serves state with latency and rate limits scaled by factor
+// (1: Workato's real limits), and returns the client limits to match.
+func seededSandbox(b testing.TB, state sandbox.State, factor float64) (*sandbox.Server, *httptest.Server, workato.Limits) {
 	srv, err := sandbox.New(sandbox.Options{Latency: 2 * time.Millisecond, RateLimits: true,
 		Limits: sandbox.ScaleLimits(sandbox.DefaultLimits(), factor)})
 	if err != nil {
@@ -70,61 +99,56 @@ func BenchmarkPlan1000(b *testing.B) {
 	if err := srv.LoadSeed(bytes.NewReader(data)); err != nil {
 		b.Fatal(err)
 	}
-	hs := httptest.NewServer(srv)
-	defer hs.Close()
 	limits := workato.Limits{}
 	for class, l := range workato.DefaultLimits() {
 		l.Per = time.Duration(float64(l.Per) * factor)
 		limits[class] = l
 	}
+	return srv, httptest.NewServer(srv), limits
+}
+
+// planFleet reads and plans every tenant of a fleetOf fleet once.
+func planFleet(b *testing.B, tenants []*spec.Tenant, state sandbox.State, factor float64) fleetRun {
+	n := len(tenants)
+	srv, hs, limits := seededSandbox(b, state, factor)
+	defer hs.Close()
 
 	// The minimum: the customer list in pages of 100 (and an empty page to
-	// learn that a list of exactly 1,000 has ended), and per tenant the
+	// learn that a list of a multiple of 100 has ended), and per tenant the
 	// ledger, the connections, two folder lists (Home and A), the recipes
 	// and the members.
 	need := map[workato.Class]int{
 		workato.ClassCustomers: n/100 + 1, workato.ClassPropertiesList: n, workato.ClassConnectionsList: n,
 		workato.ClassFolders: 2 * n, workato.ClassRecipesList: n, workato.ClassMembers: n,
 	}
-	minCalls, bound := 0, time.Duration(0)
+	run := fleetRun{n: n}
 	for class, calls := range need {
-		minCalls += calls
+		run.minCalls += calls
 		l := limits[class]
 		// A sliding window admits Requests at once, then Requests per window.
 		windows := math.Ceil(float64(calls)/float64(l.Requests)) - 1
-		bound = max(bound, time.Duration(windows*float64(l.Per)))
+		run.bound = max(run.bound, time.Duration(windows*float64(l.Per)))
 	}
 
-	var calls, limited int
-	var wall time.Duration
-	for b.Loop() {
-		client, err := workato.New(workato.Config{BaseURL: hs.URL + "/api", Limits: limits})
-		if err != nil {
-			b.Fatal(err)
-		}
-		srv.ResetStats()
-		start := time.Now()
-		results := (&apply.Reader{Client: client, Parallelism: 32}).ReadAll(context.Background(), tenants)
-		inputs := make([]plan.Input, n)
-		for i, r := range results {
-			if r.Err != nil {
-				b.Fatalf("tenant %d: %v", i, r.Err)
-			}
-			inputs[i] = plan.Input{Desired: plan.Desired{Tenant: tenants[i]}, Live: r.Live}
-		}
-		p := plan.Build(inputs, plan.Options{MaxDeletesPerTenant: 10, MaxDeletesTotal: 100})
-		wall = time.Since(start)
-		if p.Failed() || p.Blocked() {
-			b.Fatalf("the fleet should plan: failed=%v blocked=%v", p.Failed(), p.Blocked())
-		}
-		st := srv.Stats()
-		calls, limited = st.Total, st.RateLimited
+	client, err := workato.New(workato.Config{BaseURL: hs.URL + "/api", Limits: limits})
+	if err != nil {
+		b.Fatal(err)
 	}
-	b.ReportMetric(float64(calls)/float64(minCalls), "calls/min-calls")
-	b.ReportMetric(wall.Seconds()/bound.Seconds(), "wall/rate-bound")
-	b.ReportMetric(float64(limited), "429s")
-	b.Logf("%d tenants: %d calls (minimum %d), %v wall against a rate-limit bound of %v, %d 429s", n, calls, minCalls, wall.Round(time.Millisecond), bound, limited)
-	if limited > 0 {
-		b.Errorf("the client caused %d 429s", limited)
+	start := time.Now()
+	results := (&apply.Reader{Client: client, Parallelism: 32, FleetSize: n}).ReadAll(context.Background(), tenants)
+	inputs := make([]plan.Input, n)
+	for i, r := range results {
+		if r.Err != nil {
+			b.Fatalf("tenant %d: %v", i, r.Err)
+		}
+		inputs[i] = plan.Input{Desired: plan.Desired{Tenant: tenants[i], FingerprintKey: benchKey}, Live: r.Live}
 	}
+	p := plan.Build(inputs, plan.Options{MaxDeletesPerTenant: 10, MaxDeletesTotal: 100})
+	run.wall = time.Since(start)
+	if p.Failed() || p.Blocked() {
+		b.Fatalf("the fleet should plan: failed=%v blocked=%v", p.Failed(), p.Blocked())
+	}
+	st := srv.Stats()
+	run.calls, run.limited = st.Total, st.RateLimited
+	return run
 }

@@ -117,6 +117,12 @@ func (r *run) recordConnection(id int64, c spec.Connection, fp string, touched b
 	if fp != "" {
 		e.Fingerprint = fp
 	}
+	// The ciphertext digests go with the fingerprint of the same input, so
+	// that a plan without the decryption key can compare them.
+	e.Ciphertext = nil
+	if c.Input != nil && c.Ciphertext != nil && e.Fingerprint == c.Input.Fingerprint(r.w.Desired.FingerprintKey) {
+		e.Ciphertext = c.Ciphertext
+	}
 	r.ledger.Connections[id] = e
 	if touched {
 		r.touched[key] = true

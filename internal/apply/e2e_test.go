@@ -117,7 +117,7 @@ func driftedAcme(t testing.TB, acme *spec.Tenant, key spec.Secret, extraConns in
 			{ID: 400, Name: "Partner Support", Email: "support@partner.example", RoleName: "Admin"},
 			{ID: 401, Name: "ACME Admin", Email: "admin@acme.example", RoleName: "Admin"},
 		},
-		Properties: led.Properties(),
+		Properties: led.Properties(plan.NewLedgerKey(key, 100)),
 	}}}
 }
 

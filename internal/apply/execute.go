@@ -21,6 +21,15 @@ type Executor struct {
 	PerTenant     int           // actions of one tenant in flight at once; 0 means 4
 	ImportPoll    time.Duration // 0 means 2 s
 	ImportTimeout time.Duration // 0 means 10 min
+	// LeaseOwner names this apply in the lease it takes on each workspace
+	// (lease.go), e.g. "host:pid" or a CI run's URL; LeaseTTL (0: 1 hour)
+	// is how long a crashed apply keeps others out; LeaseSettle (0: four
+	// round trips, 250 ms to 5 s) is how long it waits before checking
+	// that its lease stuck.
+	LeaseOwner  string
+	LeaseTTL    time.Duration
+	LeaseSettle time.Duration
+	Now         func() time.Time // nil: time.Now; leases and invitations use it
 	// Events, when set, hears about every action as it starts and ends.
 	// It is called from many goroutines.
 	Events func(Event)
@@ -30,8 +39,6 @@ type Executor struct {
 	// finish and each ledger records what succeeded. Result's
 	// TimeLimitReached says whether it stopped anything.
 	Expired func() bool
-	// Now is the clock invitations are recorded with; nil means time.Now.
-	Now func() time.Time
 
 	timeLimited atomic.Bool
 }
@@ -102,6 +109,16 @@ func (x *Executor) tenant(ctx context.Context, w Work) TenantResult {
 	// never acted on.
 	w.Plan.Actions = slices.DeleteFunc(slices.Clone(w.Plan.Actions), func(a plan.Action) bool { return a.Op.ReportOnly() })
 	r := newRun(ctx, x, w)
+	// A workspace created by this apply has no lease to take yet; Workato
+	// refuses a second workspace with the same external id.
+	if r.customerID != 0 {
+		if err := r.acquireLease(); err != nil {
+			tr.Status, tr.Reason = StatusFailed, err.Error()
+			tr.Failed = append(tr.Failed, Outcome{Action: "take the workspace's lease", Error: err.Error()})
+			tr.Ledger = "unchanged"
+			return tr
+		}
+	}
 	r.execute(ctx)
 	r.writeLedger()
 	r.verify()

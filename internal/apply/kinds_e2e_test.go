@@ -39,7 +39,7 @@ func (l *loop) plan(tenant *spec.Tenant) (plan.TenantPlan, apply.Work) {
 	if err != nil {
 		l.t.Fatal(err)
 	}
-	d := plan.Desired{Tenant: tenant, PackageDigests: digests}
+	d := plan.Desired{Tenant: tenant, PackageDigests: digests, FingerprintKey: kindsKey}
 	tp := plan.Tenant(plan.Input{Desired: d, Live: live}, l.opts)
 	return tp, apply.Work{Plan: tp, Desired: d, Live: live}
 }
@@ -76,6 +76,8 @@ func actionIDs(tp plan.TenantPlan) []string {
 	return ids
 }
 
+var kindsKey = spec.NewSecret("kinds-fingerprint-key-0123456789abcdef")
+
 // emptyCustomer is a workspace with nothing in it, owned by the tool.
 func emptyCustomer(edit func(*sandbox.Customer, *plan.Ledger)) sandbox.State {
 	led := plan.NewLedger()
@@ -84,7 +86,7 @@ func emptyCustomer(edit func(*sandbox.Customer, *plan.Ledger)) sandbox.State {
 	if edit != nil {
 		edit(&c, led)
 	}
-	c.Properties = led.Properties()
+	c.Properties = led.Properties(plan.NewLedgerKey(kindsKey, 100))
 	return sandbox.State{Customers: []sandbox.Customer{c}}
 }
 
@@ -169,7 +171,7 @@ func TestOverlappingIDsAcrossKinds(t *testing.T) {
 		t.Errorf("actions %q, want %q", got, want)
 	}
 	l.converged(tenant)
-	led, err := plan.ParseLedger(srv.Snapshot().Customers[0].Properties)
+	led, err := plan.ParseLedger(srv.Snapshot().Customers[0].Properties, plan.NewLedgerKey(kindsKey, 100))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,7 +59,7 @@ func TestInvitationPending(t *testing.T) {
 	}
 	l.converged(tenant)
 	props := srv.Snapshot().Customers[0].Properties
-	led, err := plan.ParseLedger(props)
+	led, err := plan.ParseLedgerClaims(props)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestInvitationAlreadySent(t *testing.T) {
 		t.Fatalf("first plan: %s, want create", a.ID)
 	}
 	l.converged(tenant)
-	led, err := plan.ParseLedger(srv.Snapshot().Customers[0].Properties)
+	led, err := plan.ParseLedgerClaims(srv.Snapshot().Customers[0].Properties)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,9 @@ import (
 type Reader struct {
 	Client      *workato.Client
 	Parallelism int // tenants read at once; 0 means 8
+	// FleetSize is how many tenants the repository declares (0: only
+	// those read). It estimates what listing every customer costs.
+	FleetSize int
 }
 
 // LiveResult is one tenant's live state, or why it could not be read.
@@ -29,12 +32,14 @@ type LiveResult struct {
 // ReadAll reads every tenant, Parallelism at a time; results keep the
 // order of tenants. A tenant that fails does not stop the others.
 //
-// With more than one tenant, customers are found with one paged list of
-// all customers (one call per 100 customers) rather than one call each.
+// Customers are found by whichever costs fewer calls: one paged list of
+// all customers (one call per 100), or one call each. The list's cost is
+// estimated from FleetSize; the account may hold more customers than the
+// repository declares, so a tie goes to the calls one each.
 func (r *Reader) ReadAll(ctx context.Context, tenants []*spec.Tenant) []LiveResult {
 	out := make([]LiveResult, len(tenants))
 	var customers map[string]*workato.Customer
-	if len(tenants) > 1 {
+	if pages := (max(r.FleetSize, len(tenants)) + 99) / 100; len(tenants) > pages {
 		all, err := r.Client.ListCustomers(ctx)
 		if err != nil {
 			for i := range out {
@@ -79,7 +84,7 @@ func (r *Reader) Tenant(ctx context.Context, t *spec.Tenant, customers map[strin
 	if live.Ledger, err = r.Client.ListProperties(ctx, ref, plan.LedgerPrefix); err != nil {
 		return nil, fmt.Errorf("read ledger: %w", err)
 	}
-	ledger, err := plan.ParseLedger(live.Ledger)
+	ledger, err := plan.ParseLedgerClaims(live.Ledger) // only to decide what to read
 	if err != nil {
 		return nil, err
 	}

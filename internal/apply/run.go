@@ -29,6 +29,7 @@ type run struct {
 	members    map[spec.Key]int64 // by member key (lower-case email)
 	ledger     *plan.Ledger
 	touched    map[spec.Key]bool // connections created, updated or reconnected
+	leased     bool              // this apply holds the workspace's lease (released with the ledger)
 	res        TenantResult
 	secrets    []string
 }
@@ -63,7 +64,7 @@ func newRun(ctx context.Context, x *Executor, w Work) *run {
 		}
 	}
 	r.learnLive(live)
-	r.ledger, _ = plan.ParseLedger(live.Ledger) // the plan parsed it already
+	r.ledger, _ = plan.ParseLedger(live.Ledger, plan.NewLedgerKey(w.Desired.FingerprintKey, r.customerID)) // the plan parsed it already
 	if r.ledger == nil {
 		r.ledger = plan.NewLedger()
 	}
@@ -132,7 +133,10 @@ func (r *run) liveIDOf(a plan.Action) int64 {
 func (r *run) writeLedger() {
 	r.mu.Lock()
 	id := r.customerID
-	changes := plan.LedgerChanges(r.w.Live.Ledger, r.ledger)
+	changes := plan.LedgerChanges(r.w.Live.Ledger, r.ledger, plan.NewLedgerKey(r.w.Desired.FingerprintKey, id))
+	if r.leased {
+		changes[plan.LeaseProperty] = "" // released in the same upsert
+	}
 	r.mu.Unlock()
 	switch {
 	case id == 0:
@@ -146,6 +150,9 @@ func (r *run) writeLedger() {
 	defer cancel()
 	if err := r.x.Client.UpsertProperties(ctx, workato.ByID(id), changes); err != nil {
 		r.res.Ledger = "failed: " + r.scrub(err.Error())
+		if r.leased { // release the lease alone, so the next apply need not wait for it to expire
+			_ = r.x.Client.UpsertProperties(ctx, workato.ByID(id), map[string]string{plan.LeaseProperty: ""})
+		}
 		return
 	}
 	r.res.Ledger = "written"

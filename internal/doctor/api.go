@@ -124,24 +124,25 @@ func apiClient(r *report, o Options, cfg spec.Config) *workato.Client {
 		}
 		return client
 	}
-	u, err := url.Parse(strings.TrimSpace(t.Base))
-	switch {
-	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
-		r.add(finding{sev: sevFail, area: "api", msg: fmt.Sprintf("URL from %s is not an absolute http(s) URL", t.Source),
-			hint: "use the API root, e.g. " + workato.DefaultBaseURL + ", or WORKATO_DATA_CENTER"})
-		return nil
-	case u.User != nil || u.RawQuery != "" || u.Fragment != "":
-		// Never echo it: credentials or a token may be in there.
-		r.add(finding{sev: sevFail, area: "api", msg: fmt.Sprintf("URL from %s carries credentials, a query or a fragment", t.Source),
-			hint: "the token goes in WORKATO_API_TOKEN only; the URL is just the API root, e.g. " + workato.DefaultBaseURL})
+	// The client's own check, which doctor explains without echoing the
+	// URL: credentials or a token may be in it.
+	u, err := workato.CheckBaseURL(t.Base, true)
+	if be := (*workato.BaseURLError)(nil); errors.As(err, &be) {
+		switch be.Problem {
+		case workato.ParseFailed, workato.NotAbsolute:
+			r.add(finding{sev: sevFail, area: "api", msg: fmt.Sprintf("URL from %s is not an absolute http(s) URL", t.Source),
+				hint: "use the API root, e.g. " + workato.DefaultBaseURL + ", or WORKATO_DATA_CENTER"})
+		case workato.CarriesSecrets:
+			r.add(finding{sev: sevFail, area: "api", msg: fmt.Sprintf("URL from %s carries credentials, a query or a fragment", t.Source),
+				hint: "the token goes in WORKATO_API_TOKEN only; the URL is just the API root, e.g. " + workato.DefaultBaseURL})
+		case workato.PlainHTTP:
+			pu, _ := url.Parse(strings.TrimSpace(t.Base)) // parsed above, and holds no credentials
+			r.add(finding{sev: sevFail, area: "api", msg: fmt.Sprintf("URL %s (from %s): plain http to a host that is not loopback is refused, as the token would travel in clear", pu.Scheme+"://"+pu.Host+pu.Path, t.Source),
+				hint: "use https://" + pu.Host + pu.Path + "; plain http is only for a local sandbox (127.0.0.1, localhost)"})
+		}
 		return nil
 	}
 	shown := u.Scheme + "://" + u.Host + u.Path
-	if u.Scheme == "http" && !workato.IsLoopback(u.Hostname()) {
-		r.add(finding{sev: sevFail, area: "api", msg: fmt.Sprintf("URL %s (from %s): plain http to a host that is not loopback is refused, as the token would travel in clear", shown, t.Source),
-			hint: "use https://" + u.Host + u.Path + "; plain http is only for a local sandbox (127.0.0.1, localhost)"})
-		return nil
-	}
 	r.ok("api", "URL %s (from %s)", shown, t.Source)
 	token := o.API.Token
 	if token == "" {

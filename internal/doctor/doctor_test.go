@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/workato-gitops/workato-gitops/internal/spec"
+	"github.com/workato-gitops/workato-gitops/internal/target"
 	"github.com/workato-gitops/workato-gitops/internal/workato"
 	"github.com/workato-gitops/workato-gitops/schemas"
 )
@@ -78,5 +79,26 @@ func TestRunOffline(t *testing.T) {
 	n = Run(context.Background(), &out, Options{Dir: "../../examples/tenants", Offline: true, Schemas: schemas.FS})
 	if n.Fail == 0 {
 		t.Errorf("without a key: no FAIL")
+	}
+}
+
+// TestAPIURLProblems: doctor explains each problem the client's URL check
+// finds, and never echoes a URL that may carry a secret.
+func TestAPIURLProblems(t *testing.T) {
+	cases := []struct{ url, want string }{
+		{"www.workato.com/api", "is not an absolute http(s) URL"},
+		{"https://user:hunter2@www.workato.com/api", "carries credentials, a query or a fragment"},
+		{"https://www.workato.com/api?token=hunter2", "carries credentials, a query or a fragment"},
+		{"http://www.workato.com/api", "URL http://www.workato.com/api (from WORKATO_API_URL): plain http to a host that is not loopback is refused"},
+	}
+	for _, tc := range cases {
+		var out bytes.Buffer
+		r := &report{w: &out}
+		if c := apiClient(r, Options{API: target.Env{APIURL: tc.url, Token: "t"}}, spec.Config{}); c != nil {
+			t.Errorf("%s: a client was built", tc.url)
+		}
+		if !strings.Contains(out.String(), tc.want) || strings.Contains(out.String(), "hunter2") {
+			t.Errorf("%s: got\n%s\nwant %q, and no secret", tc.url, out.String(), tc.want)
+		}
 	}
 }

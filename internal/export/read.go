@@ -97,7 +97,7 @@ func (r *Reader) Tenant(ctx context.Context, cust workato.Customer, name string)
 	}
 	// A workspace that workato-gitops managed before keeps its protect
 	// flags, so that re-exporting it (a lost repository, say) plans nothing.
-	ledger, err := plan.ParseLedger(props)
+	ledger, err := plan.ParseLedgerClaims(props) // protect only ever restricts
 	if err != nil {
 		ledger = &plan.Ledger{}
 		t.Skipped = append(t.Skipped, "protect flags: the workspace's ledger is unreadable ("+err.Error()+")")

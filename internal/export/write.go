@@ -8,6 +8,7 @@ import (
 
 	"github.com/workato-gitops/workato-gitops/internal/atomicfile"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
+	"github.com/workato-gitops/workato-gitops/internal/workato"
 )
 
 // Result is what became of one job: the tenant written, or why not.
@@ -15,6 +16,34 @@ type Result struct {
 	Job    Job
 	Tenant *Tenant
 	Err    error
+}
+
+// Options are an export's choices, as its flags give them.
+type Options struct {
+	All         bool     // every customer of the account
+	Tenants     []string // else these, by external id or numeric id
+	Out         string   // the directory the manifests go to
+	Force       bool     // overwrite manifests that exist
+	SchemaURL   string   // for the yaml-language-server line
+	Parallelism int      // workspaces read at once; 0: the repository's, else 8
+}
+
+// Run exports: it finds the customers, names their manifests (notes say
+// which were skipped, and why), then reads and writes each workspace.
+func Run(ctx context.Context, c *workato.Client, repo *spec.Repo, o Options) (results []Result, notes []string, err error) {
+	custs, err := Customers(ctx, c, o.All, o.Tenants)
+	if err != nil {
+		return nil, nil, err
+	}
+	jobs, notes, err := Jobs(custs, repo, o.Out, o.All, o.Force)
+	if err != nil || len(jobs) == 0 {
+		return nil, notes, err
+	}
+	n := o.Parallelism
+	if n <= 0 {
+		n = repo.Config.Parallelism
+	}
+	return Write(ctx, &Reader{Client: c}, jobs, n, o.SchemaURL), notes, nil
 }
 
 // Write reads the jobs' workspaces, n at a time, and writes each manifest

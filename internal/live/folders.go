@@ -17,6 +17,9 @@ import (
 // instead of running forever. Real workspaces hold a few hundred.
 const MaxFolders = 100_000
 
+// maxFolders is MaxFolders; tests lower it.
+var maxFolders = MaxFolders
+
 // Tree is a workspace's folders as far as they were walked.
 type Tree struct {
 	// HomeID is Home's id when known: the API tells it only as the
@@ -123,8 +126,8 @@ func WalkFolders(ctx context.Context, c *workato.Client, ref workato.CustomerRef
 					continue // listed twice, or a cycle back to an ancestor
 				}
 				seen[f.ID] = true
-				if len(seen) > MaxFolders {
-					return t, fmt.Errorf("more than %d folders: the server's answers cannot be a real workspace", MaxFolders)
+				if len(seen) > maxFolders {
+					return t, fmt.Errorf("more than %d folders: the server's answers cannot be a real workspace", maxFolders)
 				}
 				parentID := deref(f.ParentID)
 				if p.id == nil && parentID != 0 {

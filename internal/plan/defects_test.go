@@ -30,7 +30,7 @@ func bareLive(edit func(*Ledger)) *Live {
 	if edit != nil {
 		edit(led)
 	}
-	l.Ledger = led.Properties()
+	l.Ledger = led.Properties(NewLedgerKey(fpKey, 1))
 	return l
 }
 

@@ -45,7 +45,7 @@ func TestLedgerSections(t *testing.T) {
 	l.Connections[1] = LedgerConnection{Name: "c"}
 	l.Members[1] = LedgerMember{Email: "a@b.c"}
 	l.Packages["p"] = LedgerPackage{Name: "p", Digest: "d"}
-	props := l.Properties()
+	props := l.Properties(NewLedgerKey(fpKey, 1))
 	for _, k := range AllKinds {
 		sec := kinds[k].ledger
 		if sec == "" {
@@ -59,7 +59,7 @@ func TestLedgerSections(t *testing.T) {
 			t.Errorf("kind %q: ledger section %q is not written by Properties", k, sec)
 		}
 	}
-	if _, err := ParseLedger(props); err != nil {
+	if _, err := ParseLedger(props, NewLedgerKey(fpKey, 1)); err != nil {
 		t.Fatal(err)
 	}
 }

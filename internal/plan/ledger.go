@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,11 +18,14 @@ import (
 // folder of each package's last import. There is no delete endpoint for
 // properties, so a removed entry is written as an empty value.
 const (
-	LedgerPrefix      = "workato_gitops."
-	ledgerVersionKey  = LedgerPrefix + "version"
-	ledgerVersion     = "1"
-	ledgerCustomerKey = LedgerPrefix + ledgerCustomer
-	maxPropertyValue  = 1024 // Workato's limit
+	LedgerPrefix     = "workato_gitops."
+	ledgerVersionKey = LedgerPrefix + "version"
+	ledgerVersion    = "2" // entries signed (ledger_sign.go)
+	// ledgerVersionUnsigned is read, its entries all unverified, and
+	// re-signed as the plan adopts their objects again.
+	ledgerVersionUnsigned = "1"
+	ledgerCustomerKey     = LedgerPrefix + "customer"
+	maxPropertyValue      = 1024 // Workato's limit
 )
 
 // Ledger is the parsed ledger of one tenant.
@@ -32,6 +36,11 @@ type Ledger struct {
 	Packages    map[string]LedgerPackage // by package name
 	Members     map[int64]LedgerMember
 	Invitations map[string]LedgerInvitation // by lower-case email
+	// Unverified entries grant nothing; the plan reports them.
+	Unverified []Unverified
+	// Unsigned is set when there was no key to verify with: every entry
+	// is a claim, good for remembering, never for deleting.
+	Unsigned bool
 }
 
 // LedgerFolder records an owned folder.
@@ -46,6 +55,10 @@ type LedgerConnection struct {
 	Name        string `json:"name,omitempty"`
 	Fingerprint string `json:"fp,omitempty"`
 	Protect     bool   `json:"protect,omitempty"`
+	// Ciphertext is the input's spec.Connection.Ciphertext when the input
+	// with fingerprint fp was sent: plans without the decryption key
+	// compare it (plan_keyless.go).
+	Ciphertext map[string]string `json:"ct,omitempty"`
 }
 
 // LedgerPackage records the last successful import of a package.
@@ -71,6 +84,10 @@ type LedgerInvitation struct {
 	Sent  string `json:"sent"`
 }
 
+// kindInvitation is the ledger section of invitations; it is no Kind of
+// action (an invitation is planned as a member).
+const kindInvitation Kind = "invitation"
+
 // NewLedger returns an empty ledger.
 func NewLedger() *Ledger {
 	return &Ledger{
@@ -82,49 +99,60 @@ func NewLedger() *Ledger {
 	}
 }
 
-// ParseLedger reads the ledger from a tenant's properties. Entries it does
-// not understand are errors: a ledger written by a newer version must not
-// be half-read and then overwritten.
-func ParseLedger(props map[string]string) (*Ledger, error) {
+// ParseLedger reads the ledger from a tenant's properties, keeping only
+// entries that verify with k; the others are set aside in Unverified and
+// grant nothing. Entries it does not understand are errors: a ledger
+// written by a newer version must not be half-read and then overwritten.
+//
+// Without a key (no fingerprintKey) nothing can be verified: the entries
+// are read as claims, and the ledger is marked Unsigned, so that the plan
+// never deletes on the strength of a claim.
+func ParseLedger(props map[string]string, k LedgerKey) (*Ledger, error) {
+	if k.IsZero() {
+		l, err := parseLedger(props, nil)
+		if l != nil {
+			l.Unsigned = true
+		}
+		return l, err
+	}
+	return parseLedger(props, &k)
+}
+
+// ParseLedgerClaims reads what the ledger claims, verified or not: for
+// deciding what to read (a forged claim costs a read, nothing more), never
+// for ownership.
+func ParseLedgerClaims(props map[string]string) (*Ledger, error) {
+	return parseLedger(props, nil)
+}
+
+func parseLedger(props map[string]string, k *LedgerKey) (*Ledger, error) {
 	l := NewLedger()
-	if v, ok := props[ledgerVersionKey]; ok && v != "" && v != ledgerVersion {
+	if v, ok := props[ledgerVersionKey]; ok && v != "" && v != ledgerVersion && v != ledgerVersionUnsigned {
 		return nil, fmt.Errorf("ledger version %q is newer than this tool understands (%s); upgrade workato-gitops", v, ledgerVersion)
 	}
-	for name, value := range props {
-		if value == "" || !strings.HasPrefix(name, LedgerPrefix) || name == ledgerVersionKey {
+	for _, name := range slices.Sorted(maps.Keys(props)) {
+		value := props[name]
+		if value == "" || !strings.HasPrefix(name, LedgerPrefix) || name == ledgerVersionKey || name == LeaseProperty {
 			continue // removed entries, other properties
 		}
-		if name == ledgerCustomerKey {
-			l.Customer = true
-			continue
+		kind, id, err := entryKind(name)
+		if err != nil {
+			return nil, fmt.Errorf("ledger property %s: %v", name, err)
 		}
-		kind, id, ok := strings.Cut(strings.TrimPrefix(name, LedgerPrefix), ".")
-		if !ok {
-			return nil, fmt.Errorf("ledger property %s: unknown entry", name)
+		if k != nil {
+			entry, why := k.open(name, value)
+			if why != "" {
+				l.Unverified = append(l.Unverified, Unverified{Property: name, Kind: kind, ID: id, Reason: why})
+				continue
+			}
+			value = string(entry)
+		} else if env := (envelope{}); json.Unmarshal([]byte(value), &env) == nil && len(env.Entry) > 0 {
+			value = string(env.Entry)
 		}
-		var err error
-		switch kind {
-		case ledgerFolder:
-			err = parseEntry(l.Folders, id, value)
-		case ledgerConnection:
-			err = parseEntry(l.Connections, id, value)
-		case ledgerMember:
-			err = parseEntry(l.Members, id, value)
-		case ledgerInvitation:
-			var inv LedgerInvitation
-			if err = json.Unmarshal([]byte(value), &inv); err == nil {
-				err = checkInvitation(id, inv)
-			}
-			if err == nil {
-				l.Invitations[inv.Email] = inv
-			}
-		case ledgerPackage:
-			var p LedgerPackage
-			if err = json.Unmarshal([]byte(value), &p); err == nil {
-				l.Packages[p.Name] = p
-			}
-		default:
-			err = fmt.Errorf("unknown entry")
+		if kind == kindInvitation {
+			err = l.setInvitation(name, value)
+		} else {
+			err = l.set(kind, id, value)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("ledger property %s: %v", name, err)
@@ -133,60 +161,127 @@ func ParseLedger(props map[string]string) (*Ledger, error) {
 	return l, nil
 }
 
-func parseEntry[T any](m map[int64]T, id, value string) error {
-	n, err := strconv.ParseInt(id, 10, 64)
-	if err != nil {
-		return fmt.Errorf("bad id %q", id)
+// entryKind parses a ledger property's name.
+func entryKind(name string) (Kind, int64, error) {
+	if name == ledgerCustomerKey {
+		return KindCustomer, 0, nil
 	}
+	kind, id, ok := strings.Cut(strings.TrimPrefix(name, LedgerPrefix), ".")
+	if !ok {
+		return "", 0, fmt.Errorf("unknown entry")
+	}
+	switch Kind(kind) {
+	case KindPackage:
+		return KindPackage, 0, nil
+	case kindInvitation:
+		return kindInvitation, 0, nil
+	case KindFolder, KindConnection, KindMember:
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil || n <= 0 {
+			return "", 0, fmt.Errorf("bad id %q", id)
+		}
+		return Kind(kind), n, nil
+	}
+	return "", 0, fmt.Errorf("unknown entry")
+}
+
+// set records one verified entry.
+func (l *Ledger) set(kind Kind, id int64, value string) error {
+	switch kind {
+	case KindCustomer:
+		var s string
+		if value != "owned" && (json.Unmarshal([]byte(value), &s) != nil || s != "owned") {
+			return fmt.Errorf("unknown customer entry")
+		}
+		l.Customer = true
+		return nil
+	case KindFolder:
+		return parseEntry(l.Folders, id, value)
+	case KindConnection:
+		return parseEntry(l.Connections, id, value)
+	case KindMember:
+		return parseEntry(l.Members, id, value)
+	}
+	var p LedgerPackage
+	if err := json.Unmarshal([]byte(value), &p); err != nil {
+		return err
+	}
+	l.Packages[p.Name] = p
+	return nil
+}
+
+func parseEntry[T any](m map[int64]T, id int64, value string) error {
 	var v T
 	if err := json.Unmarshal([]byte(value), &v); err != nil {
 		return err
 	}
-	m[n] = v
+	m[id] = v
 	return nil
 }
 
-// Properties renders the whole ledger as account properties.
-func (l *Ledger) Properties() map[string]string {
+// Properties renders the whole ledger as account properties, each entry
+// signed with k.
+func (l *Ledger) Properties(k LedgerKey) map[string]string {
 	props := map[string]string{ledgerVersionKey: ledgerVersion}
 	if l.Customer {
-		props[ledgerCustomerKey] = "owned"
+		props[ledgerCustomerKey] = k.seal(ledgerCustomerKey, []byte(`"owned"`))
+		if k.IsZero() {
+			props[ledgerCustomerKey] = "owned"
+		}
 	}
 	for id, f := range l.Folders {
-		props[LedgerPrefix+ledgerFolder+"."+strconv.FormatInt(id, 10)] = entry(f, LedgerFolder{Protect: f.Protect})
+		name := LedgerPrefix + "folder." + strconv.FormatInt(id, 10)
+		props[name] = entry(k, name, f, LedgerFolder{Protect: f.Protect})
 	}
 	for id, c := range l.Connections {
-		props[LedgerPrefix+ledgerConnection+"."+strconv.FormatInt(id, 10)] = entry(c, LedgerConnection{Fingerprint: c.Fingerprint, Protect: c.Protect})
+		name := LedgerPrefix + "connection." + strconv.FormatInt(id, 10)
+		props[name] = entry(k, name, c, LedgerConnection{Fingerprint: c.Fingerprint, Protect: c.Protect})
 	}
 	for id, m := range l.Members {
-		props[LedgerPrefix+ledgerMember+"."+strconv.FormatInt(id, 10)] = entry(m, m)
+		name := LedgerPrefix + "member." + strconv.FormatInt(id, 10)
+		props[name] = entry(k, name, m, m)
 	}
 	for email, inv := range l.Invitations {
-		props[invitationKey(email)] = entry(inv, LedgerInvitation{Email: inv.Email, Role: inv.Role, Sent: inv.Sent})
+		prop := invitationKey(email)
+		props[prop] = entry(k, prop, inv, LedgerInvitation{Email: inv.Email, Role: inv.Role, Sent: inv.Sent})
 	}
 	for name, p := range l.Packages {
-		sum := sha256.Sum256([]byte(name))
-		props[LedgerPrefix+ledgerPackage+"."+hex.EncodeToString(sum[:8])] = entry(p, p)
+		prop := PackageProperty(name)
+		props[prop] = entry(k, prop, p, p)
 	}
 	return props
 }
 
-// entry encodes v, or the shorter fallback when v would pass Workato's
-// 1,024-character limit on values (long folder paths and names are only
-// there to make the ledger readable; ids are what count).
-func entry[T any](v, fallback T) string {
+// PackageProperty is the ledger property of the package called name.
+func PackageProperty(name string) string {
+	sum := sha256.Sum256([]byte(name))
+	return LedgerPrefix + "package." + hex.EncodeToString(sum[:8])
+}
+
+// entry encodes and signs v, or the shorter fallback when v would pass
+// Workato's 1,024-character limit on values (long folder paths and names
+// are only there to make the ledger readable; ids are what count).
+func entry[T any](k LedgerKey, name string, v, fallback T) string {
 	data, _ := json.Marshal(v)
-	if len(data) > maxPropertyValue {
-		data, _ = json.Marshal(fallback)
+	if k.IsZero() { // nothing to sign with: written as a plain claim
+		if len(data) > maxPropertyValue {
+			data, _ = json.Marshal(fallback)
+		}
+		return string(data)
 	}
-	return string(data)
+	if sealed := k.seal(name, data); len(sealed) <= maxPropertyValue {
+		return sealed
+	}
+	data, _ = json.Marshal(fallback)
+	return k.seal(name, data)
 }
 
 // LedgerChanges returns the properties to upsert to turn the old ledger
-// properties into next: changed and new entries, and an empty value for
-// each entry that is gone. Nothing, when nothing changed.
-func LedgerChanges(old map[string]string, next *Ledger) map[string]string {
-	want := next.Properties()
+// properties into next, signed with k: changed and new entries, and an
+// empty value for each entry that is gone (unverified ones included).
+// Nothing, when nothing changed.
+func LedgerChanges(old map[string]string, next *Ledger, k LedgerKey) map[string]string {
+	want := next.Properties(k)
 	out := map[string]string{}
 	for k, v := range want {
 		if old[k] != v {
@@ -213,6 +308,8 @@ func (l *Ledger) Clone() *Ledger {
 		Packages:    maps.Clone(l.Packages),
 		Members:     maps.Clone(l.Members),
 		Invitations: maps.Clone(l.Invitations),
+		Unverified:  slices.Clone(l.Unverified),
+		Unsigned:    l.Unsigned,
 	}
 }
 
@@ -221,20 +318,26 @@ func (l *Ledger) Clone() *Ledger {
 // allows.
 func invitationKey(email string) string {
 	sum := sha256.Sum256([]byte(email))
-	return LedgerPrefix + ledgerInvitation + "." + hex.EncodeToString(sum[:8])
+	return LedgerPrefix + string(kindInvitation) + "." + hex.EncodeToString(sum[:8])
 }
 
-// checkInvitation verifies an invitation entry against its property name
-// and its time, so that a hand-edited entry cannot stand for another email.
-func checkInvitation(id string, inv LedgerInvitation) error {
+// setInvitation records a verified invitation entry, checked against its
+// property name and its time, so that an entry cannot stand for another
+// email.
+func (l *Ledger) setInvitation(name, value string) error {
+	var inv LedgerInvitation
+	if err := json.Unmarshal([]byte(value), &inv); err != nil {
+		return err
+	}
 	if inv.Email == "" || inv.Email != strings.ToLower(inv.Email) {
 		return fmt.Errorf("invitation email %q is not a lower-case email", inv.Email)
 	}
-	if invitationKey(inv.Email) != LedgerPrefix+ledgerInvitation+"."+id {
+	if invitationKey(inv.Email) != name {
 		return fmt.Errorf("invitation for %q is filed under another key", inv.Email)
 	}
 	if _, err := time.Parse(time.RFC3339, inv.Sent); err != nil {
 		return fmt.Errorf("invitation for %q: sent: %v", inv.Email, err)
 	}
+	l.Invitations[inv.Email] = inv
 	return nil
 }

@@ -14,7 +14,7 @@ func FuzzParseLedger(f *testing.F) {
 	f.Add("member.12", `{"email":"a@b.c"}`)
 	f.Add("package.ab", `{"name":"p","digest":"d","folder":"A"}`)
 	f.Fuzz(func(t *testing.T, name, value string) {
-		l, err := ParseLedger(map[string]string{LedgerPrefix + name: value})
+		l, err := ParseLedgerClaims(map[string]string{LedgerPrefix + name: value})
 		if err != nil {
 			return
 		}
@@ -22,7 +22,7 @@ func FuzzParseLedger(f *testing.F) {
 			if inv.Email != email || LedgerPrefix+name != invitationKey(email) {
 				t.Fatalf("invitation %+v accepted under %s", inv, name)
 			}
-			back, err := ParseLedger(l.Properties())
+			back, err := ParseLedgerClaims(l.Properties(LedgerKey{}))
 			if err != nil {
 				t.Fatalf("round trip of %+v: %v", inv, err)
 			}

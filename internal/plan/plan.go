@@ -72,12 +72,12 @@ func Tenant(in Input, opts Options) TenantPlan {
 	if in.ReadErr != nil {
 		return fail(fmt.Errorf("reading live state: %w", in.ReadErr))
 	}
-	ledger, err := ParseLedger(in.Live.Ledger)
-	if err != nil {
-		return fail(err)
-	}
 	if in.Live.Customer != nil {
 		tp.CustomerID = in.Live.Customer.ID
+	}
+	ledger, err := ParseLedger(in.Live.Ledger, NewLedgerKey(in.Desired.FingerprintKey, tp.CustomerID))
+	if err != nil {
+		return fail(err)
 	}
 	pl := newPlanner(in.Desired, in.Live, ledger)
 	pl.checkProviders(opts.Providers)
@@ -200,6 +200,8 @@ func (pl *planner) plan() {
 	for _, k := range slices.Backward(AllKinds) {
 		info(k).prune(pl)
 	}
+	pl.reportUnverified()
+	pl.keepUnsignedClaims()
 }
 
 func (pl *planner) planCustomer() {

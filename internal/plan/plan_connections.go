@@ -25,7 +25,7 @@ func (pl *planner) planConnections() {
 		byName[c.Name] = c
 		// Without the key a fingerprint would be a plain hash of the
 		// credentials, which the ledger must never hold.
-		if c.HasInput && pl.d.FingerprintKey.IsZero() {
+		if c.HasInput && c.Input != nil && pl.d.FingerprintKey.IsZero() {
 			pl.problem("connection %q has input, but workato-gitops.yaml sets no fingerprintKey to track it with (%s)", c.Key(), c.Pos)
 			return
 		}
@@ -181,7 +181,7 @@ func (pl *planner) updateConnection(c spec.Connection, lc LiveConnection, byName
 	switch c.State {
 	case spec.StateConnected:
 		if c.Input == nil {
-			pl.problem("connection %q: its input was not decrypted, so the plan cannot tell whether it changed", key)
+			pl.keylessInput(c, lc, le, deps)
 			return
 		}
 		fp := c.Input.Fingerprint(pl.d.FingerprintKey)

@@ -58,17 +58,22 @@ func inSync() *Live {
 		RecipesRead: true,
 		Members:     []LiveMember{{ID: 31, Email: "admin@acme.example", Role: "Admin"}},
 		MembersRead: true,
-		Ledger:      l.Properties(),
+		Ledger:      l.Properties(NewLedgerKey(fpKey, 1)),
 	}
 }
 
 func withLedger(l *Live, edit func(*Ledger)) *Live {
-	led, err := ParseLedger(l.Ledger)
+	var id int64
+	if l.Customer != nil {
+		id = l.Customer.ID
+	}
+	k := NewLedgerKey(fpKey, id)
+	led, err := ParseLedger(l.Ledger, k)
 	if err != nil {
 		panic(err)
 	}
 	edit(led)
-	l.Ledger = led.Properties()
+	l.Ledger = led.Properties(k)
 	return l
 }
 
@@ -333,7 +338,7 @@ func TestTenantPlans(t *testing.T) {
 		{
 			name: "a ledger from a newer version is not touched",
 			live: func() *Live { l := inSync(); l.Ledger[LedgerPrefix+"version"] = "7"; return l },
-			want: []string{"status failed", `error ledger version "7" is newer than this tool understands (1); upgrade workato-gitops`},
+			want: []string{"status failed", `error ledger version "7" is newer than this tool understands (2); upgrade workato-gitops`},
 		},
 	}
 	for _, tt := range tests {
@@ -407,12 +412,13 @@ func TestPlanIsDeterministic(t *testing.T) {
 func TestLedgerRoundTrip(t *testing.T) {
 	l := NewLedger()
 	l.Customer = true
-	l.Folders[5] = LedgerFolder{Path: "A/B", Protect: true}
+	l.Folders[5] = LedgerFolder{Path: "A/B & <C> é", Protect: true}
 	l.Connections[7] = LedgerConnection{Folder: "A/B", Name: "x", Fingerprint: "hmac-sha256:ff", Protect: true}
 	l.Packages["p"] = LedgerPackage{Name: "p", Digest: "sha256:1", Folder: "A"}
 	l.Members[9] = LedgerMember{Email: "a@b.c"}
 	l.Invitations["d@e.f"] = LedgerInvitation{Email: "d@e.f", Name: "D", Role: "Admin", Sent: "2026-12-01T22:00:00Z"}
-	got, err := ParseLedger(l.Properties())
+	k := NewLedgerKey(fpKey, 1)
+	got, err := ParseLedger(l.Properties(k), k)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -422,17 +428,17 @@ func TestLedgerRoundTrip(t *testing.T) {
 	// Removing an entry writes an empty value; an unchanged ledger writes nothing.
 	next := got.Clone()
 	delete(next.Connections, 7)
-	changes := LedgerChanges(l.Properties(), next)
+	changes := LedgerChanges(l.Properties(k), next, k)
 	if diff := cmp.Diff(map[string]string{LedgerPrefix + "connection.7": ""}, changes); diff != "" {
 		t.Errorf("changes (-want +got):\n%s", diff)
 	}
-	if c := LedgerChanges(l.Properties(), got); len(c) != 0 {
+	if c := LedgerChanges(l.Properties(k), got, k); len(c) != 0 {
 		t.Errorf("unchanged ledger writes %v", c)
 	}
 	// Values stay within Workato's limit even for very long paths.
 	long := NewLedger()
 	long.Connections[1] = LedgerConnection{Folder: strings.Repeat("f/", 600), Name: "n", Fingerprint: "hmac-sha256:ab"}
-	for k, v := range long.Properties() {
+	for k, v := range long.Properties(k) {
 		if len(v) > maxPropertyValue || len(k) > 100 {
 			t.Errorf("property %s is %d chars", k, len(v))
 		}
@@ -450,12 +456,12 @@ func TestLedgerInvitationVerified(t *testing.T) {
 		"no time":    {Email: "d@e.f", Role: "Admin", Sent: "yesterday"},
 	} {
 		data, _ := json.Marshal(inv)
-		if _, err := ParseLedger(map[string]string{invitationKey(good.Email): string(data)}); err == nil {
+		if _, err := ParseLedgerClaims(map[string]string{invitationKey(good.Email): string(data)}); err == nil {
 			t.Errorf("%s: ParseLedger accepted %s", name, data)
 		}
 	}
 	data, _ := json.Marshal(good)
-	if l, err := ParseLedger(map[string]string{invitationKey(good.Email): string(data)}); err != nil || l.Invitations["d@e.f"] != good {
+	if l, err := ParseLedgerClaims(map[string]string{invitationKey(good.Email): string(data)}); err != nil || l.Invitations["d@e.f"] != good {
 		t.Errorf("good entry: %v %+v", err, l)
 	}
 }

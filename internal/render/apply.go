@@ -1,8 +1,7 @@
-// Package render holds the views of an apply's result, beside the plan's
-// own renderers in internal/plan: the text a person reads, the JSON a
-// script reads, the Markdown of a CI job summary. Each reads the same
-// *apply.Result and writes to the writer it is given; none decides
-// anything.
+// Package render holds the views of an apply, beside the plan's own
+// renderers in internal/plan: its progress, and its result as the text a
+// person reads, the JSON a script reads and the Markdown of a CI job
+// summary. Each writes to the writer it is given; none decides anything.
 package render
 
 import (

@@ -236,6 +236,9 @@ func decodeManifest(doc *document, rel string, inputs map[string]Secret, plainte
 			Parent: r.Parent, State: r.State, Protect: r.Protect, ID: r.ID}
 		if in, ok := doc.value["connections"].([]any)[i].(map[string]any)["input"].(map[string]any); ok {
 			c.HasInput = true
+			if !plaintext {
+				c.Ciphertext = ciphertextDigests(in)
+			}
 			if inputs != nil || plaintext {
 				c.Input = Input{}
 				for k, v := range in {
@@ -314,4 +317,21 @@ func problemDiag(doc *document, p *decryptProblem) Diagnostic {
 		}
 	}
 	return Diagnostic{File: doc.file, Line: doc.keyLine(ptr), Field: field, Message: p.msg}
+}
+
+// ciphertextDigests digests each encrypted input value's ENC[...] text
+// (12 bytes of sha256, in hex: enough to tell values apart, short enough
+// for a ledger entry). The ciphertext is public; its digest says nothing
+// about the plaintext.
+func ciphertextDigests(in map[string]any) map[string]string {
+	out := make(map[string]string, len(in))
+	for k, v := range in {
+		s, ok := v.(string)
+		if !ok {
+			s = fmt.Sprint(v)
+		}
+		sum := sha256.Sum256([]byte(s))
+		out[k] = hex.EncodeToString(sum[:12])
+	}
+	return out
 }

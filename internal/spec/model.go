@@ -44,8 +44,12 @@ const (
 // keeps the position where it was declared, which may be in a base file.
 type Tenant struct {
 	Pos
-	Name        string
-	Extends     []string
+	Name    string
+	Extends []string
+	// Sources are the files the tenant is made of, relative to Repo.Dir
+	// and slash-separated: its own manifest first, then every base it
+	// extends, directly or through another base, sorted.
+	Sources     []string
 	Customer    Customer
 	Members     []Member
 	Folders     []Folder // every declared folder, implied parents included, parents first
@@ -109,6 +113,12 @@ type Connection struct {
 	// true).
 	Input    Input
 	HasInput bool
+	// Ciphertext digests each input value as SOPS encrypted it (the
+	// ENC[...] string), by parameter name, without decrypting: SOPS keeps
+	// an unchanged value's ciphertext across sops edit and sops set, so a
+	// plan without the decryption key can tell which inputs changed. Nil
+	// for plaintext inputs.
+	Ciphertext map[string]string
 }
 
 // Package is a recipe package and where it goes.

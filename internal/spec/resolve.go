@@ -59,7 +59,9 @@ func (l *loader) resolve(manifests []*manifest) []*Tenant {
 		}
 		l.diags = append(l.diags, ds...)
 		if len(ds) == 0 {
-			out = append(out, newTenant(m, merged))
+			t := newTenant(m, merged)
+			t.Sources = append([]string{m.digest.Path}, r.baseFiles(m)...)
+			out = append(out, t)
 		}
 	}
 	// Bases no tenant uses are still checked on their own.
@@ -115,6 +117,24 @@ func (r *resolver) expand(m *manifest) (*layer, Diagnostics) {
 	}
 	override(&inherited, &own)
 	return &inherited, nil
+}
+
+// baseFiles lists the files of every base m extends, directly or not,
+// sorted; m expanded without problems, so every base exists and there is
+// no cycle.
+func (r *resolver) baseFiles(m *manifest) []string {
+	seen := map[string]bool{}
+	var walk func(*manifest)
+	walk = func(m *manifest) {
+		for _, name := range m.extends {
+			if b := r.bases[name]; b != nil && !seen[b.digest.Path] {
+				seen[b.digest.Path] = true
+				walk(b)
+			}
+		}
+	}
+	walk(m)
+	return sortedKeys(seen)
 }
 
 func (r *resolver) expandBase(b *manifest) (*layer, Diagnostics) {

@@ -131,6 +131,29 @@ func (in Input) Fingerprint(key Secret) string {
 	return "hmac-sha256:" + hex.EncodeToString(mac.Sum(nil))
 }
 
+// Derive returns a key for one purpose, HMAC-SHA256(s, label): the
+// fingerprint key is never used directly for anything but fingerprints,
+// so that a MAC made for one purpose can never pass for another. The zero
+// Secret derives the zero Secret.
+func (s Secret) Derive(label string) Secret {
+	if s.IsZero() {
+		return Secret{}
+	}
+	mac := hmac.New(sha256.New, []byte(s.canonical()))
+	mac.Write([]byte(label))
+	return NewSecret(hex.EncodeToString(mac.Sum(nil)))
+}
+
+// MAC is HMAC-SHA256 keyed by s over the length-prefixed parts, in hex,
+// so that no two lists of parts authenticate alike.
+func (s Secret) MAC(parts ...string) string {
+	mac := hmac.New(sha256.New, []byte(s.canonical()))
+	for _, p := range parts {
+		fmt.Fprintf(mac, "%d:%s|", len(p), p)
+	}
+	return hex.EncodeToString(mac.Sum(nil))
+}
+
 // scrubber replaces every known plaintext in a message with Redacted: the
 // last line of defence for error texts that pass through code we do not own.
 type scrubber struct{ secrets []string }

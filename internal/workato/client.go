@@ -92,19 +92,9 @@ type Client struct {
 // New validates cfg and returns a Client. It refuses to send a token over
 // plain http to anything but a loopback address.
 func New(cfg Config) (*Client, error) {
-	u, err := url.Parse(strings.TrimSpace(cfg.BaseURL))
+	u, err := CheckBaseURL(cfg.BaseURL, cfg.Token != "" || cfg.LegacyToken != "")
 	if err != nil {
-		return nil, fmt.Errorf("workato: base URL: %w", err)
-	}
-	if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, fmt.Errorf("workato: base URL %q: want an absolute http(s) URL such as %s", cfg.BaseURL, DefaultBaseURL)
-	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("workato: base URL %q: must not carry credentials, a query or a fragment", u.Redacted())
-	}
-	hasSecret := cfg.Token != "" || cfg.LegacyToken != ""
-	if u.Scheme == "http" && hasSecret && !IsLoopback(u.Hostname()) {
-		return nil, fmt.Errorf("workato: base URL %q: refusing to send the API token over plain http to a non-loopback host; use https", u.String())
+		return nil, err
 	}
 	hc := &http.Client{}
 	if cfg.HTTPClient != nil {
@@ -134,6 +124,60 @@ func New(cfg Config) (*Client, error) {
 
 // Stats reports, per rate class, what the scheduler has seen so far.
 func (c *Client) Stats() map[Class]ClassStats { return c.sched.Stats() }
+
+// A BaseURLError says what is wrong with a base URL (Problem), so that a
+// caller can explain it without echoing the URL.
+type BaseURLError struct {
+	Problem BaseURLProblem
+	URL     string // as given; Error shows it with any password redacted
+	Err     error  // the parse error, for ParseFailed
+}
+
+// BaseURLProblem is what CheckBaseURL found wrong.
+type BaseURLProblem int
+
+const (
+	ParseFailed    BaseURLProblem = iota
+	NotAbsolute                   // not an absolute http(s) URL
+	CarriesSecrets                // credentials, a query or a fragment
+	PlainHTTP                     // plain http to a host that is not loopback, with a secret to send
+)
+
+func (e *BaseURLError) Error() string {
+	shown := e.URL
+	if u, err := url.Parse(strings.TrimSpace(e.URL)); err == nil {
+		shown = u.Redacted()
+	}
+	switch e.Problem {
+	case ParseFailed:
+		return fmt.Sprintf("workato: base URL: %v", e.Err)
+	case NotAbsolute:
+		return fmt.Sprintf("workato: base URL %q: want an absolute http(s) URL such as %s", e.URL, DefaultBaseURL)
+	case CarriesSecrets:
+		return fmt.Sprintf("workato: base URL %q: must not carry credentials, a query or a fragment", shown)
+	}
+	return fmt.Sprintf("workato: base URL %q: refusing to send the API token over plain http to a non-loopback host; use https", shown)
+}
+
+func (e *BaseURLError) Unwrap() error { return e.Err }
+
+// CheckBaseURL is the one check of an API base URL: absolute http(s), no
+// credentials, query or fragment, and, when a secret is to be sent, https
+// unless the host is loopback. Failures are *BaseURLError.
+func CheckBaseURL(raw string, sendsSecret bool) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	switch {
+	case err != nil:
+		return nil, &BaseURLError{Problem: ParseFailed, URL: raw, Err: err}
+	case (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
+		return nil, &BaseURLError{Problem: NotAbsolute, URL: raw}
+	case u.RawQuery != "" || u.Fragment != "" || u.User != nil:
+		return nil, &BaseURLError{Problem: CarriesSecrets, URL: raw}
+	case u.Scheme == "http" && sendsSecret && !IsLoopback(u.Hostname()):
+		return nil, &BaseURLError{Problem: PlainHTTP, URL: raw}
+	}
+	return u, nil
+}
 
 // IsLoopback reports whether host is localhost or a loopback address: the
 // only hosts a token may be sent to over plain http.

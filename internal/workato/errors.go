@@ -1,6 +1,7 @@
 package workato
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -133,7 +134,7 @@ type errorBody struct {
 // newAPIError builds an APIError from a (scrubbed, size-limited) body. It
 // accepts any body: JSON of the documented shapes, other JSON, or text.
 func newAPIError(method, path string, status int, body []byte, s scrubber) *APIError {
-	body = s.bytes(body)
+	body = s.json(s.bytes(body))
 	e := &APIError{Method: method, Path: path, StatusCode: status, body: body}
 	var eb errorBody
 	if err := json.Unmarshal(body, &eb); err != nil {
@@ -147,12 +148,19 @@ func newAPIError(method, path string, status int, body []byte, s scrubber) *APIE
 		}
 		e.FieldErrors, e.Message = fieldErrors(eb.Errors, e.Message)
 	}
-	e.Message = s.str(e.Message)
-	for k, vs := range e.FieldErrors {
-		for i := range vs {
-			vs[i] = s.str(vs[i])
+	// The body was scrubbed decoded, but scrub again what was taken from
+	// it: keys included, so that a server echoing a secret as a field name
+	// cannot get it into the error either.
+	e.Message, e.Status, e.SupportID = s.str(e.Message), s.str(e.Status), s.str(e.SupportID)
+	if e.FieldErrors != nil {
+		clean := make(map[string][]string, len(e.FieldErrors))
+		for k, vs := range e.FieldErrors {
+			k = s.str(k)
+			for _, v := range vs {
+				clean[k] = append(clean[k], s.str(v))
+			}
 		}
-		e.FieldErrors[k] = vs
+		e.FieldErrors = clean
 	}
 	return e
 }
@@ -253,6 +261,46 @@ func (s scrubber) str(in string) string {
 		in = strings.ReplaceAll(in, x, redacted)
 	}
 	return in
+}
+
+// json scrubs a JSON body decoded, keys and values, and encodes it again:
+// a secret written with escapes of the server's choosing ("\/", "\u0077")
+// escapes a scrub of the raw text, not of the decoded strings. Other
+// bodies are returned as they are.
+func (s scrubber) json(in []byte) []byte {
+	if len(s) == 0 {
+		return in
+	}
+	d := json.NewDecoder(bytes.NewReader(in))
+	d.UseNumber()
+	var v any
+	if d.Decode(&v) != nil || d.More() {
+		return in
+	}
+	out, err := json.Marshal(s.value(v))
+	if err != nil {
+		return in
+	}
+	return out
+}
+
+func (s scrubber) value(v any) any {
+	switch x := v.(type) {
+	case string:
+		return s.str(x)
+	case []any:
+		for i := range x {
+			x[i] = s.value(x[i])
+		}
+		return x
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[s.str(k)] = s.value(e)
+		}
+		return out
+	}
+	return v
 }
 
 func (s scrubber) bytes(in []byte) []byte {

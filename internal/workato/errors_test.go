@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -178,6 +179,44 @@ func assertNoSecrets(t *testing.T, text string, secrets ...string) {
 		esc, _ := json.Marshal(sec)
 		if strings.Contains(text, sec) || bytes.Contains([]byte(text), esc[1:len(esc)-1]) {
 			t.Errorf("secret %q leaked into %q", sec, text)
+		}
+	}
+}
+
+// TestSecretsNeverInFieldErrorKeys: a server that answers with the token
+// (or an input) as a field-error key, written with JSON escapes the
+// client's own encoding does not use, still gets no secret into the error
+// or its kept body.
+func TestSecretsNeverInFieldErrorKeys(t *testing.T) {
+	const token = "wrk<prod>&token/1234567890"
+	const password = "s3cr3t-p@ss/word"
+	// "\/" and "\u0077" are valid JSON escapes that json.Marshal never writes.
+	tokenKey := `wrk\u003cprod\u003e\u0026token\/1234567890`
+	passKey := `s3cr3t-p@ss\/\u0077ord`
+	for _, body := range []string{
+		`{"message": "invalid", "errors": {"` + tokenKey + `": ["bad"], "` + passKey + `": ["` + passKey + `"]}}`,
+		`{"message": "invalid", "errors": {"` + tokenKey + `": "bad"}}`,
+		`{"message": "` + tokenKey + `", "status": "` + passKey + `", "errors": ["` + tokenKey + `"]}`,
+	} {
+		s := newServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+			w.WriteHeader(http.StatusUnprocessableEntity)
+			io.WriteString(w, body)
+		})
+		c := newTestClient(t, s, func(cfg *Config) { cfg.Token = token })
+		_, err := c.CreateConnection(context.Background(), ByID(1), ConnectionCreate{Name: "x", Provider: "jira",
+			Input: map[string]any{"password": password}})
+		if err == nil {
+			t.Fatal("want an error")
+		}
+		assertNoSecrets(t, err.Error(), token, password)
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) {
+			t.Fatalf("error %v is not an *APIError", err)
+		}
+		assertNoSecrets(t, string(apiErr.body), token, password)
+		assertNoSecrets(t, apiErr.Status, token, password)
+		for k, vs := range apiErr.FieldErrors {
+			assertNoSecrets(t, k+" "+strings.Join(vs, " "), token, password)
 		}
 	}
 }

@@ -38,5 +38,6 @@ func (c *Client) UpsertProperties(ctx context.Context, cust CustomerRef, props m
 	if err != nil {
 		return err
 	}
+	r.idempotent = true // an upsert by name: repeating it changes nothing
 	return c.do(ctx, r, nil)
 }

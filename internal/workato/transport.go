@@ -27,6 +27,9 @@ type request struct {
 	// secrets are request-specific values (connection inputs) that must
 	// not reach an error even if the server echoes them.
 	secrets []string
+	// idempotent marks a POST that may be repeated safely (an upsert by
+	// name), so that it is retried like a PUT.
+	idempotent bool
 	// ownRefusal marks a call whose 429 refuses this one request (an
 	// invitation sent again within 20 minutes), not the whole class: it is
 	// returned at once and the class is not held back.
@@ -62,7 +65,7 @@ func (c *Client) do(ctx context.Context, r *request, v any) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			if last || !idempotent(r.method) {
+			if last || !(r.idempotent || idempotent(r.method)) {
 				// The error names only the URL, which never holds a secret
 				// (New refuses credentials in the base URL), so it is wrapped
 				// as is for callers that branch on timeouts.
@@ -88,7 +91,7 @@ func (c *Client) do(ctx context.Context, r *request, v any) error {
 			}
 			continue // the scheduler holds the whole class back for wait
 		}
-		if !last && retryableStatus(r.method, status) {
+		if !last && (retryableStatus(r.method, status) || r.idempotent && retryableStatus(http.MethodPut, status)) {
 			if err := sleepCtx(ctx, c.retry.backoff(attempt)); err != nil {
 				return err
 			}

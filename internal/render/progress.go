@@ -1,4 +1,4 @@
-package main
+package render
 
 import (
 	"fmt"
@@ -8,10 +8,10 @@ import (
 	"github.com/workato-gitops/workato-gitops/internal/apply"
 )
 
-// progress reports an apply on stderr: on a terminal, one status line
+// Progress reports an apply on stderr: on a terminal, one status line
 // rewritten in place plus a line per failure and per finished tenant;
 // elsewhere (CI logs), one plain line per event.
-type progress struct {
+type Progress struct {
 	mu      sync.Mutex
 	w       io.Writer
 	tty     bool
@@ -19,9 +19,11 @@ type progress struct {
 	last    string
 }
 
-func newProgress(e env) *progress { return &progress{w: e.stderr, tty: e.stdoutTTY} }
+// NewProgress reports to w; tty says whether w is a terminal.
+func NewProgress(w io.Writer, tty bool) *Progress { return &Progress{w: w, tty: tty} }
 
-func (p *progress) event(ev apply.Event) {
+// Event reports one apply event; it is safe for concurrent use.
+func (p *Progress) Event(ev apply.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.tty {
@@ -53,13 +55,14 @@ func (p *progress) event(ev apply.Event) {
 	fmt.Fprint(p.w, p.last)
 }
 
-func (p *progress) clear() {
+func (p *Progress) clear() {
 	if p.tty && p.last != "" {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
 }
 
-func (p *progress) close() {
+// Close clears the status line.
+func (p *Progress) Close() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.clear()

@@ -1,0 +1,187 @@
+// Package planrun plans a loaded repository: it picks the tenants, reads
+// their live state (through apply's reader, or from a saved plan), builds
+// the plan inputs and the plan, saves a plan, and says how a saved plan
+// differs from what the manifests and the workspaces say now. Package main
+// chooses the API and prints; planrun decides nothing about output.
+package planrun
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"slices"
+
+	"github.com/workato-gitops/workato-gitops/internal/apply"
+	"github.com/workato-gitops/workato-gitops/internal/plan"
+	"github.com/workato-gitops/workato-gitops/internal/spec"
+	"github.com/workato-gitops/workato-gitops/internal/workato"
+)
+
+// Planned is everything a plan run produced, for printing, saving and
+// applying.
+type Planned struct {
+	Repo     *spec.Repo
+	Tenants  []*spec.Tenant
+	Inputs   []plan.Input
+	Plan     *plan.Plan
+	Packages *apply.Packages
+	// Client read the live state (nil when it came from a saved plan);
+	// apply writes through the same one, so that one scheduler counts
+	// every call against Workato's budget.
+	Client *workato.Client
+	// Warnings are what the run could not check, for package main to
+	// print (the connectors catalogue could not be read).
+	Warnings []string
+}
+
+// Live is where the live state comes from: a client, or a saved plan.
+type Live struct {
+	Client      *workato.Client
+	Parallelism int // tenants read at once; 0: the config's
+	Saved       *plan.Saved
+	SavedName   string // the saved plan's file, for errors
+	// Narrow, when set, narrows the tenants the patterns selected (the
+	// ones a git change affects, for --changed-since).
+	Narrow func(context.Context, []*spec.Tenant) ([]*spec.Tenant, error)
+}
+
+// Run plans the tenants of repo that match patterns (all with none).
+func Run(ctx context.Context, repo *spec.Repo, patterns []string, live Live) (*Planned, error) {
+	tenants, err := SelectTenants(repo.Tenants, patterns)
+	if err != nil {
+		return nil, err
+	}
+	if live.Narrow != nil {
+		if tenants, err = live.Narrow(ctx, tenants); err != nil {
+			return nil, err
+		}
+	}
+	pl := &Planned{Repo: repo, Tenants: tenants, Packages: &apply.Packages{}, Client: live.Client}
+	results := readLive(ctx, repo, tenants, live)
+	for i, t := range tenants {
+		digests, err := pl.Packages.Digests(t)
+		if err != nil {
+			return nil, err
+		}
+		pl.Inputs = append(pl.Inputs, plan.Input{
+			Desired: plan.Desired{Tenant: t, PackageDigests: digests, FingerprintKey: repo.Config.FingerprintKey},
+			Live:    results[i].Live, ReadErr: results[i].Err,
+		})
+	}
+	pl.Plan = plan.Build(pl.Inputs, plan.Options{
+		MaxDeletesPerTenant: repo.Config.Guards.MaxDeletesPerTenant, MaxDeletesTotal: repo.Config.Guards.MaxDeletesTotal,
+		Providers: pl.catalog(ctx),
+	})
+	return pl, nil
+}
+
+// catalog reads the connectors catalogue once for the whole fleet, when a
+// tenant declares connections; a failed read is a warning and the
+// providers go unchecked (apply would still meet Workato's refusal).
+func (pl *Planned) catalog(ctx context.Context) plan.Providers {
+	if pl.Client == nil || !slices.ContainsFunc(pl.Tenants, func(t *spec.Tenant) bool { return len(t.Connections) > 0 }) {
+		return nil
+	}
+	cat, err := pl.Client.ConnectorCatalog(ctx)
+	if err != nil {
+		pl.Warnings = append(pl.Warnings, fmt.Sprintf("connectors catalogue: %v; providers are not checked", err))
+		return nil
+	}
+	return cat
+}
+
+func readLive(ctx context.Context, repo *spec.Repo, tenants []*spec.Tenant, live Live) []apply.LiveResult {
+	if live.Saved != nil {
+		out := make([]apply.LiveResult, len(tenants))
+		for i, t := range tenants {
+			if l, ok := live.Saved.Live[t.Name]; ok {
+				out[i].Live = l
+			} else {
+				out[i].Err = fmt.Errorf("%s holds no live state for this tenant", live.SavedName)
+			}
+		}
+		return out
+	}
+	// The fleet's size lets the reader fetch a few customers one by one
+	// instead of listing them all.
+	r := &apply.Reader{Client: live.Client, Parallelism: live.Parallelism, FleetSize: len(repo.Tenants)}
+	if r.Parallelism == 0 {
+		r.Parallelism = repo.Config.Parallelism
+	}
+	return r.ReadAll(ctx, tenants)
+}
+
+// SelectTenants keeps the tenants matching any pattern (all with none);
+// a pattern that matches nothing is an error, to catch typos.
+func SelectTenants(all []*spec.Tenant, patterns []string) ([]*spec.Tenant, error) {
+	if len(patterns) == 0 {
+		return all, nil
+	}
+	var out []*spec.Tenant
+	for _, t := range all {
+		for _, p := range patterns {
+			if ok, err := path.Match(p, t.Name); err != nil {
+				return nil, fmt.Errorf("--tenant %q: %v", p, err)
+			} else if ok {
+				out = append(out, t)
+				break
+			}
+		}
+	}
+	for _, p := range patterns {
+		found := false
+		for _, t := range out {
+			if ok, _ := path.Match(p, t.Name); ok {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("--tenant %q matches no tenant", p)
+		}
+	}
+	return out, nil
+}
+
+// Saved is the plan as plan --out saves it: the plan, the manifests'
+// digests and the live state of every tenant read.
+func (p *Planned) Saved(toolVersion string) *plan.Saved {
+	saved := &plan.Saved{
+		FormatVersion: plan.FormatVersion, ToolVersion: toolVersion, Manifests: map[string]string{},
+		Plan: p.Plan, Live: map[string]*plan.Live{},
+	}
+	for _, f := range p.Repo.Files {
+		saved.Manifests[f.Path] = f.SHA256
+	}
+	for i, in := range p.Inputs {
+		if in.Live != nil && in.ReadErr == nil {
+			name := p.Tenants[i].Name
+			saved.Live[name] = in.Live
+		}
+	}
+	return saved
+}
+
+// ReadSaved reads a saved plan file, through a size limit: the file comes
+// from outside (a CI artifact) and is checked before it is believed.
+func ReadSaved(file string) (*plan.Saved, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, plan.MaxSavedPlan+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > plan.MaxSavedPlan {
+		return nil, fmt.Errorf("%s: larger than %d MiB, not a saved plan", file, plan.MaxSavedPlan>>20)
+	}
+	s, err := plan.ReadSaved(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return s, nil
+}
