@@ -95,3 +95,26 @@ func TestInvitationAlreadySent(t *testing.T) {
 		t.Errorf("recorded as sent at %s, want about %s", got, sent)
 	}
 }
+
+// TestMemberRoleChangeInvitesAgain: Workato has no member role update, so
+// a new role removes the member and invites them with it; the invitation
+// is then pending, and not sent again on the next run.
+func TestMemberRoleChangeInvitesAgain(t *testing.T) {
+	seed := emptyCustomer(func(c *sandbox.Customer, led *plan.Ledger) {
+		c.Members = []sandbox.Member{{ID: 400, Name: "Dev", Email: "dev@acme.example", RoleName: "Analyst"}}
+		led.Members[400] = plan.LedgerMember{Email: "dev@acme.example"}
+	})
+	srv, l := newLoop(t, seed)
+	tenant := loadYAML(t, memberYAML)
+	if a := onlyAction(t, l.apply(tenant)); a.Op != plan.OpUpdate {
+		t.Fatalf("first plan: %s, want update", a.ID)
+	}
+	st := srv.Snapshot().Customers[0]
+	if len(st.Members) != 0 || len(st.Invitations) != 1 || st.Invitations[0].RoleName != "Admin" {
+		t.Fatalf("after the role change: members %+v, invitations %+v", st.Members, st.Invitations)
+	}
+	if a := onlyAction(t, l.apply(tenant)); a.Op != plan.OpPending {
+		t.Fatalf("second plan: %s, want pending", a.ID)
+	}
+	l.converged(tenant)
+}

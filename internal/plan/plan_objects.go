@@ -26,7 +26,7 @@ func (pl *planner) planMembers() {
 			continue
 		}
 		if m.Role != lm.Role {
-			pl.add(Action{Op: OpUpdate, Kind: KindMember, Key: key, LiveID: lm.ID, Reason: "role differs from the manifest", Desired: m, Before: lm,
+			pl.add(Action{Op: OpUpdate, Kind: KindMember, Key: key, LiveID: lm.ID, Reason: "role differs from the manifest; Workato has no role update, so the member is removed and invited again", Desired: m, Before: lm,
 				Changes: []Change{{Field: "role", Old: lm.Role, New: m.Role}}}, m.Pos)
 		}
 		if _, owned := pl.ledger.Members[lm.ID]; !owned {
