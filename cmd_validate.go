@@ -76,7 +76,7 @@ func runValidate(o validateOptions, e env) error {
 func loadRepo(dir string, skipDecrypt bool, e env) (*spec.Repo, error) {
 	opts := spec.Options{Schemas: schemaFS, SkipDecrypt: skipDecrypt}
 	if !skipDecrypt {
-		keys, err := ageKeys(e)
+		keys, err := decryptionKeys(e)
 		if err != nil {
 			return nil, err
 		}
