@@ -257,7 +257,7 @@ connections:
 		{"input without fingerprintKey", plainInput, []want{
 			{"OK    config: no workato-gitops.yaml in " + plainInput + "; defaults apply", ""},
 			{"FAIL  config: no fingerprintKey, but 1 connection has input",
-				"add fingerprintKey: <32+ random characters, e.g. from openssl rand -base64 32> to workato-gitops.yaml, then encrypt it with sops (encrypted_regex: ^fingerprintKey$)"},
+				"add fingerprintKey: <32+ random characters, e.g. from openssl rand -base64 32> to workato-gitops.yaml, then run workato-gitops encrypt workato-gitops.yaml"},
 			{"OK    sops: 1 file with no encrypted values", ""},
 		}},
 		{"broken YAML is a manifest problem, not a sops one", brokenYAML, []want{

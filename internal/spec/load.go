@@ -229,7 +229,7 @@ func (l *loader) processManifest(rel string, data []byte) (m *manifest, ds Diagn
 	// otherwise surface as a confusing schema error.
 	meta, _ := doc.value["metadata"].(map[string]any)
 	allowPlain, _ := meta["allowPlaintextInput"].(bool)
-	if ds := checkEncryption(doc, allowPlain, "", "encrypt this file with sops (encrypted_regex: ^input$), or set metadata.allowPlaintextInput: true for a throw-away tenant"); ds != nil {
+	if ds := checkEncryption(doc, allowPlain, "", "encrypt it with `workato-gitops encrypt FILE` (the rules of .sops.yaml, see docs/manifest.md), or set metadata.allowPlaintextInput: true for a throw-away tenant"); ds != nil {
 		return nil, ds
 	}
 	if ds := validate(l.schemas.tenant, doc); ds != nil {
