@@ -68,7 +68,7 @@ Environment:
 			doctorCommand(e),
 			planCommand(e),
 			applyCommand(e),
-			exportCommand(e), encryptCommand(e),
+			exportCommand(e), encryptCommand(e), editCommand(e),
 			sandboxCommand(e),
 			packageCommand(e),
 			completionCommand(e),

@@ -109,3 +109,50 @@ func TestSealKeepsLayout(t *testing.T) {
 		t.Errorf("sealing without a key: %v", err)
 	}
 }
+
+// TestUnsealSeal: edit opens a sealed file, and sealing the edit keeps the
+// ciphertext of every value that did not change.
+func TestUnsealSeal(t *testing.T) {
+	dir := encryptRepo(t, map[string]string{"hooli.yaml": handWritten})
+	file := filepath.Join(dir, "hooli.yaml")
+	sealed := encryptInPlace(t, file).Data
+	u, err := Unseal(file, sealed, demoKeys(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(u.Text())
+	if text != strings.Replace(handWritten, `"fixture-password-8675309"`, "fixture-password-8675309", 1) {
+		t.Errorf("unsealed text is not the hand-written file:\n%s", text)
+	}
+	if same, _, err := u.Seal(u.Text(), time.Now()); err != nil || string(same) != string(sealed) {
+		t.Errorf("sealing an unchanged edit = %v, want the original file byte for byte", err)
+	}
+	edited := strings.Replace(text, "fixture-password-8675309", "fixture-password-rotated", 1)
+	out, n, err := u.Seal([]byte(edited), time.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Errorf("sealed %d values, want 1", n)
+	}
+	before, after := strings.Split(string(sealed), "\n"), strings.Split(string(out), "\n")
+	var changed []string
+	for i := range before {
+		if i < len(after) && before[i] != after[i] {
+			changed = append(changed, strings.Fields(before[i])[0])
+		}
+	}
+	if got, want := strings.Join(changed, " "), "password: lastmodified: mac:"; got != want {
+		t.Errorf("lines changed by the edit: %s, want %s", got, want)
+	}
+	if err := os.WriteFile(file, out, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	repo, ds := load(t, dir, demoKeys(t))
+	if len(ds) > 0 {
+		t.Fatal(ds)
+	}
+	if got := repo.Tenants[0].Connections[0].Input["password"].Reveal(); got != "fixture-password-rotated" {
+		t.Errorf("password = %v after the edit", got)
+	}
+}

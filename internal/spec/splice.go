@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -76,19 +75,7 @@ func spliceScalars(data []byte, nodes map[string]nodeAt, values map[string]strin
 		}
 		edits = append(edits, edit{start, end, text})
 	}
-	sort.Slice(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
-	var b bytes.Buffer
-	prev := 0
-	for _, e := range edits {
-		if e.start < prev {
-			return nil, errors.New("two values overlap in the text")
-		}
-		b.Write(data[prev:e.start])
-		b.WriteString(e.text)
-		prev = e.end
-	}
-	b.Write(data[prev:])
-	return b.Bytes(), nil
+	return applyEdits(data, edits)
 }
 
 // plainSafe is whether s can be written as a plain scalar in block context
