@@ -104,6 +104,11 @@ func runDoctor(ctx context.Context, o doctorOptions, e env) error {
 		ctx = context.Background()
 	}
 	r := &doctorReport{w: e.stdout}
+	dir, err := findRepository(o.dir)
+	if err != nil {
+		return err
+	}
+	o.dir = dir
 	keys, idOrigin := doctorKeys(r, e)
 	files, err := spec.Inspect(o.dir, spec.Options{Schemas: schemaFS, Keys: keys})
 	if err != nil {

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -73,7 +75,12 @@ func runValidate(o validateOptions, e env) error {
 }
 
 // loadRepo loads the manifests with the keys SOPS's environment names.
+// The repository is found as git finds its own (see spec.FindRepository).
 func loadRepo(dir string, skipDecrypt bool, e env) (*spec.Repo, error) {
+	dir, err := findRepository(dir)
+	if err != nil {
+		return nil, err
+	}
 	opts := spec.Options{Schemas: schemaFS, SkipDecrypt: skipDecrypt}
 	if !skipDecrypt {
 		keys, err := decryptionKeys(e)
@@ -87,4 +94,15 @@ func loadRepo(dir string, skipDecrypt bool, e env) (*spec.Repo, error) {
 		return nil, err
 	}
 	return repo, nil
+}
+
+// findRepository is spec.FindRepository with a hint that names the
+// directory to use instead.
+func findRepository(dir string) (string, error) {
+	root, _, err := spec.FindRepository(dir)
+	var nr *spec.NotRepositoryError
+	if errors.As(err, &nr) {
+		return "", &hinted{err: err, hint: "name the repository's directory, e.g. workato-gitops validate " + filepath.Join(dir, filepath.FromSlash(nr.Candidates[0]))}
+	}
+	return root, err
 }

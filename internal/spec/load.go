@@ -133,6 +133,12 @@ func (l *loader) find(ignore []string) ([]string, error) {
 			}
 			return nil
 		}
+		if d.IsDir() && isFile(filepath.Join(p, ConfigFile)) {
+			// A nested repository: mixing its tenants and config with
+			// this one's would be a guess (see FindRepository).
+			l.diags = append(l.diags, Diagnostic{File: l.display(rel + "/" + ConfigFile), Message: "a nested repository: this directory holds its own " + ConfigFile + "; run workato-gitops on it separately, or list it under ignore in the config above"})
+			return filepath.SkipDir
+		}
 		if d.Type()&fs.ModeSymlink != 0 {
 			target, err := filepath.EvalSymlinks(p)
 			if err != nil {
