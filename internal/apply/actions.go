@@ -194,7 +194,7 @@ func (r *run) folder(a plan.Action) error {
 		}
 		record(a.LiveID)
 		return nil
-	case plan.OpAdopt:
+	case plan.OpAdopt, plan.OpProtect, plan.OpUnprotect:
 		record(a.LiveID)
 		return nil
 	case plan.OpDelete:
@@ -253,7 +253,7 @@ func (r *run) connection(a plan.Action) error {
 		}
 		r.recordConnection(a.LiveID, c, fp, true)
 		return nil
-	case plan.OpAdopt:
+	case plan.OpAdopt, plan.OpProtect, plan.OpUnprotect:
 		r.recordConnection(a.LiveID, c, "", false)
 		return nil
 	case plan.OpDisconnect:

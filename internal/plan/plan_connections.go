@@ -137,6 +137,9 @@ func (pl *planner) updateConnection(c spec.Connection, lc LiveConnection, byName
 	if !owned {
 		a := pl.add(Action{Op: OpAdopt, Kind: KindConnection, Key: key, LiveID: lc.ID, Reason: "exists; not yet managed"}, c.Pos)
 		pl.connActions[c.Folder] = append(pl.connActions[c.Folder], a.ID)
+	} else if le.Protect != c.Protect {
+		a := pl.add(protectAction(KindConnection, key, lc.ID, le.Protect, c.Protect), c.Pos)
+		pl.connActions[c.Folder] = append(pl.connActions[c.Folder], a.ID)
 	}
 	var ch []Change
 	var deps []string

@@ -89,8 +89,7 @@ func (pl *planner) planFolders() {
 			case !owned && !f.Implied:
 				pl.add(Action{Op: OpAdopt, Kind: KindFolder, Key: f.Path, LiveID: lf.ID, Reason: "exists; not yet managed"}, f.Pos)
 			case owned && le.Protect != f.Protect && !f.Implied:
-				pl.add(Action{Op: OpAdopt, Kind: KindFolder, Key: f.Path, LiveID: lf.ID, Reason: "record protect in the ledger",
-					Changes: []Change{{Field: "protect", Old: le.Protect, New: f.Protect}}}, f.Pos)
+				pl.add(protectAction(KindFolder, f.Path, lf.ID, le.Protect, f.Protect), f.Pos)
 			}
 			if f.Protect {
 				pl.protected[lf.ID] = true
@@ -289,4 +288,15 @@ func RecipeKey(r spec.Recipe) string {
 		return r.Name
 	}
 	return r.Folder + "/" + r.Name
+}
+
+// protectAction records a change of protect in the ledger. It is its own
+// line and count, never an adopt: a reviewer must see protection removed.
+func protectAction(kind Kind, key string, id int64, was, want bool) Action {
+	a := Action{Op: OpProtect, Kind: kind, Key: key, LiveID: id, Reason: "protect: true in the manifest",
+		Changes: []Change{{Field: "protect", Old: was, New: want}}}
+	if !want {
+		a.Op, a.Reason = OpUnprotect, "protect removed from the manifest: it may now be disconnected or deleted"
+	}
+	return a
 }
