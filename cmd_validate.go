@@ -64,7 +64,12 @@ func runValidate(o validateOptions, e env) error {
 		names[i] = t.Name
 	}
 	fmt.Fprintf(e.stdout, "%s valid in %s", plural(len(repo.Tenants), "tenant"), plural(len(repo.Files), "file"))
-	if len(names) > 0 {
+	// One short line at any fleet size: a few names, then how many more.
+	const shown = 5
+	switch {
+	case len(names) > shown:
+		fmt.Fprintf(e.stdout, ": %s and %d more", strings.Join(names[:shown], ", "), len(names)-shown)
+	case len(names) > 0:
 		fmt.Fprintf(e.stdout, ": %s", strings.Join(names, ", "))
 	}
 	fmt.Fprintln(e.stdout)

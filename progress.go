@@ -15,23 +15,30 @@ type progress struct {
 	mu      sync.Mutex
 	w       io.Writer
 	tty     bool
-	tenants int // finished
+	tenants int            // finished
+	done    map[string]int // per tenant, the highest count shown: counters only move forward
 	last    string
 }
 
-func newProgress(e env) *progress { return &progress{w: e.stderr, tty: e.stdoutTTY} }
+func newProgress(e env) *progress {
+	return &progress{w: e.stderr, tty: e.stdoutTTY, done: map[string]int{}}
+}
 
 func (p *progress) event(ev apply.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	// Events of concurrent actions arrive in any order: a counter shown
+	// never goes back.
+	done := max(p.done[ev.Tenant], ev.Done)
+	p.done[ev.Tenant] = done
 	if !p.tty {
+		// One line per tenant, and per action that did not run: a CI log
+		// (or make demo) reads as per-tenant summaries.
 		switch {
 		case ev.Action == "" && ev.State == "done":
-			fmt.Fprintf(p.w, "%s: done (%d/%d)\n", ev.Tenant, ev.Done, ev.Total)
+			fmt.Fprintf(p.w, "%s: done (%d/%d)\n", ev.Tenant, done, ev.Total)
 		case ev.Action == "":
 			fmt.Fprintf(p.w, "%s: applying %d actions\n", ev.Tenant, ev.Total)
-		case ev.State == "start":
-			fmt.Fprintf(p.w, "%s: [%d/%d] %s\n", ev.Tenant, ev.Done+1, ev.Total, ev.Action)
 		case ev.State == "failed":
 			fmt.Fprintf(p.w, "%s: failed: %s: %s\n", ev.Tenant, ev.Action, ev.Err)
 		case ev.State == "skipped":
@@ -43,12 +50,12 @@ func (p *progress) event(ev apply.Event) {
 	switch {
 	case ev.Action == "" && ev.State == "done":
 		p.tenants++
-		fmt.Fprintf(p.w, "%s: done (%d/%d)\n", ev.Tenant, ev.Done, ev.Total)
+		fmt.Fprintf(p.w, "%s: done (%d/%d)\n", ev.Tenant, done, ev.Total)
 	case ev.State == "failed":
 		fmt.Fprintf(p.w, "%s: failed: %s: %s\n", ev.Tenant, ev.Action, ev.Err)
 	}
 	if ev.Action != "" {
-		p.last = fmt.Sprintf("applying: %d tenants done · %s [%d/%d] %s", p.tenants, ev.Tenant, ev.Done, ev.Total, ev.Action)
+		p.last = fmt.Sprintf("applying: %d tenants done · %s [%d/%d] %s", p.tenants, ev.Tenant, done, ev.Total, ev.Action)
 	}
 	fmt.Fprint(p.w, p.last)
 }
