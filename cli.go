@@ -68,7 +68,7 @@ Environment:
 			doctorCommand(e),
 			planCommand(e),
 			applyCommand(e),
-			exportCommand(e), encryptCommand(e), editCommand(e),
+			exportCommand(e), encryptCommand(e), editCommand(e), providersCommand(e),
 			sandboxCommand(e),
 			packageCommand(e),
 			completionCommand(e),

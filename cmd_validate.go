@@ -59,6 +59,9 @@ func runValidate(o validateOptions, e env) error {
 	if err != nil {
 		return err
 	}
+	if !o.skipDecrypt {
+		warnUnknownInputs(repo, e)
+	}
 	names := make([]string, len(repo.Tenants))
 	for i, t := range repo.Tenants {
 		names[i] = t.Name
