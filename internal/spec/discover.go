@@ -132,3 +132,30 @@ func exists(p string) bool {
 	_, err := os.Lstat(p)
 	return err == nil
 }
+
+// SchemaRef is the yaml-language-server $schema reference for manifests
+// written in dir: the path, relative to dir, of the nearest
+// schemas/tenant.schema.json at or above it (up to the Git repository's
+// top), which editors open without a network; ok is false when there is
+// none.
+func SchemaRef(dir string) (string, bool) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", false
+	}
+	for cur := abs; ; {
+		p := filepath.Join(cur, "schemas", "tenant.schema.json")
+		if isFile(p) {
+			rel, err := filepath.Rel(abs, p)
+			if err != nil {
+				return "", false
+			}
+			return filepath.ToSlash(rel), true
+		}
+		parent := filepath.Dir(cur)
+		if parent == cur || exists(filepath.Join(cur, ".git")) {
+			return "", false
+		}
+		cur = parent
+	}
+}
