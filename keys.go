@@ -22,8 +22,9 @@ const maxKeyFile = 1 << 20
 
 // keyEnv hands spec's key collector the environment and a way to run the
 // commands SOPS_AGE_KEY_CMD and SOPS_AGE_SSH_PRIVATE_KEY_CMD name. The
-// command's standard error goes to ours (a password manager may prompt
-// there); its output is bounded.
+// command's standard error is dropped, as sops drops it, since it could
+// echo key material (a password manager prompts on /dev/tty, not there);
+// its output is bounded.
 func keyEnv(e env) spec.KeyEnv {
 	return spec.KeyEnv{Getenv: e.getenv, Run: func(command string) ([]byte, error) {
 		args, err := shlex.Split(command)
@@ -31,7 +32,6 @@ func keyEnv(e env) spec.KeyEnv {
 			return nil, errors.New("not a command line")
 		}
 		cmd := exec.Command(args[0], args[1:]...)
-		cmd.Stderr = e.stderr
 		var out bytes.Buffer
 		cmd.Stdout = &limitWriter{w: &out, n: maxKeyFile + 1}
 		if err := cmd.Run(); err != nil {
