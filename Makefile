@@ -43,17 +43,20 @@ $(SOPS):
 bench: $(SOPS)
 	SOPS=$(SOPS) $(GO) test -run '^$$' -bench . -cpu 1 ./internal/spec/
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/apply/ ./internal/workato/ ./internal/sandbox/
+	$(GO) test -run '^$$' -bench PlanMemory -benchtime 1x .
 
 # Each fuzz target for FUZZTIME (default 1 minute).
 FUZZTIME ?= 60s
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzManifest -fuzztime $(FUZZTIME) ./internal/spec/
+	$(GO) test -run '^$$' -fuzz FuzzKeyText -fuzztime $(FUZZTIME) ./internal/spec/
 	$(GO) test -run '^$$' -fuzz FuzzDecodeEnvelope -fuzztime $(FUZZTIME) ./internal/workato/
 	$(GO) test -run '^$$' -fuzz FuzzParsePackage -fuzztime $(FUZZTIME) ./internal/sandbox/
 	$(GO) test -run '^$$' -fuzz FuzzFromZip -fuzztime $(FUZZTIME) ./internal/pkgzip/
 	$(GO) test -run '^$$' -fuzz FuzzUnzip -fuzztime $(FUZZTIME) ./internal/pkgzip/
 	$(GO) test -run '^$$' -fuzz FuzzDecodeInputSchema -fuzztime $(FUZZTIME) ./internal/workato/
 	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME) ./internal/catalog/
+	$(GO) test -run '^$$' -fuzz FuzzRender -fuzztime $(FUZZTIME) ./internal/export/
 
 clean:
 	rm -rf $(BIN)

@@ -23,6 +23,7 @@ const (
 	exitError   = 1
 	exitChanges = 2
 	exitBlocked = 3
+	exitTimeUp  = 4 // apply --max-duration stopped starting actions
 )
 
 // env is everything the program takes from its process: the only place
@@ -40,6 +41,8 @@ const exitCodesHelp = `EXIT CODES:
    1  error: invalid manifests, bad flags, failed API calls or a failed apply
    2  the plan has changes (only with --detailed-exitcode)
    3  a guard blocked a tenant; nothing was applied for it
+   4  apply reached --max-duration with work left and nothing failed: the
+      ledgers record what succeeded; run apply again to continue
 `
 
 func newApp(e env) *cli.App {

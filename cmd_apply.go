@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
+	"github.com/workato-gitops/workato-gitops/internal/render"
 )
 
 type applyOptions struct {
@@ -24,6 +24,7 @@ type applyOptions struct {
 	planFile    string
 	autoApprove bool
 	json        bool
+	maxDuration time.Duration // 0: no time limit
 }
 
 func applyCommand(e env) *cli.Command {
@@ -32,6 +33,7 @@ func applyCommand(e env) *cli.Command {
 		&cli.StringFlag{Name: "plan", Usage: "apply exactly the plan saved in `FILE` by plan --out, after checking that nothing it touches changed"},
 		&cli.BoolFlag{Name: "auto-approve", Usage: "do not ask for confirmation (needed without a terminal, e.g. in CI)"},
 		&cli.BoolFlag{Name: "json", Usage: "print the result as JSON on stdout (the plan goes to stderr)"},
+		&cli.DurationFlag{Name: "max-duration", Usage: "start no new action `D` after apply started (e.g. 50m, below a CI job's limit); exit 4 with work left"},
 	}
 	for _, f := range pc.Flags {
 		switch f.Names()[0] {
@@ -53,8 +55,11 @@ With --plan FILE it applies a plan saved by plan --out, and refuses when
 the manifests or any live object the plan touches changed since.
 
 Ctrl-C stops starting new calls, lets calls in flight finish, writes each
-ledger and reports. Exit codes: 0 applied, 1 something failed, 3 a guard
-blocked a tenant.
+ledger and reports. --max-duration D does the same once D has passed since
+apply started (planning included), so that a CI job ends cleanly below its
+time limit and a follow-up run continues. Exit codes: 0 applied, 1
+something failed, 3 a guard blocked a tenant, 4 the time limit stopped the
+apply with work left (and nothing failed).
 
 Examples:
    workato-gitops apply tenants/
@@ -70,6 +75,10 @@ Examples:
 				planOptions: planOptions{dir: dir, tenants: c.StringSlice("tenant"), noColor: c.Bool("no-color"), refresh: true,
 					parallelism: c.Int("parallelism"), debug: c.Bool("debug"), format: "text"},
 				planFile: c.String("plan"), autoApprove: c.Bool("auto-approve"), json: c.Bool("json"),
+				maxDuration: c.Duration("max-duration"),
+			}
+			if o.maxDuration < 0 {
+				return errors.New("--max-duration must not be negative")
 			}
 			ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -79,6 +88,7 @@ Examples:
 }
 
 func runApply(ctx context.Context, o applyOptions, e env) error {
+	started := time.Now()
 	if o.planFile != "" && len(o.tenants) > 0 {
 		return errors.New("--tenant cannot narrow a saved plan; plan again with --tenant")
 	}
@@ -104,7 +114,7 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 		// The plan was reviewed when it was saved, and the fresh plan
 		// equals it: its total is enough here.
 		fmt.Fprintf(planOut, "Applying the plan saved in %s. %s\n", o.planFile, plan.TotalLine(p.plan))
-	} else if err := render(e, p.plan, "text", o.noColor, planOut); err != nil {
+	} else if err := renderPlan(e, p.plan, "text", o.noColor, planOut); err != nil {
 		return err
 	}
 	if !p.plan.HasChanges() {
@@ -114,8 +124,12 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 		return &codeError{code: exitError, err: errors.New("apply cancelled")}
 	}
 	x := &apply.Executor{Client: p.client, Packages: p.pkgs, Parallelism: firstPositive(o.parallelism, p.repo.Config.Parallelism)}
-	if strings.HasPrefix(e.getenv("WORKATO_API_URL"), sandboxScheme) {
+	if onSandbox(e, p.repo.Config) {
 		x.ImportPoll = 20 * time.Millisecond // an in-process import is done at once
+	}
+	if o.maxDuration > 0 {
+		deadline := started.Add(o.maxDuration)
+		x.Expired = func() bool { return !time.Now().Before(deadline) }
 	}
 	progress := newProgress(e)
 	x.Events = progress.event
@@ -128,22 +142,34 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	if err := applySummary(e, res); err != nil {
 		fmt.Fprintf(e.stderr, "workato-gitops: warning: %v\n", err)
 	}
+	view := render.ApplyText
 	if o.json {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
-			return err
-		}
-	} else {
-		printResult(e, res)
+		view = render.ApplyJSON
+	}
+	if err := view(e.stdout, res); err != nil {
+		return err
 	}
 	if ctx.Err() != nil {
 		return &codeError{code: exitError, err: errors.New("interrupted: the ledgers record what succeeded; run apply again to finish")}
+	}
+	if res.TimeLimitReached && !failedBeyondTimeLimit(res) {
+		return &codeError{code: exitTimeUp, err: fmt.Errorf("stopped at --max-duration %v: the ledgers record what succeeded; run apply again to continue", o.maxDuration)}
 	}
 	if res.Failed() {
 		return &codeError{code: exitError, err: errors.New("some actions failed (see above); run apply again after fixing them, it resumes where this one stopped")}
 	}
 	return planExit(p.plan, false)
+}
+
+// failedBeyondTimeLimit reports whether anything failed other than being
+// skipped at the time limit.
+func failedBeyondTimeLimit(res *apply.Result) bool {
+	for _, t := range res.Tenants {
+		if len(t.Failed) > 0 || t.Status == apply.StatusFailed || strings.HasPrefix(t.Ledger, "failed") {
+			return true
+		}
+	}
+	return false
 }
 
 func firstPositive(xs ...int) int {
@@ -219,7 +245,9 @@ func loadSavedPlan(ctx context.Context, o applyOptions, e env) (*planned, error)
 	if len(problems) > 0 {
 		return nil, staleError(o.planFile, problems)
 	}
-	fresh.plan = saved.Plan
+	// Apply runs the fresh plan, which equals the saved one action for
+	// action: only a plan made in this process carries the typed objects
+	// apply acts on (plan.Action.Desired, Patch).
 	return fresh, nil
 }
 

@@ -63,7 +63,7 @@ func TestApplyExamplesConverges(t *testing.T) {
 
 // generateFleet writes n tenants (and the examples' config and demo-key
 // fingerprint key) to a new directory.
-func generateFleet(t *testing.T, n int) string {
+func generateFleet(t testing.TB, n int) string {
 	t.Helper()
 	dir := t.TempDir()
 	cfg, err := os.ReadFile("examples/tenants/workato-gitops.yaml")
@@ -133,6 +133,7 @@ func TestApplyFleet200(t *testing.T) {
 func httpSandbox(t *testing.T, opts sandbox.Options) (map[string]string, *sandbox.Server) {
 	t.Helper()
 	opts.Token = "sandbox-test-token"
+	opts.InviteesExist = true
 	srv, err := sandbox.New(opts)
 	if err != nil {
 		t.Fatal(err)

@@ -355,7 +355,7 @@ func TestDoctorAPI(t *testing.T) {
 			"WORKATO_API_TOKEN is wrong, revoked or expired, or belongs to an API client of another data center; copy it again from Workspace admin → API clients in the Embed admin workspace"}}},
 		{"403 for one permission", map[string]string{"WORKATO_API_URL": forbidden, "WORKATO_API_TOKEN": token}, 1, []want{
 			{"FAIL  api: list connections of customer 7 (tenant t1): GET /api/managed_users/7/connections: 403 Forbidden: the API client's role does not allow it",
-				"in the Embed admin workspace, edit the role of this API client (Workspace admin → API clients → Client roles) and allow " + permConnections},
+				"in the Embed admin workspace, edit the role of this API client (Workspace admin → API clients → Client roles) and allow Customer workspaces → Projects → Project assets → Connections"},
 			{"OK    api: list folders of customer 7 (tenant t1): allowed", ""},
 		}},
 		{"plain http to another host", map[string]string{"WORKATO_API_URL": "http://workato.example/api", "WORKATO_API_TOKEN": token}, 1, []want{{
@@ -365,8 +365,8 @@ func TestDoctorAPI(t *testing.T) {
 			"FAIL  api: URL from WORKATO_API_URL carries credentials, a query or a fragment",
 			"the token goes in WORKATO_API_TOKEN only; the URL is just the API root, e.g. https://www.workato.com/api"}}},
 		{"unknown data center", map[string]string{"WORKATO_DATA_CENTER": "mars"}, 1, []want{{
-			`FAIL  api: WORKATO_DATA_CENTER=mars: workato: unknown data center "mars" (want us, eu, jp, sg, au, il, cn or kr)`,
-			"data centers are us, eu, jp, sg, au, il, cn and kr; or set WORKATO_API_URL to the API root ending in /api"}}},
+			`FAIL  api: WORKATO_DATA_CENTER=mars: workato: unknown data center "mars" (want us, eu, jp, sg, au, il, cn, kr or uk)`,
+			"data centers are us, eu, jp, sg, au, il, cn, kr and uk; or set WORKATO_API_URL to the API root ending in /api"}}},
 		{"default URL", map[string]string{"WORKATO_API_TOKEN": ""}, 1, []want{
 			{"OK    api: URL https://www.workato.com/api (from the default; set WORKATO_API_URL or WORKATO_DATA_CENTER for another data center)", ""},
 		}},

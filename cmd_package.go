@@ -1,24 +1,17 @@
 package main
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/workato-gitops/workato-gitops/internal/pkgzip"
+	"github.com/workato-gitops/workato-gitops/internal/export"
+	"github.com/workato-gitops/workato-gitops/internal/pkgpull"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 	"github.com/workato-gitops/workato-gitops/internal/workato"
 )
@@ -96,26 +89,50 @@ func runPackagePull(ctx context.Context, o packagePullOptions, e env) error {
 	if err != nil {
 		return err
 	}
-	client, err := apiClient(e, spec.Config{}, o.debug)
+	// The API is the one of the repository --out belongs to, as for plan.
+	var cfg spec.Config
+	if root, ok := export.FindRoot(o.out); ok {
+		repo, err := export.Repo(root, schemaFS)
+		if err != nil {
+			return err
+		}
+		cfg = repo.Config
+	}
+	client, err := apiClient(e, cfg, o.debug)
 	if err != nil {
 		return err
 	}
 	// Workato's CLI polls every 3 s; the in-process sandbox answers at once.
 	interval := 3 * time.Second
-	if strings.HasPrefix(e.getenv("WORKATO_API_URL"), sandboxScheme) {
+	if onSandbox(e, cfg) {
 		interval = time.Millisecond
 	}
-	p := &puller{client: client, ref: ref, folder: folder, interval: interval, timeout: o.timeout, stderr: e.stderr}
-	data, err := p.pull(ctx, o.includeTags)
+	p := &pkgpull.Puller{Client: client, Ref: ref, Folder: folder, Interval: interval, Timeout: o.timeout,
+		Warnf: func(format string, args ...any) {
+			fmt.Fprintf(e.stderr, "workato-gitops: warning: "+format+"\n", args...)
+		}}
+	data, err := p.Pull(ctx, o.includeTags)
 	if err != nil {
 		return fmt.Errorf("pull %s from workspace %s: %w", folder, o.workspace, err)
 	}
 	fmt.Fprintf(e.stdout, "pulled %q from workspace %s\n", folder, o.workspace)
-	changed, err := writePackage(data, o.out, o.force, e.stdout)
+	w, err := pkgpull.Write(data, o.out, o.force)
+	var de *pkgpull.DirError
+	if errors.As(err, &de) {
+		return &hinted{err: err, hint: "pass --force to replace it with the package"}
+	}
 	if err != nil {
 		return err
 	}
-	if o.detailedExitCode && changed {
+	if !w.Changed {
+		fmt.Fprintf(e.stdout, "%s is up to date (%s)\n", o.out, w.Digest)
+		return nil
+	}
+	for _, c := range w.Changes {
+		fmt.Fprintf(e.stdout, "  %c %s\n", c.Op, c.Name)
+	}
+	fmt.Fprintf(e.stdout, "%s: %d files, %s\n", o.out, w.Files, w.Digest)
+	if o.detailedExitCode {
 		return &codeError{code: exitChanges}
 	}
 	return nil
@@ -145,213 +162,4 @@ func cleanFolderPath(p string) (string, error) {
 		}
 	}
 	return trimmed, nil
-}
-
-// puller exports one folder of one workspace.
-type puller struct {
-	client   *workato.Client
-	ref      workato.CustomerRef
-	folder   string
-	interval time.Duration
-	timeout  time.Duration
-	stderr   io.Writer
-}
-
-// pull runs manifest, export, poll and download, and returns the zip.
-// The manifest exists only for this export: it is deleted afterwards,
-// whatever happened, so pulls do not pile manifests up in the workspace.
-func (p *puller) pull(ctx context.Context, includeTags bool) (data []byte, err error) {
-	folderID, err := p.findFolder(ctx)
-	if err != nil {
-		return nil, err
-	}
-	assets, err := p.client.FolderAssets(ctx, p.ref, folderID, workato.FolderAssetsOptions{})
-	if err != nil {
-		return nil, err
-	}
-	if len(assets) == 0 {
-		return nil, fmt.Errorf("folder %s holds no recipes or other assets to export", p.folder)
-	}
-	for i := range assets {
-		assets[i].Checked = true
-	}
-	m, err := p.client.CreateExportManifest(ctx, p.ref, workato.ExportManifestSpec{
-		Name: "workato-gitops pull " + p.folder, FolderID: folderID, Assets: assets,
-		AutoGenerateAssets: true, IncludeTags: includeTags,
-	})
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		// The pull's own context may be cancelled; the clean-up still runs, briefly.
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		if derr := p.client.DeleteExportManifest(ctx, p.ref, m.ID); derr != nil {
-			fmt.Fprintf(p.stderr, "workato-gitops: warning: could not delete export manifest %d: %v\n", m.ID, derr)
-		}
-	}()
-	exp, err := p.client.StartExport(ctx, p.ref, m.ID)
-	if err != nil {
-		return nil, err
-	}
-	if exp.Status != "completed" || exp.DownloadURL == "" {
-		if exp, err = p.client.WaitExport(ctx, p.ref, exp.ID, p.interval, p.timeout); err != nil {
-			return nil, err
-		}
-	}
-	return p.client.DownloadPackage(ctx, exp.DownloadURL)
-}
-
-// findFolder walks the folder path from Home, one level per call (folder
-// lists are not recursive). Two folders with the same name under one
-// parent are an error naming both: never guess.
-func (p *puller) findFolder(ctx context.Context) (int64, error) {
-	var parent *int64
-	var id int64
-	walked := ""
-	for _, name := range strings.Split(p.folder, "/") {
-		kids, err := p.client.ListFolders(ctx, p.ref, parent)
-		if err != nil {
-			return 0, err
-		}
-		var ids, names []string
-		for _, f := range kids {
-			names = append(names, strconv.Quote(f.Name))
-			if f.Name == name {
-				id = f.ID
-				ids = append(ids, "#"+strconv.FormatInt(f.ID, 10))
-			}
-		}
-		where := "Home"
-		if walked != "" {
-			where = strconv.Quote(walked)
-		}
-		switch len(ids) {
-		case 0:
-			sort.Strings(names)
-			have := "no folders"
-			if len(names) > 0 {
-				have = "only " + strings.Join(names, ", ")
-			}
-			return 0, fmt.Errorf("folder %q not found: %s has %s", p.folder, where, have)
-		case 1:
-		default:
-			return 0, fmt.Errorf("folder %q is ambiguous: %s has %d folders named %q (%s)", p.folder, where, len(ids), name, strings.Join(ids, ", "))
-		}
-		walked = strings.TrimPrefix(walked+"/"+name, "/")
-		parent = &id
-	}
-	return id, nil
-}
-
-// writePackage unzips data into dir and prints what changed. An existing
-// dir is replaced only when it is empty or already a package directory
-// (plain files, nothing hidden that the swap would silently delete), or
-// when force is set. It reports whether dir changed.
-func writePackage(data []byte, dir string, force bool, stdout io.Writer) (bool, error) {
-	pkg, err := pkgzip.FromZip(data)
-	if err != nil {
-		return false, fmt.Errorf("the downloaded package: %w", err)
-	}
-	old, oldDigest, err := readPackageDir(dir)
-	if err != nil && !force {
-		return false, &hinted{err: fmt.Errorf("--out %s: %w", dir, err), hint: "pass --force to replace it with the package"}
-	}
-	if oldDigest == pkg.Digest {
-		fmt.Fprintf(stdout, "%s is up to date (%s)\n", dir, pkg.Digest)
-		return false, nil
-	}
-	written, err := pkgzip.Unzip(data, dir)
-	if err != nil {
-		return false, fmt.Errorf("write %s: %w", dir, err)
-	}
-	cur, err := zipFileDigests(written.Zip)
-	if err != nil {
-		return false, err
-	}
-	printChanges(stdout, old, cur)
-	fmt.Fprintf(stdout, "%s: %d files, %s\n", dir, len(cur), written.Digest)
-	return true, nil
-}
-
-// readPackageDir returns the files (and digest) of an earlier pull in
-// dir, nothing when dir does not exist or is empty, and an error when dir
-// holds something a pull would not have written.
-func readPackageDir(dir string) (map[string][32]byte, string, error) {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, "", nil
-	}
-	if err != nil {
-		return nil, "", err
-	}
-	if len(entries) == 0 {
-		return nil, "", nil
-	}
-	hidden := ""
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && p != dir && strings.HasPrefix(d.Name(), ".") {
-			hidden, _ = filepath.Rel(dir, p)
-			return filepath.SkipAll
-		}
-		return nil
-	})
-	if hidden != "" {
-		return nil, "", fmt.Errorf("holds %s, which is not part of any package and which a pull would delete", filepath.ToSlash(hidden))
-	}
-	p, err := pkgzip.Build(dir)
-	if err != nil {
-		return nil, "", fmt.Errorf("is not a package directory: %v", err)
-	}
-	files, err := zipFileDigests(p.Zip)
-	return files, p.Digest, err
-}
-
-// zipFileDigests maps each file of a canonical zip to its content's hash.
-func zipFileDigests(data []byte) (map[string][32]byte, error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return nil, err
-	}
-	out := map[string][32]byte{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			return nil, err
-		}
-		h := sha256.New()
-		_, err = io.Copy(h, rc)
-		rc.Close()
-		if err != nil {
-			return nil, err
-		}
-		out[f.Name] = [32]byte(h.Sum(nil))
-	}
-	return out, nil
-}
-
-// printChanges lists added (+), changed (~) and removed (-) files, sorted.
-func printChanges(w io.Writer, old, cur map[string][32]byte) {
-	var names []string
-	for n := range cur {
-		names = append(names, n)
-	}
-	for n := range old {
-		if _, ok := cur[n]; !ok {
-			names = append(names, n)
-		}
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		o, inOld := old[n]
-		c, inCur := cur[n]
-		switch {
-		case !inOld:
-			fmt.Fprintf(w, "  + %s\n", n)
-		case !inCur:
-			fmt.Fprintf(w, "  - %s\n", n)
-		case o != c:
-			fmt.Fprintf(w, "  ~ %s\n", n)
-		}
-	}
 }

@@ -99,7 +99,7 @@ func runPlan(ctx context.Context, o planOptions, e env) error {
 	if err != nil {
 		return err
 	}
-	if err := render(e, p.plan, o.format, o.noColor, e.stdout); err != nil {
+	if err := renderPlan(e, p.plan, o.format, o.noColor, e.stdout); err != nil {
 		return err
 	}
 	if err := planSummary(e, p.plan, o.out); err != nil {
@@ -254,7 +254,7 @@ func selectTenants(all []*spec.Tenant, patterns []string) ([]*spec.Tenant, error
 	return out, nil
 }
 
-func render(e env, p *plan.Plan, format string, noColor bool, w io.Writer) error {
+func renderPlan(e env, p *plan.Plan, format string, noColor bool, w io.Writer) error {
 	switch format {
 	case "json":
 		return plan.RenderJSON(w, p)

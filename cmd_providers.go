@@ -13,6 +13,7 @@ import (
 
 	"github.com/workato-gitops/workato-gitops/internal/catalog"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
+	"github.com/workato-gitops/workato-gitops/internal/target"
 	"github.com/workato-gitops/workato-gitops/internal/workato"
 )
 
@@ -81,7 +82,7 @@ func runProviders(ctx context.Context, name, customer string, e env) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	cfg := repoConfig(e)
-	target, err := resolveAPI(e, cfg)
+	tgt, err := target.Resolve(apiEnv(e), cfg)
 	if err != nil {
 		return err
 	}
@@ -91,11 +92,11 @@ func runProviders(ctx context.Context, name, customer string, e env) error {
 	}
 	path := ""
 	if d := cacheDir(e); d != "" {
-		path = catalog.Path(d, target.base)
+		path = catalog.Path(d, tgt.Base)
 	}
-	cat, _ := catalog.Load(path, target.base) // an unusable cache is rebuilt
+	cat, _ := catalog.Load(path, tgt.Base) // an unusable cache is rebuilt
 	if cat == nil {
-		cat = &catalog.Catalog{API: target.base}
+		cat = &catalog.Catalog{API: tgt.Base}
 	}
 	if name == "" {
 		err = listProviders(ctx, client, cat, e)
@@ -214,12 +215,12 @@ func printable(s string) string {
 // take. No cache, or an unusable one, means no warnings: validate stays
 // offline and never fails on a cache.
 func warnUnknownInputs(repo *spec.Repo, e env) {
-	target, err := resolveAPI(e, repo.Config)
+	tgt, err := target.Resolve(apiEnv(e), repo.Config)
 	d := cacheDir(e)
 	if err != nil || d == "" {
 		return
 	}
-	cat, err := catalog.Load(catalog.Path(d, target.base), target.base)
+	cat, err := catalog.Load(catalog.Path(d, tgt.Base), tgt.Base)
 	if err != nil || cat == nil {
 		return
 	}

@@ -35,8 +35,9 @@ func sandboxCommand(e env) *cli.Command {
 		Description: `Serves the Embedded API under /api on ADDR with the documented shapes and
 semantics: per-parent folder lists, paging, success:false refusals,
 asynchronous package imports, deletes refused while running recipes use a
-connection. State lives in memory, or in --state FILE (rewritten atomically
-after every change). Stop it with Ctrl-C.
+connection. State lives in memory, or in --state FILE (a journal: each change
+is appended and synced before its response, and the file is compacted as it
+grows; a seed file is a valid state file). Stop it with Ctrl-C.
 
 --seed FILE replaces the state at start. Its format is the state file's:
 a JSON object with "customers" (external_id, name, notification_email, and
@@ -80,7 +81,7 @@ func runSandbox(ctx context.Context, o sandboxOptions, e env) error {
 	}
 	opts := sandbox.Options{
 		Token: o.token, Latency: o.latency, FailRate: o.failRate, Seed: o.faultSeed,
-		RateLimits: o.rateLimits, StatePath: o.state,
+		RateLimits: o.rateLimits, StatePath: o.state, InviteesExist: true,
 	}
 	if !o.quiet {
 		opts.Logf = func(format string, args ...any) { fmt.Fprintf(e.stderr, format+"\n", args...) }

@@ -17,11 +17,12 @@ type progress struct {
 	tty     bool
 	tenants int            // finished
 	done    map[string]int // per tenant, the highest count shown: counters only move forward
+	started map[string]int // per tenant, actions started: each start line has its own number
 	last    string
 }
 
 func newProgress(e env) *progress {
-	return &progress{w: e.stderr, tty: e.stdoutTTY, done: map[string]int{}}
+	return &progress{w: e.stderr, tty: e.stdoutTTY, done: map[string]int{}, started: map[string]int{}}
 }
 
 func (p *progress) event(ev apply.Event) {
@@ -32,13 +33,16 @@ func (p *progress) event(ev apply.Event) {
 	done := max(p.done[ev.Tenant], ev.Done)
 	p.done[ev.Tenant] = done
 	if !p.tty {
-		// One line per tenant, and per action that did not run: a CI log
-		// (or make demo) reads as per-tenant summaries.
+		// A line per event; each started action has the next number
+		// (concurrent actions used to share one, or go back).
 		switch {
 		case ev.Action == "" && ev.State == "done":
 			fmt.Fprintf(p.w, "%s: done (%d/%d)\n", ev.Tenant, done, ev.Total)
 		case ev.Action == "":
 			fmt.Fprintf(p.w, "%s: applying %d actions\n", ev.Tenant, ev.Total)
+		case ev.State == "start":
+			p.started[ev.Tenant]++
+			fmt.Fprintf(p.w, "%s: [%d/%d] %s\n", ev.Tenant, p.started[ev.Tenant], ev.Total, ev.Action)
 		case ev.State == "failed":
 			fmt.Fprintf(p.w, "%s: failed: %s: %s\n", ev.Tenant, ev.Action, ev.Err)
 		case ev.State == "skipped":
@@ -71,43 +75,4 @@ func (p *progress) close() {
 	defer p.mu.Unlock()
 	p.clear()
 	p.last = ""
-}
-
-// printResult says, tenant by tenant, what ran, failed and was skipped.
-func printResult(e env, res *apply.Result) {
-	var ran, failed, skippedN, applied, partial int
-	for _, t := range res.Tenants {
-		ran += len(t.Ran)
-		failed += len(t.Failed)
-		skippedN += len(t.Skipped)
-		switch t.Status {
-		case apply.StatusUnchanged:
-			continue
-		case apply.StatusNotApplied:
-			fmt.Fprintf(e.stdout, "%s: not applied (%s)\n", t.Name, t.Reason)
-			continue
-		case apply.StatusApplied:
-			applied++
-		default:
-			partial++
-		}
-		fmt.Fprintf(e.stdout, "%s: %s (%d ran, %d failed, %d skipped; ledger %s)\n", t.Name, t.Status, len(t.Ran), len(t.Failed), len(t.Skipped), t.Ledger)
-		for _, o := range t.Failed {
-			fmt.Fprintf(e.stdout, "  failed   %s: %s\n", o.Action, o.Error)
-		}
-		for _, o := range t.Skipped {
-			fmt.Fprintf(e.stdout, "  skipped  %s: %s\n", o.Action, o.Reason)
-		}
-		for _, c := range t.Connections {
-			status := c.AuthorizationStatus
-			if status == "" {
-				status = "not connected"
-			}
-			if c.AuthorizationError != "" {
-				status += ": " + c.AuthorizationError
-			}
-			fmt.Fprintf(e.stdout, "  connection %q (#%d): %s\n", c.Key, c.ID, status)
-		}
-	}
-	fmt.Fprintf(e.stdout, "\nApply: %d applied, %d with failures; %d actions ran, %d failed, %d skipped.\n", applied, partial, ran, failed, skippedN)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
+	"github.com/workato-gitops/workato-gitops/internal/render"
 )
 
 // GitHub Actions caps a step summary at 1 MiB; leave room for other steps.
@@ -43,41 +44,5 @@ func planSummary(e env, p *plan.Plan, out string) error {
 
 // applySummary is a table of what apply did to each tenant.
 func applySummary(e env, res *apply.Result) error {
-	return appendStepSummary(e, func(w io.Writer) error {
-		fmt.Fprintln(w, "## workato-gitops apply")
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, "| tenant | status | ran | failed | skipped | ledger |")
-		fmt.Fprintln(w, "| --- | --- | ---: | ---: | ---: | --- |")
-		var failures []string
-		for _, t := range res.Tenants {
-			if t.Status == apply.StatusUnchanged {
-				continue
-			}
-			fmt.Fprintf(w, "| %s | %s | %d | %d | %d | %s |\n", mdCell(t.Name), t.Status, len(t.Ran), len(t.Failed), len(t.Skipped), mdCell(t.Ledger))
-			for _, o := range t.Failed {
-				failures = append(failures, fmt.Sprintf("- **%s** `%s`: %s", mdCell(t.Name), mdCell(o.Action), mdCell(o.Error)))
-			}
-		}
-		if len(failures) > 0 {
-			fmt.Fprintln(w, "\n**Failures** (apply again once fixed; it resumes where this run stopped):")
-			for _, f := range failures {
-				fmt.Fprintln(w, f)
-			}
-		}
-		return nil
-	})
-}
-
-// mdCell keeps a value from breaking a Markdown table or smuggling HTML.
-func mdCell(s string) string {
-	out := make([]rune, 0, len(s))
-	for _, r := range s {
-		switch r {
-		case '|', '<', '>', '`', '\n', '\r':
-			out = append(out, ' ')
-		default:
-			out = append(out, r)
-		}
-	}
-	return string(out)
+	return appendStepSummary(e, func(w io.Writer) error { return render.ApplyMarkdown(w, res) })
 }

@@ -84,7 +84,7 @@ func BenchmarkPlan1000(b *testing.B) {
 	// and the members.
 	need := map[workato.Class]int{
 		workato.ClassCustomers: n/100 + 1, workato.ClassPropertiesList: n, workato.ClassConnectionsList: n,
-		workato.ClassFolders: 2 * n, workato.ClassRecipes: n, workato.ClassMembers: n,
+		workato.ClassFolders: 2 * n, workato.ClassRecipesList: n, workato.ClassMembers: n,
 	}
 	minCalls, bound := 0, time.Duration(0)
 	for class, calls := range need {

@@ -47,7 +47,7 @@ func tenantNamed(repo *spec.Repo, name string) *spec.Tenant {
 // it with a client for it.
 func newSandbox(t testing.TB, state sandbox.State) (*sandbox.Server, *workato.Client) {
 	t.Helper()
-	srv, err := sandbox.New(sandbox.Options{})
+	srv, err := sandbox.New(sandbox.Options{InviteesExist: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/workato-gitops/workato-gitops/internal/plan"
@@ -23,6 +24,14 @@ type Executor struct {
 	// Events, when set, hears about every action as it starts and ends.
 	// It is called from many goroutines.
 	Events func(Event)
+	// Expired, when set, is the time limit (apply --max-duration): it is
+	// asked before each tenant and each action starts, and once it reports
+	// true nothing new starts, as after an interrupt; calls in flight
+	// finish and each ledger records what succeeded. Result's
+	// TimeLimitReached says whether it stopped anything.
+	Expired func() bool
+
+	timeLimited atomic.Bool
 }
 
 // Event is one step of progress.
@@ -52,6 +61,7 @@ func (x *Executor) Apply(ctx context.Context, work []Work) *Result {
 		n = 8
 	}
 	sem := make(chan struct{}, n)
+	x.timeLimited.Store(false)
 	var wg sync.WaitGroup
 	for i, w := range work {
 		wg.Go(func() {
@@ -64,12 +74,13 @@ func (x *Executor) Apply(ctx context.Context, work []Work) *Result {
 		})
 	}
 	wg.Wait()
+	res.TimeLimitReached = x.timeLimited.Load()
 	return res
 }
 
 func (x *Executor) tenant(ctx context.Context, w Work) TenantResult {
 	if ctx.Err() != nil {
-		return TenantResult{Name: w.Plan.Name, Status: StatusNotApplied, Reason: "interrupted before it started", Ran: []Outcome{}, Failed: []Outcome{}, Skipped: []Outcome{}}
+		return TenantResult{Name: w.Plan.Name, Status: StatusNotApplied, Reason: reasonInterrupted, Ran: []Outcome{}, Failed: []Outcome{}, Skipped: []Outcome{}}
 	}
 	tr := TenantResult{Name: w.Plan.Name, Ran: []Outcome{}, Failed: []Outcome{}, Skipped: []Outcome{}}
 	switch {
@@ -79,6 +90,10 @@ func (x *Executor) tenant(ctx context.Context, w Work) TenantResult {
 		return tr
 	case !w.Plan.Changes():
 		tr.Status = StatusUnchanged
+		return tr
+	}
+	if why := x.stopReason(ctx); why != "" {
+		tr.Status, tr.Reason = StatusNotApplied, why
 		return tr
 	}
 	// Unmanaged objects are reported by the plan, never acted on.
@@ -127,11 +142,11 @@ func (r *run) execute(ctx context.Context) {
 				continue
 			}
 			ready, blockedBy := r.ready(acts, state, index, i)
-			switch {
-			case ctx.Err() != nil:
+			switch why := r.x.stopReason(ctx); {
+			case why != "":
 				state[i], progress = skipped, true
 				resolved++
-				r.skip(acts[i], "interrupted before it started")
+				r.skip(acts[i], why)
 			case blockedBy != "":
 				state[i], progress = skipped, true
 				resolved++

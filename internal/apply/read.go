@@ -5,10 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"path"
-	"sort"
-	"strings"
 	"sync"
 
+	livewalk "github.com/workato-gitops/workato-gitops/internal/live"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 	"github.com/workato-gitops/workato-gitops/internal/workato"
@@ -75,10 +74,7 @@ func (r *Reader) Tenant(ctx context.Context, t *spec.Tenant, customers map[strin
 	if err != nil || cust == nil {
 		return &plan.Live{}, err
 	}
-	live := &plan.Live{Customer: &plan.LiveCustomer{
-		ID: cust.ID, ExternalID: cust.ExternalID, Name: cust.Name, NotificationEmail: cust.NotificationEmail,
-		PlanID: cust.PlanID, OriginURL: deref(cust.OriginURL),
-	}}
+	live := &plan.Live{Customer: livewalk.Customer(cust)}
 	ref := workato.ByID(cust.ID)
 	if live.Ledger, err = r.Client.ListProperties(ctx, ref, plan.LedgerPrefix); err != nil {
 		return nil, fmt.Errorf("read ledger: %w", err)
@@ -89,11 +85,12 @@ func (r *Reader) Tenant(ctx context.Context, t *spec.Tenant, customers map[strin
 	}
 	// The rest is independent: read it at once, so that each rate class
 	// is kept busy.
+	walk, pruneCandidates := foldersToWalk(t, ledger)
 	var wg sync.WaitGroup
 	errs := make([]error, 4)
 	wg.Go(func() { errs[0] = r.connections(ctx, ref, live) })
-	wg.Go(func() { errs[1] = r.folders(ctx, ref, live, foldersToWalk(t, ledger)) })
-	if len(t.Recipes) > 0 || (t.Prune.Connections && len(ledger.Connections) > 0) {
+	wg.Go(func() { errs[1] = r.folders(ctx, ref, live, walk) })
+	if len(t.Recipes) > 0 || (t.Prune.Connections && len(ledger.Connections) > 0) || pruneCandidates {
 		wg.Go(func() { errs[2] = r.recipes(ctx, ref, live) })
 	}
 	if len(t.Members) > 0 || len(ledger.Members) > 0 {
@@ -139,72 +136,52 @@ func (r *Reader) connections(ctx context.Context, ref workato.CustomerRef, live 
 	if err != nil {
 		return fmt.Errorf("read connections: %w", err)
 	}
-	live.Connections = make([]plan.LiveConnection, len(conns))
-	for i, c := range conns {
-		live.Connections[i] = plan.LiveConnection{
-			ID: c.ID, Name: c.Name, Provider: c.Provider, FolderID: c.FolderID, ParentID: derefInt(c.ParentID),
-			ExternalID: deref(c.ExternalID), AuthorizationStatus: deref(c.AuthorizationStatus), AuthorizationError: deref(c.AuthorizationError),
-		}
-	}
+	live.Connections = livewalk.Connections(conns)
 	return nil
 }
 
 // foldersToWalk lists the folders whose children the plan must see: Home
-// ("") and every proper ancestor of a declared folder, and of owned
-// folders when they may be pruned.
-func foldersToWalk(t *spec.Tenant, ledger *plan.Ledger) map[string]bool {
-	walk := map[string]bool{"": true}
+// ("") and every proper ancestor of a declared folder, and, when they may
+// be pruned, owned folders and their ancestors: a folder is deleted only
+// when the plan saw everything in it. pruneCandidates says whether any
+// owned folder left the manifest (then the plan needs the recipes, too).
+func foldersToWalk(t *spec.Tenant, ledger *plan.Ledger) (walk map[string]bool, pruneCandidates bool) {
+	walk = map[string]bool{"": true}
 	add := func(p string) {
 		for d := path.Dir(p); d != "."; d = path.Dir(d) {
 			walk[d] = true
 		}
 	}
+	declared := map[string]bool{}
 	for _, f := range t.Folders {
 		add(f.Path)
+		declared[f.Path] = true
 	}
 	if t.Prune.Folders {
 		for _, f := range ledger.Folders {
 			if f.Path != "" {
 				add(f.Path)
 			}
+			if f.Path != "" && !declared[f.Path] {
+				walk[f.Path], pruneCandidates = true, true
+			}
 		}
 	}
-	return walk
+	return walk, pruneCandidates
 }
 
-// folders walks down from Home, listing only the folders in walk, level by
-// level: the API lists one parent's children per call.
+// folders walks down from Home through the shared walker, listing only
+// the folders in walk. Sibling folders that share a name stop the tenant's
+// plan: no path tells them apart.
 func (r *Reader) folders(ctx context.Context, ref workato.CustomerRef, live *plan.Live, walk map[string]bool) error {
-	type parent struct {
-		id   *int64
-		path string
+	tree, err := livewalk.WalkFolders(ctx, r.Client, ref, func(p string) bool { return walk[p] })
+	if err == nil {
+		err = tree.Err()
 	}
-	level := []parent{{}}
-	for len(level) > 0 {
-		var next []parent
-		for _, p := range level {
-			children, err := r.Client.ListFolders(ctx, ref, p.id)
-			if err != nil {
-				return fmt.Errorf("read folders under %q: %w", cmpOr(p.path, "Home"), err)
-			}
-			sort.Slice(children, func(i, j int) bool { return children[i].ID < children[j].ID })
-			for _, f := range children {
-				fp := f.Name
-				if p.path != "" {
-					fp = p.path + "/" + f.Name
-				}
-				parentID := derefInt(f.ParentID)
-				if p.id == nil && parentID != 0 {
-					live.HomeID = parentID
-				}
-				live.Folders = append(live.Folders, plan.LiveFolder{ID: f.ID, ParentID: parentID, Name: f.Name, Path: fp})
-				if walk[fp] && !strings.Contains(f.Name, "/") {
-					next = append(next, parent{id: &f.ID, path: fp})
-				}
-			}
-		}
-		level = next
+	if err != nil {
+		return fmt.Errorf("read folders: %w", err)
 	}
+	live.HomeID, live.Folders = tree.HomeID, tree.Folders
 	return nil
 }
 
@@ -213,16 +190,7 @@ func (r *Reader) recipes(ctx context.Context, ref workato.CustomerRef, live *pla
 	if err != nil {
 		return fmt.Errorf("read recipes: %w", err)
 	}
-	live.RecipesRead = true
-	for _, rc := range recipes {
-		lr := plan.LiveRecipe{ID: rc.ID, Name: rc.Name, FolderID: rc.FolderID, Running: rc.Running}
-		for _, cfg := range rc.Config {
-			if cfg.AccountID != nil {
-				lr.ConnectionIDs = append(lr.ConnectionIDs, *cfg.AccountID)
-			}
-		}
-		live.Recipes = append(live.Recipes, lr)
-	}
+	live.RecipesRead, live.Recipes = true, livewalk.Recipes(recipes)
 	return nil
 }
 
@@ -231,10 +199,7 @@ func (r *Reader) members(ctx context.Context, ref workato.CustomerRef, live *pla
 	if err != nil {
 		return fmt.Errorf("read members: %w", err)
 	}
-	live.MembersRead = true
-	for _, m := range members {
-		live.Members = append(live.Members, plan.LiveMember{ID: m.ID, Email: m.Email, Name: m.Name, Role: m.RoleName})
-	}
+	live.MembersRead, live.Members = true, livewalk.Members(members)
 	return nil
 }
 
@@ -243,18 +208,4 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
-}
-
-func derefInt(p *int64) int64 {
-	if p == nil {
-		return 0
-	}
-	return *p
-}
-
-func cmpOr(a, b string) string {
-	if a == "" {
-		return b
-	}
-	return a
 }

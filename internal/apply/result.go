@@ -7,6 +7,9 @@ import "strings"
 type Result struct {
 	FormatVersion string         `json:"format_version"`
 	Tenants       []TenantResult `json:"tenants"`
+	// TimeLimitReached is set when the time limit (apply --max-duration)
+	// kept a tenant or an action from starting.
+	TimeLimitReached bool `json:"time_limit_reached,omitempty"`
 }
 
 // Tenant statuses after an apply.

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
@@ -23,20 +23,20 @@ type run struct {
 
 	mu         sync.Mutex // guards everything below
 	customerID int64
-	folders    map[string]int64 // path -> id; "" is Home
-	conns      map[string]int64 // plan.ConnectionKey -> id
-	connByName map[string]int64 // name -> id, for parents
-	members    map[string]int64 // lower-case email -> id
+	folders    map[spec.Path]int64 // Home is the live Home id
+	conns      map[spec.Key]int64
+	connByName map[string]int64   // name -> id, for parents
+	members    map[spec.Key]int64 // by member key (lower-case email)
 	ledger     *plan.Ledger
-	touched    map[string]bool // connection keys created, updated or reconnected
+	touched    map[spec.Key]bool // connections created, updated or reconnected
 	res        TenantResult
 	secrets    []string
 }
 
 func newRun(ctx context.Context, x *Executor, w Work) *run {
 	r := &run{x: x, w: w, t: w.Desired.Tenant, ctx: ctx,
-		folders: map[string]int64{}, conns: map[string]int64{}, connByName: map[string]int64{}, members: map[string]int64{},
-		touched: map[string]bool{},
+		folders: map[spec.Path]int64{}, conns: map[spec.Key]int64{}, connByName: map[string]int64{}, members: map[spec.Key]int64{},
+		touched: map[spec.Key]bool{},
 		res:     TenantResult{Name: w.Plan.Name, Ran: []Outcome{}, Failed: []Outcome{}, Skipped: []Outcome{}},
 	}
 	live := w.Live
@@ -46,45 +46,23 @@ func newRun(ctx context.Context, x *Executor, w Work) *run {
 	if live.Customer != nil {
 		r.customerID = live.Customer.ID
 	}
-	r.folders[""] = live.HomeID
-	for _, f := range live.Folders {
-		r.folders[f.Path] = f.ID
-	}
-	paths := map[int64]string{live.HomeID: ""}
-	for _, f := range live.Folders {
-		paths[f.ID] = f.Path
-	}
-	for _, c := range live.Connections {
-		if p, ok := paths[c.FolderID]; ok {
-			r.conns[connKey(p, c.Name)] = c.ID
-		}
-	}
-	for _, m := range live.Members {
-		r.members[strings.ToLower(m.Email)] = m.ID
-	}
-	// The plan matched live objects already: its live ids win, including
-	// a folder found under another name (a rename).
+	r.folders[spec.Home] = live.HomeID
+	// The plan matched desired objects to live ones: the ids of the
+	// objects its actions name (including a folder found under another
+	// name) are where apply starts from.
 	for _, a := range w.Plan.Actions {
-		if a.LiveID == 0 {
-			continue
-		}
-		switch a.Kind {
-		case plan.KindFolder:
-			r.folders[a.Key] = a.LiveID
-		case plan.KindConnection:
-			r.conns[a.Key] = a.LiveID
+		if a.LiveID != 0 && a.Op != plan.OpDelete && a.Op != plan.OpUnmanaged {
+			executorOf(a.Kind).record(r, a.Key, a.LiveID)
 		}
 	}
 	for _, c := range r.t.Connections {
-		if id, ok := r.conns[plan.ConnectionKey(c)]; ok {
-			r.connByName[c.Name] = id
-		}
 		for _, v := range c.Input.Reveal() {
 			if s := fmt.Sprint(v); len(s) >= 4 {
 				r.secrets = append(r.secrets, s)
 			}
 		}
 	}
+	r.learnLive(live)
 	r.ledger, _ = plan.ParseLedger(live.Ledger) // the plan parsed it already
 	if r.ledger == nil {
 		r.ledger = plan.NewLedger()
@@ -92,11 +70,39 @@ func newRun(ctx context.Context, x *Executor, w Work) *run {
 	return r
 }
 
-func connKey(folder, name string) string {
-	if folder == "" {
-		return name
+// learnLive records the ids of the declared folders and connections that
+// exist and that no action names (a parent connection in sync, the
+// folder a package goes to), matched by the same structural keys as the
+// plan's.
+func (r *run) learnLive(live *plan.Live) {
+	paths := map[int64]spec.Path{live.HomeID: spec.Home}
+	for _, f := range live.Folders {
+		parent, ok := paths[f.ParentID]
+		if !ok {
+			parent = spec.Home
+		}
+		paths[f.ID] = parent.Child(f.Name)
+		if _, known := r.folders[paths[f.ID]]; !known {
+			r.folders[paths[f.ID]] = f.ID
+		}
 	}
-	return folder + "/" + name
+	byKey := map[spec.Key]int64{}
+	for _, c := range live.Connections {
+		if p, ok := paths[c.FolderID]; ok {
+			byKey[spec.Key{Folder: p, Name: c.Name}] = c.ID
+		}
+	}
+	for _, c := range r.t.Connections {
+		k := c.Key()
+		if _, known := r.conns[k]; !known {
+			if id, ok := byKey[k]; ok {
+				r.conns[k] = id
+			}
+		}
+		if id, ok := r.conns[k]; ok {
+			r.connByName[c.Name] = id
+		}
+	}
 }
 
 // scrub removes the tenant's decrypted inputs from a message: the client
@@ -119,17 +125,7 @@ func (r *run) liveIDOf(a plan.Action) int64 {
 	if a.LiveID != 0 {
 		return a.LiveID
 	}
-	switch a.Kind {
-	case plan.KindCustomer:
-		return r.customerID
-	case plan.KindFolder:
-		return r.folders[a.Key]
-	case plan.KindConnection:
-		return r.conns[a.Key]
-	case plan.KindMember:
-		return r.members[a.Key]
-	}
-	return 0
+	return executorOf(a.Kind).idOf(r, a.Key)
 }
 
 // writeLedger records, in one upsert, what succeeded.
@@ -159,7 +155,7 @@ func (r *run) writeLedger() {
 // status of each one the apply created, updated or reconnected.
 func (r *run) verify() {
 	r.mu.Lock()
-	keys := make([]string, 0, len(r.touched))
+	keys := make([]spec.Key, 0, len(r.touched))
 	for k := range r.touched {
 		keys = append(keys, k)
 	}
@@ -167,7 +163,7 @@ func (r *run) verify() {
 	if len(keys) == 0 {
 		return
 	}
-	sort.Strings(keys)
+	slices.SortFunc(keys, func(a, b spec.Key) int { return strings.Compare(a.String(), b.String()) })
 	ctx, cancel := r.call()
 	defer cancel()
 	conns, err := r.x.Client.ListConnections(ctx, r.ref(), workato.ListConnectionsOptions{})
@@ -180,11 +176,14 @@ func (r *run) verify() {
 		byID[c.ID] = c
 	}
 	for _, k := range keys {
-		c, ok := byID[r.conns[k]]
+		r.mu.Lock()
+		id := r.conns[k]
+		r.mu.Unlock()
+		c, ok := byID[id]
 		if !ok {
 			continue
 		}
-		r.res.Connections = append(r.res.Connections, Verified{Key: k, ID: c.ID,
+		r.res.Connections = append(r.res.Connections, Verified{Key: k.String(), ID: c.ID,
 			AuthorizationStatus: deref(c.AuthorizationStatus), AuthorizationError: r.scrub(deref(c.AuthorizationError))})
 	}
 }

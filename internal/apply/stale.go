@@ -56,26 +56,11 @@ func Stale(tp plan.TenantPlan, then, now *plan.Live) []string {
 	return out
 }
 
+// liveObject is the live object an action names, from the kind's
+// descriptor; nil when there is none.
 func liveObject(l *plan.Live, kind plan.Kind, id int64) any {
-	switch kind {
-	case plan.KindFolder:
-		if i := slices.IndexFunc(l.Folders, func(f plan.LiveFolder) bool { return f.ID == id }); i >= 0 {
-			return l.Folders[i]
-		}
-	case plan.KindConnection:
-		if i := slices.IndexFunc(l.Connections, func(c plan.LiveConnection) bool { return c.ID == id }); i >= 0 {
-			return l.Connections[i]
-		}
-	case plan.KindRecipe:
-		if i := slices.IndexFunc(l.Recipes, func(r plan.LiveRecipe) bool { return r.ID == id }); i >= 0 {
-			return l.Recipes[i]
-		}
-	case plan.KindMember:
-		if i := slices.IndexFunc(l.Members, func(m plan.LiveMember) bool { return m.ID == id }); i >= 0 {
-			return l.Members[i]
-		}
-	case plan.KindCustomer:
-		return l.Customer
+	if obj, ok := plan.LiveObject(l, kind, id); ok {
+		return obj
 	}
 	return nil
 }

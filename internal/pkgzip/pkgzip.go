@@ -24,6 +24,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/workato-gitops/workato-gitops/internal/fileread"
 )
 
 // Limits that keep a hostile or mistaken package from exhausting memory.
@@ -63,11 +65,10 @@ func Build(src string) (*Package, error) {
 		entries, err = readDir(src)
 	} else {
 		var data []byte
-		if st.Size() > maxSize {
-			return nil, fmt.Errorf("package %s is %d bytes, over the %d-byte limit", src, st.Size(), maxSize)
-		}
-		if data, err = os.ReadFile(src); err == nil {
+		if data, err = fileread.Regular(src, maxSize); err == nil {
 			entries, err = readZip(data)
+		} else if tl := (*fileread.TooLargeError)(nil); errors.As(err, &tl) {
+			err = fmt.Errorf("package %s is %d bytes, over the %d-byte limit", src, tl.Size, maxSize)
 		}
 	}
 	if err != nil {
@@ -110,16 +111,22 @@ func readDir(root string) ([]entry, error) {
 		case !d.Type().IsRegular():
 			return fmt.Errorf("package %s: %s is not a regular file", root, filepath.ToSlash(rel))
 		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if total += int64(len(data)); total > maxSize {
-			return fmt.Errorf("package %s is over the %d-byte limit", root, maxSize)
-		}
 		if len(entries) >= MaxEntries {
 			return fmt.Errorf("package %s has more than %d files", root, MaxEntries)
 		}
+		// Sized from its metadata before a byte is read, against what is
+		// left of the package's budget.
+		data, err := fileread.NoFollow(p, maxSize-total)
+		if tl := (*fileread.TooLargeError)(nil); errors.As(err, &tl) {
+			return fmt.Errorf("package %s is over the %d-byte limit (%s is %d bytes)", root, maxSize, filepath.ToSlash(rel), tl.Size)
+		}
+		if errors.Is(err, fileread.ErrNotRegular) {
+			return fmt.Errorf("package %s: %s is not a regular file", root, filepath.ToSlash(rel))
+		}
+		if err != nil {
+			return err
+		}
+		total += int64(len(data))
 		entries = append(entries, entry{name: filepath.ToSlash(rel), data: data})
 		return nil
 	})

@@ -17,7 +17,7 @@ func guards(pl *planner, actions []Action, opts Options) []Guard {
 		if a.Op == OpDelete {
 			deletes++
 		}
-		if pl.protected[a.LiveID] {
+		if pl.protected[liveRef{a.Kind, a.LiveID}] {
 			gs = append(gs, Guard{Rule: RuleProtected, ActionID: a.ID,
 				Message: fmt.Sprintf("%s %q is protected; it is never disconnected or deleted (remove protect and apply first to allow it)", a.Kind, a.Key)})
 		}

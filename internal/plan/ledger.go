@@ -19,7 +19,7 @@ const (
 	LedgerPrefix      = "workato_gitops."
 	ledgerVersionKey  = LedgerPrefix + "version"
 	ledgerVersion     = "1"
-	ledgerCustomerKey = LedgerPrefix + "customer"
+	ledgerCustomerKey = LedgerPrefix + ledgerCustomer
 	maxPropertyValue  = 1024 // Workato's limit
 )
 
@@ -90,13 +90,13 @@ func ParseLedger(props map[string]string) (*Ledger, error) {
 		}
 		var err error
 		switch kind {
-		case "folder":
+		case ledgerFolder:
 			err = parseEntry(l.Folders, id, value)
-		case "connection":
+		case ledgerConnection:
 			err = parseEntry(l.Connections, id, value)
-		case "member":
+		case ledgerMember:
 			err = parseEntry(l.Members, id, value)
-		case "package":
+		case ledgerPackage:
 			var p LedgerPackage
 			if err = json.Unmarshal([]byte(value), &p); err == nil {
 				l.Packages[p.Name] = p
@@ -131,17 +131,17 @@ func (l *Ledger) Properties() map[string]string {
 		props[ledgerCustomerKey] = "owned"
 	}
 	for id, f := range l.Folders {
-		props[LedgerPrefix+"folder."+strconv.FormatInt(id, 10)] = entry(f, LedgerFolder{Protect: f.Protect})
+		props[LedgerPrefix+ledgerFolder+"."+strconv.FormatInt(id, 10)] = entry(f, LedgerFolder{Protect: f.Protect})
 	}
 	for id, c := range l.Connections {
-		props[LedgerPrefix+"connection."+strconv.FormatInt(id, 10)] = entry(c, LedgerConnection{Fingerprint: c.Fingerprint, Protect: c.Protect})
+		props[LedgerPrefix+ledgerConnection+"."+strconv.FormatInt(id, 10)] = entry(c, LedgerConnection{Fingerprint: c.Fingerprint, Protect: c.Protect})
 	}
 	for id, m := range l.Members {
-		props[LedgerPrefix+"member."+strconv.FormatInt(id, 10)] = entry(m, m)
+		props[LedgerPrefix+ledgerMember+"."+strconv.FormatInt(id, 10)] = entry(m, m)
 	}
 	for name, p := range l.Packages {
 		sum := sha256.Sum256([]byte(name))
-		props[LedgerPrefix+"package."+hex.EncodeToString(sum[:8])] = entry(p, p)
+		props[LedgerPrefix+ledgerPackage+"."+hex.EncodeToString(sum[:8])] = entry(p, p)
 	}
 	return props
 }

@@ -36,6 +36,10 @@ type LiveFolder struct {
 	ParentID int64  `json:"parent_id"` // 0 or HomeID: at Home
 	Name     string `json:"name"`
 	Path     string `json:"path"` // from Home, "/"-separated
+	// A top-level folder is a project, deleted by its project id, which is
+	// not the folder id (0 when the listing did not say).
+	IsProject bool  `json:"is_project,omitempty"`
+	ProjectID int64 `json:"project_id,omitempty"`
 }
 
 // LiveConnection is a connection of the workspace.

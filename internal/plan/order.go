@@ -7,40 +7,6 @@ import (
 	"strings"
 )
 
-// Phase is the place of an action in a tenant's plan: customer, then
-// folders and members, connections created (parents first), connections
-// updated, imports, starts, stops, disconnects, deletes (children first),
-// and reports last. Dependencies only ever point to an earlier phase or,
-// inside a phase, to a parent, so the order is a topological one.
-func Phase(a *Action) int {
-	switch a.Op {
-	case OpUnmanaged:
-		return 9
-	case OpDelete:
-		return 8
-	case OpDisconnect:
-		return 7
-	case OpStop:
-		return 6
-	case OpStart:
-		return 5
-	case OpImport:
-		return 4
-	}
-	switch a.Kind {
-	case KindCustomer:
-		return 0
-	case KindFolder, KindMember:
-		return 1
-	case KindConnection:
-		if a.Op == OpCreate {
-			return 2
-		}
-		return 3
-	}
-	return 3
-}
-
 // order sorts actions topologically by their dependencies, breaking ties
 // by phase and then by their place in the planner's output (which puts
 // parents before children), so the same inputs always give the same

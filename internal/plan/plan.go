@@ -100,39 +100,68 @@ type planner struct {
 	live        *Live
 	ledger      *Ledger
 	newCust     bool
-	folders     map[string]LiveFolder // by path
-	paths       map[int64]string      // folder id -> path
+	folders     map[spec.Path]LiveFolder // by path, from the live parent links
+	paths       map[int64]spec.Path      // folder id -> path
 	actions     []*Action
 	byID        map[string]*Action
 	problems    []string
-	conns       map[string]int64    // connection name -> live id, 0 when it is to be created
-	matched     map[int64]bool      // live connections the manifest declares
-	protected   map[int64]bool      // live ids the guards must not delete or disconnect
-	stopping    map[int64]string    // recipe id -> its stop action
-	connActions map[string][]string // folder path -> connection actions that set credentials there
+	conns       map[string]int64       // connection name -> live id, 0 when it is to be created
+	matched     map[int64]bool         // live connections the manifest declares
+	protected   map[liveRef]bool       // live objects the guards must not delete or disconnect
+	stopping    map[int64]string       // recipe id -> its stop action
+	connActions map[spec.Path][]string // folder -> connection actions that set credentials there
+	connDeletes map[int64]string       // connection id -> its delete action
+}
+
+// liveRef names a live object: ids are unique per kind only.
+type liveRef struct {
+	kind Kind
+	id   int64
 }
 
 func newPlanner(d Desired, live *Live, ledger *Ledger) *planner {
 	pl := &planner{
 		d: d, t: d.Tenant, live: live, ledger: ledger, newCust: live.Customer == nil,
-		folders: map[string]LiveFolder{}, paths: map[int64]string{}, byID: map[string]*Action{},
-		conns: map[string]int64{}, matched: map[int64]bool{}, protected: map[int64]bool{}, stopping: map[int64]string{},
-		connActions: map[string][]string{},
+		folders: map[spec.Path]LiveFolder{}, paths: map[int64]spec.Path{}, byID: map[string]*Action{},
+		conns: map[string]int64{}, matched: map[int64]bool{}, protected: map[liveRef]bool{}, stopping: map[int64]string{},
+		connActions: map[spec.Path][]string{}, connDeletes: map[int64]string{},
+	}
+	byID := map[int64]LiveFolder{}
+	for _, f := range live.Folders {
+		byID[f.ID] = f
 	}
 	for _, f := range live.Folders {
-		pl.folders[f.Path] = f
-		pl.paths[f.ID] = f.Path
+		p := pl.livePath(f, byID, 0)
+		pl.folders[p] = f
 	}
 	return pl
+}
+
+// livePath is a live folder's path, built from its parent links and names:
+// a live name may hold "/", so its display path could name another folder.
+func (pl *planner) livePath(f LiveFolder, byID map[int64]LiveFolder, depth int) spec.Path {
+	if p, ok := pl.paths[f.ID]; ok {
+		return p
+	}
+	parent := spec.Home
+	if up, ok := byID[f.ParentID]; ok && f.ParentID != pl.live.HomeID && depth < len(byID) {
+		parent = pl.livePath(up, byID, depth+1) // depth bounds a cycle of parent links, which the API cannot have
+	}
+	p := parent.Child(f.Name)
+	pl.paths[f.ID] = p
+	return p
 }
 
 func (pl *planner) problem(format string, args ...any) {
 	pl.problems = append(pl.problems, fmt.Sprintf(format, args...))
 }
 
-// add records an action; its id is "op kind key", unique in the tenant.
+func (pl *planner) protect(kind Kind, id int64) { pl.protected[liveRef{kind, id}] = true }
+
+// add records an action; its id is ActionID(op, kind, key), unique in the
+// tenant because keys are.
 func (pl *planner) add(a Action, declared spec.Pos) *Action {
-	a.ID = string(a.Op) + " " + string(a.Kind) + " " + a.Key
+	a.ID = ActionID(a.Op, a.Kind, a.Key)
 	if declared.File != "" {
 		a.Declared = declared.String()
 	}
@@ -143,6 +172,11 @@ func (pl *planner) add(a Action, declared spec.Pos) *Action {
 		// A new object's unset fields are noise, not changes.
 		a.Changes = slices.DeleteFunc(a.Changes, func(c Change) bool { return c.New == nil && !c.Sensitive })
 	}
+	if _, dup := pl.byID[a.ID]; dup && a.Op != OpUnmanaged {
+		// Reports of two live objects with one key may share an id: nothing
+		// depends on them and neither is executed.
+		pl.problem("internal: two actions %q", a.ID)
+	}
 	ap := &a
 	pl.actions = append(pl.actions, ap)
 	pl.byID[a.ID] = ap
@@ -150,23 +184,24 @@ func (pl *planner) add(a Action, declared spec.Pos) *Action {
 }
 
 func (pl *planner) customerCreateID() string {
-	return string(OpCreate) + " " + string(KindCustomer) + " " + pl.t.Customer.ExternalID
+	return ActionID(OpCreate, KindCustomer, pl.t.Customer.Key())
 }
 
+// plan runs every kind's planning, then every kind's pruning: a folder's
+// delete must know which of its contents go.
 func (pl *planner) plan() {
-	pl.planCustomer()
-	pl.planMembers()
-	pl.planFolders()
-	pl.planConnections()
-	pl.planPackages()
-	pl.planRecipes()
-	pl.orphanConnections()
+	for _, k := range AllKinds {
+		info(k).plan(pl)
+	}
+	for _, k := range slices.Backward(AllKinds) {
+		info(k).prune(pl)
+	}
 }
 
 func (pl *planner) planCustomer() {
 	c := pl.t.Customer
 	if pl.newCust {
-		pl.add(Action{Op: OpCreate, Kind: KindCustomer, Key: c.ExternalID, Reason: "no workspace with this external id",
+		pl.add(Action{Op: OpCreate, Kind: KindCustomer, Key: c.Key(), Reason: "no workspace with this external id", Desired: c,
 			Changes: []Change{
 				{Field: "name", New: c.Name}, {Field: "notification_email", New: c.NotificationEmail},
 				{Field: "plan_id", New: nonEmpty(c.PlanID)}, {Field: "origin_url", New: nonEmpty(c.OriginURL)},
@@ -175,15 +210,17 @@ func (pl *planner) planCustomer() {
 	}
 	lc := pl.live.Customer
 	var ch []Change
-	ch = diff(ch, "name", lc.Name, c.Name, true)
-	ch = diff(ch, "notification_email", lc.NotificationEmail, c.NotificationEmail, true)
-	ch = diff(ch, "plan_id", lc.PlanID, c.PlanID, c.PlanID != "")
-	ch = diff(ch, "origin_url", lc.OriginURL, c.OriginURL, c.OriginURL != "")
+	var patch CustomerPatch
+	ch = diffField(ch, &patch.Name, "name", lc.Name, c.Name, true)
+	ch = diffField(ch, &patch.NotificationEmail, "notification_email", lc.NotificationEmail, c.NotificationEmail, true)
+	ch = diffField(ch, &patch.PlanID, "plan_id", lc.PlanID, c.PlanID, c.PlanID != "")
+	ch = diffField(ch, &patch.OriginURL, "origin_url", lc.OriginURL, c.OriginURL, c.OriginURL != "")
 	if len(ch) > 0 {
-		pl.add(Action{Op: OpUpdate, Kind: KindCustomer, Key: c.ExternalID, LiveID: lc.ID, Reason: "fields differ from the manifest", Changes: ch}, c.Pos)
+		pl.add(Action{Op: OpUpdate, Kind: KindCustomer, Key: c.Key(), LiveID: lc.ID, Reason: "fields differ from the manifest", Changes: ch,
+			Desired: c, Before: *lc, Patch: patch}, c.Pos)
 	}
 	if !pl.ledger.Customer {
-		pl.add(Action{Op: OpAdopt, Kind: KindCustomer, Key: c.ExternalID, LiveID: lc.ID, Reason: "the workspace exists; not yet managed"}, c.Pos)
+		pl.add(Action{Op: OpAdopt, Kind: KindCustomer, Key: c.Key(), LiveID: lc.ID, Reason: "the workspace exists; not yet managed", Desired: c, Before: *lc}, c.Pos)
 	}
 }
 
@@ -193,6 +230,16 @@ func diff(ch []Change, field string, got, want any, declared bool) []Change {
 	if !declared || got == want {
 		return ch
 	}
+	return append(ch, Change{Field: field, Old: got, New: want})
+}
+
+// diffField is diff for a string field an update may set: it also sets the
+// field of the typed patch apply sends.
+func diffField(ch []Change, set **string, field, got, want string, declared bool) []Change {
+	if !declared || got == want {
+		return ch
+	}
+	*set = &want
 	return append(ch, Change{Field: field, Old: got, New: want})
 }
 

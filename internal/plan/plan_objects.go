@@ -2,7 +2,6 @@ package plan
 
 import (
 	"fmt"
-	"path"
 	"slices"
 	"strings"
 
@@ -10,41 +9,42 @@ import (
 )
 
 func (pl *planner) planMembers() {
-	if pl.newCust || pl.live.MembersRead {
-		live := map[string]LiveMember{}
-		for _, m := range pl.live.Members {
-			live[strings.ToLower(m.Email)] = m
+	if !pl.newCust && !pl.live.MembersRead {
+		return
+	}
+	live := map[spec.Key]LiveMember{}
+	for _, m := range pl.live.Members {
+		live[spec.Member{Email: m.Email}.Key()] = m
+	}
+	declared := map[spec.Key]bool{}
+	for _, m := range pl.t.Members {
+		key := m.Key()
+		declared[key] = true
+		lm, ok := live[key]
+		if !ok {
+			pl.add(Action{Op: OpCreate, Kind: KindMember, Key: key, Reason: "not a member of the workspace", Desired: m,
+				Changes: []Change{{Field: "role", New: m.Role}, {Field: "name", New: nonEmpty(m.Name)}}}, m.Pos)
+			continue
 		}
-		declared := map[string]bool{}
-		for _, m := range pl.t.Members {
-			key := m.Key()
-			declared[key] = true
-			lm, ok := live[key]
-			switch {
-			case !ok:
-				pl.add(Action{Op: OpCreate, Kind: KindMember, Key: key, Reason: "not a member of the workspace",
-					Changes: []Change{{Field: "role", New: m.Role}, {Field: "name", New: nonEmpty(m.Name)}}}, m.Pos)
-			default:
-				if m.Role != lm.Role {
-					pl.add(Action{Op: OpUpdate, Kind: KindMember, Key: key, LiveID: lm.ID, Reason: "role differs from the manifest",
-						Changes: []Change{{Field: "role", Old: lm.Role, New: m.Role}}}, m.Pos)
-				}
-				if _, owned := pl.ledger.Members[lm.ID]; !owned {
-					pl.add(Action{Op: OpAdopt, Kind: KindMember, Key: key, LiveID: lm.ID, Reason: "already a member; not yet managed"}, m.Pos)
-				}
-			}
+		if m.Role != lm.Role {
+			pl.add(Action{Op: OpUpdate, Kind: KindMember, Key: key, LiveID: lm.ID, Reason: "role differs from the manifest", Desired: m, Before: lm,
+				Changes: []Change{{Field: "role", Old: lm.Role, New: m.Role}}}, m.Pos)
 		}
-		for _, id := range sortedIDs(pl.ledger.Members) {
-			e := pl.ledger.Members[id]
-			lm, ok := findMember(pl.live.Members, id)
-			if !ok || declared[strings.ToLower(lm.Email)] {
-				continue
-			}
-			if pl.t.Prune.Members {
-				pl.add(Action{Op: OpDelete, Kind: KindMember, Key: strings.ToLower(e.Email), LiveID: id, Reason: "left the manifest (prune.members)"}, spec.Pos{})
-			} else {
-				pl.add(Action{Op: OpUnmanaged, Kind: KindMember, Key: strings.ToLower(lm.Email), LiveID: id, Reason: "left the manifest; prune.members is off"}, spec.Pos{})
-			}
+		if _, owned := pl.ledger.Members[lm.ID]; !owned {
+			pl.add(Action{Op: OpAdopt, Kind: KindMember, Key: key, LiveID: lm.ID, Reason: "already a member; not yet managed", Desired: m, Before: lm}, m.Pos)
+		}
+	}
+	for _, id := range sortedIDs(pl.ledger.Members) {
+		lm, ok := findMember(pl.live.Members, id)
+		key := spec.Member{Email: lm.Email}.Key()
+		if !ok || declared[key] {
+			continue
+		}
+		if pl.t.Prune.Members {
+			pl.add(Action{Op: OpDelete, Kind: KindMember, Key: spec.Member{Email: pl.ledger.Members[id].Email}.Key(), LiveID: id, Before: lm,
+				Reason: "left the manifest (prune.members)"}, spec.Pos{})
+		} else {
+			pl.add(Action{Op: OpUnmanaged, Kind: KindMember, Key: key, LiveID: id, Before: lm, Reason: "left the manifest; prune.members is off"}, spec.Pos{})
 		}
 	}
 }
@@ -56,110 +56,6 @@ func findMember(ms []LiveMember, id int64) (LiveMember, bool) {
 		}
 	}
 	return LiveMember{}, false
-}
-
-func (pl *planner) folderCreateID(p string) string {
-	return string(OpCreate) + " " + string(KindFolder) + " " + p
-}
-
-// folderDeps are the actions a thing in folder p waits for: the creation
-// of p (which itself waits for its parents).
-func (pl *planner) folderDeps(p string) []string {
-	if p == "" {
-		return nil
-	}
-	if _, ok := pl.byID[pl.folderCreateID(p)]; ok {
-		return []string{pl.folderCreateID(p)}
-	}
-	return nil
-}
-
-func (pl *planner) planFolders() {
-	declared := map[string]bool{}
-	for _, f := range pl.t.Folders {
-		declared[f.Path] = true
-		lf, ok := pl.folders[f.Path]
-		switch {
-		case !ok && pl.renamed(f):
-		case !ok:
-			pl.add(Action{Op: OpCreate, Kind: KindFolder, Key: f.Path, Reason: "not in the workspace", DependsOn: pl.folderDeps(parentPath(f.Path))}, f.Pos)
-		default:
-			le, owned := pl.ledger.Folders[lf.ID]
-			switch {
-			case !owned && !f.Implied:
-				pl.add(Action{Op: OpAdopt, Kind: KindFolder, Key: f.Path, LiveID: lf.ID, Reason: "exists; not yet managed"}, f.Pos)
-			case owned && le.Protect != f.Protect && !f.Implied:
-				pl.add(protectAction(KindFolder, f.Path, lf.ID, le.Protect, f.Protect), f.Pos)
-			}
-			if f.Protect {
-				pl.protected[lf.ID] = true
-			}
-		}
-	}
-	if !pl.t.Prune.Folders {
-		return
-	}
-	// Owned folders that left the manifest, deepest first so that children
-	// go before their parents.
-	var gone []LiveFolder
-	for _, id := range sortedIDs(pl.ledger.Folders) {
-		p, ok := pl.paths[id]
-		if ok && !declared[p] {
-			gone = append(gone, pl.folders[p])
-		}
-	}
-	slices.SortFunc(gone, func(a, b LiveFolder) int { return strings.Compare(b.Path, a.Path) })
-	for _, lf := range gone {
-		pl.add(Action{Op: OpDelete, Kind: KindFolder, Key: lf.Path, LiveID: lf.ID, Reason: "left the manifest (prune.folders)"}, spec.Pos{})
-		if pl.ledger.Folders[lf.ID].Protect {
-			pl.protected[lf.ID] = true
-		}
-	}
-}
-
-// renamed plans an update when an owned folder that the ledger knows at
-// path f.Path is found under the same parent with another name.
-func (pl *planner) renamed(f spec.Folder) bool {
-	for _, id := range sortedIDs(pl.ledger.Folders) {
-		if pl.ledger.Folders[id].Path != f.Path {
-			continue
-		}
-		cur, ok := pl.paths[id]
-		if !ok || parentPath(cur) != parentPath(f.Path) {
-			return false
-		}
-		pl.add(Action{Op: OpUpdate, Kind: KindFolder, Key: f.Path, LiveID: id, Reason: "renamed in the workspace",
-			Changes: []Change{{Field: "name", Old: path.Base(cur), New: path.Base(f.Path)}}}, f.Pos)
-		pl.folders[f.Path] = LiveFolder{ID: id, Path: f.Path, Name: path.Base(f.Path)}
-		pl.paths[id] = f.Path
-		return true
-	}
-	return false
-}
-
-func parentPath(p string) string {
-	if d := path.Dir(p); d != "." {
-		return d
-	}
-	return ""
-}
-
-func sortedIDs[V any](m map[int64]V) []int64 {
-	ids := make([]int64, 0, len(m))
-	for id := range m {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
-}
-
-// folderID is the live id of a declared folder path (Home for ""), or 0
-// when it does not exist yet.
-func (pl *planner) folderID(p string) int64 {
-	if p == "" {
-		return pl.live.HomeID
-	}
-	return pl.folders[p].ID
 }
 
 func (pl *planner) planPackages() {
@@ -183,12 +79,13 @@ func (pl *planner) planPackages() {
 		default:
 			continue
 		}
-		deps := pl.folderDeps(p.Folder)
+		folder := spec.ParsePath(p.Folder)
+		deps := pl.folderDeps(folder)
 		// The import binds the package's connections by name in its
 		// folder: credentials set there first are the ones it finds.
-		for _, folder := range sortedKeys(pl.connActions) {
-			if within(p.Folder, folder) {
-				deps = append(deps, pl.connActions[folder]...)
+		for _, f := range sortedPaths(pl.connActions) {
+			if f.Within(folder) {
+				deps = append(deps, pl.connActions[f]...)
 			}
 		}
 		// One import at a time per workspace: whether Workato allows more is
@@ -196,19 +93,8 @@ func (pl *planner) planPackages() {
 		if previous != "" {
 			deps = append(deps, previous)
 		}
-		previous = pl.add(Action{Op: OpImport, Kind: KindPackage, Key: p.Name, Reason: reason, Changes: ch, DependsOn: deps}, p.Pos).ID
+		previous = pl.add(Action{Op: OpImport, Kind: KindPackage, Key: p.Key(), Reason: reason, Changes: ch, DependsOn: deps, Desired: p}, p.Pos).ID
 	}
-}
-
-func within(root, p string) bool { return p == root || strings.HasPrefix(p, root+"/") }
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 func (pl *planner) planRecipes() {
@@ -220,8 +106,8 @@ func (pl *planner) planRecipes() {
 		return
 	}
 	for _, r := range pl.t.Recipes {
-		key := RecipeKey(r)
-		fid := pl.folderID(r.Folder)
+		key := r.Key()
+		fid := pl.folderID(key.Folder)
 		var matches []LiveRecipe
 		for _, lr := range pl.live.Recipes {
 			if lr.Name == r.Name && fid != 0 && lr.FolderID == fid {
@@ -232,34 +118,37 @@ func (pl *planner) planRecipes() {
 			pl.problem("recipe %q matches %d recipes in the workspace (ids %s); rename one, the tool will not guess", key, len(matches), recipeIDs(matches))
 			continue
 		}
-		imports := pl.importsInto(r.Folder)
+		imports := pl.importsInto(key.Folder)
 		if len(matches) == 0 {
 			if len(imports) == 0 {
 				pl.problem("recipe %q is not in the workspace and no package import is planned into its folder (%s)", key, r.Pos)
 				continue
 			}
 			if r.Running {
-				pl.add(Action{Op: OpStart, Kind: KindRecipe, Key: key, Reason: "brought by the import; start it after", DependsOn: append(imports, pl.allConnActions()...)}, r.Pos)
+				pl.add(Action{Op: OpStart, Kind: KindRecipe, Key: key, Reason: "brought by the import; start it after", Desired: r,
+					DependsOn: append(imports, pl.allConnActions()...)}, r.Pos)
 			}
 			continue
 		}
 		lr := matches[0]
 		switch {
 		case r.Running && !lr.Running:
-			pl.add(Action{Op: OpStart, Kind: KindRecipe, Key: key, LiveID: lr.ID, Reason: "stopped; the manifest wants it running", DependsOn: append(imports, pl.allConnActions()...)}, r.Pos)
+			pl.add(Action{Op: OpStart, Kind: KindRecipe, Key: key, LiveID: lr.ID, Reason: "stopped; the manifest wants it running", Desired: r, Before: lr,
+				DependsOn: append(imports, pl.allConnActions()...)}, r.Pos)
 		case !r.Running && lr.Running:
-			a := pl.add(Action{Op: OpStop, Kind: KindRecipe, Key: key, LiveID: lr.ID, Reason: "running; the manifest wants it stopped", DependsOn: imports}, r.Pos)
+			a := pl.add(Action{Op: OpStop, Kind: KindRecipe, Key: key, LiveID: lr.ID, Reason: "running; the manifest wants it stopped", Desired: r, Before: lr,
+				DependsOn: imports}, r.Pos)
 			pl.stopping[lr.ID] = a.ID
 		}
 	}
 }
 
 // importsInto lists planned imports into folder p or one of its parents.
-func (pl *planner) importsInto(p string) []string {
+func (pl *planner) importsInto(p spec.Path) []string {
 	var ids []string
 	for _, pkg := range pl.t.Packages {
-		id := string(OpImport) + " " + string(KindPackage) + " " + pkg.Name
-		if _, planned := pl.byID[id]; planned && within(pkg.Folder, p) {
+		id := ActionID(OpImport, KindPackage, pkg.Key())
+		if _, planned := pl.byID[id]; planned && p.Within(spec.ParsePath(pkg.Folder)) {
 			ids = append(ids, id)
 		}
 	}
@@ -268,10 +157,21 @@ func (pl *planner) importsInto(p string) []string {
 
 func (pl *planner) allConnActions() []string {
 	var ids []string
-	for _, key := range sortedKeys(pl.connActions) {
-		ids = append(ids, pl.connActions[key]...)
+	for _, p := range sortedPaths(pl.connActions) {
+		ids = append(ids, pl.connActions[p]...)
 	}
 	return ids
+}
+
+// sortedPaths orders a map's paths by their display form, as the plan
+// always has.
+func sortedPaths[V any](m map[spec.Path]V) []spec.Path {
+	paths := make([]spec.Path, 0, len(m))
+	for p := range m {
+		paths = append(paths, p)
+	}
+	slices.SortFunc(paths, func(a, b spec.Path) int { return strings.Compare(a.String(), b.String()) })
+	return paths
 }
 
 func recipeIDs(rs []LiveRecipe) string {
@@ -280,23 +180,4 @@ func recipeIDs(rs []LiveRecipe) string {
 		ids[i] = fmt.Sprint(r.ID)
 	}
 	return strings.Join(ids, ", ")
-}
-
-// RecipeKey is a recipe's key in plans: its folder path and name.
-func RecipeKey(r spec.Recipe) string {
-	if r.Folder == "" {
-		return r.Name
-	}
-	return r.Folder + "/" + r.Name
-}
-
-// protectAction records a change of protect in the ledger. It is its own
-// line and count, never an adopt: a reviewer must see protection removed.
-func protectAction(kind Kind, key string, id int64, was, want bool) Action {
-	a := Action{Op: OpProtect, Kind: kind, Key: key, LiveID: id, Reason: "protect: true in the manifest",
-		Changes: []Change{{Field: "protect", Old: was, New: want}}}
-	if !want {
-		a.Op, a.Reason = OpUnprotect, "protect removed from the manifest: it may now be disconnected or deleted"
-	}
-	return a
 }

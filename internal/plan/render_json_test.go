@@ -143,17 +143,17 @@ func TestRenderJSONSummaryCountsPlannedTenantsOnly(t *testing.T) {
 func TestJSONDocExample(t *testing.T) {
 	p := &Plan{FormatVersion: FormatVersion, Tenants: []TenantPlan{
 		{Name: "acme", ExternalID: "A2300", CustomerID: 1001, Status: StatusPlanned, Actions: []Action{
-			{ID: "create folder Integrations/Sales", Op: OpCreate, Kind: KindFolder, Key: "Integrations/Sales",
+			{ID: "create folder Integrations/Sales", Op: OpCreate, Kind: KindFolder, Key: k("Integrations/Sales"),
 				Reason: "not in the workspace", Declared: "tenants/acme.yaml:21"},
 			{ID: "reconnect connection Integrations/Sales/Salesforce", Op: OpReconnect, Kind: KindConnection,
-				Key: "Integrations/Sales/Salesforce", LiveID: 4411, Reason: "input changed since the last apply",
+				Key: k("Integrations/Sales/Salesforce"), LiveID: 4411, Reason: "input changed since the last apply",
 				Changes: []Change{{Field: "input", Sensitive: true}}, DependsOn: []string{"create folder Integrations/Sales"}},
-			{ID: "update member ops@acme.example", Op: OpUpdate, Kind: KindMember, Key: "ops@acme.example", LiveID: 77,
+			{ID: "update member ops@acme.example", Op: OpUpdate, Kind: KindMember, Key: k("ops@acme.example"), LiveID: 77,
 				Reason: "role differs from the manifest", Changes: []Change{{Field: "role", Old: "Operator", New: "Admin"}}},
 		}},
 		{Name: "globex", ExternalID: "G-7", CustomerID: 2002, Status: StatusBlocked,
 			Guards: []Guard{{Rule: RuleProtected, Message: `folder "Finance" is protected`, ActionID: "delete folder Finance"}},
-			Actions: []Action{{ID: "delete folder Finance", Op: OpDelete, Kind: KindFolder, Key: "Finance", LiveID: 51,
+			Actions: []Action{{ID: "delete folder Finance", Op: OpDelete, Kind: KindFolder, Key: k("Finance"), LiveID: 51,
 				Reason: "left the manifest (prune.folders)"}}},
 		{Name: "initech", ExternalID: "I-1", Status: StatusFailed, Error: "reading live state: 503 Service Unavailable"},
 	}}

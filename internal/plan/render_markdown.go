@@ -305,3 +305,11 @@ func mdText(s string) string {
 func mdCode(s string) string {
 	return strings.NewReplacer("`", "'", "|", "/").Replace(printable(s))
 }
+
+// MarkdownText escapes s for Markdown and HTML text, as the plan's
+// Markdown renders names: the one Markdown escaper, shared with the apply
+// result's summary.
+func MarkdownText(s string) string { return mdText(s) }
+
+// MarkdownCode escapes s for a Markdown code span.
+func MarkdownCode(s string) string { return mdCode(s) }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
 // fleet builds n tenants, each with two actions of every op.
@@ -17,7 +19,7 @@ func fleet(n int) *Plan {
 			op := Ops[j%len(Ops)]
 			key := fmt.Sprintf("Integrations/Team %d/Connection %d", j/len(Ops), j)
 			t.Actions = append(t.Actions, Action{ID: string(op) + " connection " + key, Op: op, Kind: KindConnection,
-				Key: key, LiveID: int64(5000 + j), Reason: "a reason of ordinary length for " + string(op),
+				Key: k(key), LiveID: int64(5000 + j), Reason: "a reason of ordinary length for " + string(op),
 				Changes: []Change{{Field: "name", Old: "old name", New: "new name"}, {Field: "input", Sensitive: true}}})
 		}
 		p.Tenants[i] = t
@@ -108,7 +110,7 @@ func TestMarkdownEscapesNames(t *testing.T) {
 	p := &Plan{FormatVersion: FormatVersion, Tenants: []TenantPlan{
 		{Name: hostile, ExternalID: "E1", Status: StatusBlocked,
 			Guards: []Guard{{Rule: RuleProtected, Message: "connection " + hostile + " is protected"}},
-			Actions: []Action{{ID: "delete connection x", Op: OpDelete, Kind: KindConnection, Key: hostile, LiveID: 9,
+			Actions: []Action{{ID: "delete connection x", Op: OpDelete, Kind: KindConnection, Key: spec.Key{Name: hostile}, LiveID: 9,
 				Reason: "left the manifest", Changes: []Change{{Field: "name", Old: hostile, New: nil}}}}},
 		{Name: "ok", ExternalID: "E2", Status: StatusFailed, Error: "live state: " + hostile},
 	}}

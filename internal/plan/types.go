@@ -1,5 +1,7 @@
 package plan
 
+import "github.com/workato-gitops/workato-gitops/internal/spec"
+
 // FormatVersion is the version of the JSON form of a Plan (and of saved
 // plans). Minor versions add fields; a major version change breaks readers.
 const FormatVersion = "1.0"
@@ -81,15 +83,40 @@ const (
 
 // Action is one step of a tenant's plan.
 type Action struct {
-	ID        string   `json:"id"` // unique in the tenant: "op kind key"
+	ID        string   `json:"id"` // unique in the tenant: ActionID(Op, Kind, Key)
 	Op        Op       `json:"op"`
 	Kind      Kind     `json:"kind"`
-	Key       string   `json:"key"`               // natural key: path, folder/name, email, package name
+	Key       spec.Key `json:"key"`               // natural key; prints as path, folder/name, email, package name
 	LiveID    int64    `json:"live_id,omitempty"` // the live object, when there is one
 	Reason    string   `json:"reason"`
-	Changes   []Change `json:"changes,omitempty"`
+	Changes   []Change `json:"changes,omitempty"`    // for display; apply reads Patch
 	DependsOn []string `json:"depends_on,omitempty"` // ids of actions that must succeed first
 	Declared  string   `json:"declared_at,omitempty"`
+
+	// What the plan decided, typed, in the spirit of Terraform's
+	// plans.Change: apply acts on these and never re-matches or parses
+	// Changes. They are not part of the JSON form; apply always runs a plan
+	// it has just made.
+	Desired any `json:"-"` // the manifest object: spec.Customer, spec.Member, spec.Folder, spec.Connection, spec.Package or spec.Recipe
+	Before  any `json:"-"` // the live object acted on: LiveCustomer, LiveMember, LiveFolder, LiveConnection or LiveRecipe
+	Patch   any `json:"-"` // what an update sets: CustomerPatch or ConnectionPatch
+}
+
+// ActionID is an action's id: "op kind key", unique in a tenant because
+// keys are.
+func ActionID(op Op, kind Kind, key spec.Key) string {
+	return string(op) + " " + string(kind) + " " + key.String()
+}
+
+// CustomerPatch is what a customer update sets; nil fields stay as they are.
+type CustomerPatch struct {
+	Name, NotificationEmail, PlanID, OriginURL *string
+}
+
+// ConnectionPatch is what a connection update sets.
+type ConnectionPatch struct {
+	ExternalID *string
+	Parent     string // the name of the new parent connection; "" when the parent stays
 }
 
 // Change is one field of an action. Sensitive fields carry no values, only

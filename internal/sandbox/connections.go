@@ -148,7 +148,7 @@ func (s *Server) createConnection(w http.ResponseWriter, r *http.Request) {
 
 // updateConnection changes the fields present. Sending input re-tests the
 // connection unless shell_connection is true (re-testing is inferred from
-// the create semantics, UNCONFIRMED). provider cannot change and is ignored.
+// the create semantics, UNCONFIRMED [design.md: connection update re-tests]). provider cannot change and is ignored.
 func (s *Server) updateConnection(w http.ResponseWriter, r *http.Request) {
 	var b connectionBody
 	if decodeBody(r, &b) != nil {
@@ -237,7 +237,7 @@ func (s *Server) connectionFor(w http.ResponseWriter, r *http.Request) (*custome
 // disconnectConnection is a no-op on a disconnected connection. Without
 // force=true it refuses a connection that running recipes use, answering
 // like a refused delete (HTTP 200, success:false); that refusal shape is
-// UNCONFIRMED. With force the recipes keep running, as the docs imply.
+// UNCONFIRMED [design.md: disconnect refusal]. With force the recipes keep running, as the docs imply.
 func (s *Server) disconnectConnection(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -221,36 +221,6 @@ func TestContractCustomers(t *testing.T) {
 	wantAPIError(t, err, workato.ErrNotFound, http.StatusNotFound)
 }
 
-func TestContractMembers(t *testing.T) {
-	h := newHarness(t, sandbox.Options{})
-	acme := workato.ByID(acmeID)
-	admin := workato.Member{ID: adminID, GrantType: "team", Name: "ACME Admin", Email: "admin@acme.example", RoleName: "Admin"}
-
-	added, err := h.c.AddMember(h.ctx, acme, workato.MemberAdd{Name: "Dev", Email: "dev@acme.example", RoleName: "Analyst"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []workato.Member{admin, {ID: added.ID, GrantType: "team", Name: "Dev", Email: "dev@acme.example",
-		RoleName: "Analyst", TimeZone: "Pacific Time (US & Canada)"}}
-	if diff := cmp.Diff(&want[1], added); diff != "" {
-		t.Errorf("AddMember (-want +got):\n%s", diff)
-	}
-	got, err := h.c.ListMembers(h.ctx, acme)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("ListMembers (-want +got):\n%s", diff)
-	}
-	if err := h.c.RemoveMember(h.ctx, acme, added.ID); err != nil {
-		t.Fatal(err)
-	}
-	if got, err = h.c.ListMembers(h.ctx, acme); err != nil || len(got) != 1 {
-		t.Errorf("ListMembers after remove = %v, %v; want the admin only", got, err)
-	}
-	wantAPIError(t, h.c.RemoveMember(h.ctx, acme, added.ID), workato.ErrNotFound, http.StatusNotFound)
-}
-
 func TestContractFolders(t *testing.T) {
 	h := newHarness(t, sandbox.Options{})
 	acme := workato.ByID(acmeID)

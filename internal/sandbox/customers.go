@@ -3,8 +3,6 @@ package sandbox
 import (
 	"encoding/json"
 	"net/http"
-	"slices"
-	"strconv"
 )
 
 // defaultPlanID stands in for "the partner's default plan".
@@ -12,7 +10,7 @@ const defaultPlanID = "oem_plan"
 
 // apiCustomer is the customer object. Create, get and update return it
 // bare, as the old docs show; whether the current API wraps it in
-// {"result": ...} is UNCONFIRMED.
+// {"result": ...} is UNCONFIRMED [design.md: single-object envelope].
 type apiCustomer struct {
 	ID                    int64    `json:"id"`
 	ExternalID            *string  `json:"external_id"`
@@ -27,6 +25,17 @@ type apiCustomer struct {
 	UpdatedAt             apiTime  `json:"updated_at"`
 	ActiveConnectionCount int      `json:"active_connection_count"`
 	ActiveRecipeCount     int      `json:"active_recipe_count"`
+	// Environments is set for a customer with Environments provisioned.
+	Environments []apiEnvironment `json:"environments,omitempty"`
+}
+
+// apiEnvironment is one entry of the environments property. The docs
+// describe the property ("the PROD and TEST environments IDs") without a
+// captured sample; these field names are invented (docs/design.md row
+// "environments property").
+type apiEnvironment struct {
+	ID              int64  `json:"id"`
+	EnvironmentType string `json:"environment_type"`
 }
 
 func (c *customer) api() apiCustomer {
@@ -61,7 +70,7 @@ func (s *Server) customerFor(w http.ResponseWriter, r *http.Request) *customer {
 }
 
 // listCustomers pages in creation order. The default page size is
-// UNCONFIRMED; 100 matches what known clients ask for.
+// UNCONFIRMED [design.md: customers list paging]; 100 matches what known clients ask for.
 func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request) {
 	page, per, ok := paging(r, 100, 100)
 	if !ok {
@@ -70,10 +79,20 @@ func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	lo, hi := pageOf(len(s.w.customers), page, per)
+	// TEST and PROD workspaces are listed only in their customer's
+	// environments property.
+	var listed []*customer
+	for _, c := range s.w.customers {
+		if c.info.EnvironmentOf == 0 {
+			listed = append(listed, c)
+		}
+	}
+	lo, hi := pageOf(len(listed), page, per)
 	out := []apiCustomer{}
-	for _, c := range s.w.customers[lo:hi] {
-		out = append(out, c.api())
+	for _, c := range listed[lo:hi] {
+		x := c.api()
+		x.Environments = s.w.environmentsOf(c)
+		out = append(out, x)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"result": out})
 }
@@ -82,8 +101,23 @@ func (s *Server) getCustomer(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if c := s.customerFor(w, r); c != nil {
-		writeJSON(w, http.StatusOK, c.api())
+		x := c.api()
+		x.Environments = s.w.environmentsOf(c)
+		writeJSON(w, http.StatusOK, x)
 	}
+}
+
+// environmentsOf lists the TEST and PROD workspaces of c, by type.
+func (w *world) environmentsOf(c *customer) []apiEnvironment {
+	var out []apiEnvironment
+	for _, typ := range []string{"test", "prod"} {
+		for _, e := range w.customers {
+			if e.info.EnvironmentOf == c.info.ID && e.info.EnvironmentType == typ {
+				out = append(out, apiEnvironment{ID: e.info.ID, EnvironmentType: typ})
+			}
+		}
+	}
+	return out
 }
 
 // customerBody maps each field present in a create or update body to its
@@ -136,6 +170,7 @@ func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request) {
 	}
 	info.UpdatedAt = s.now()
 	c.info = info
+	s.w.setIndex(c)
 	s.version++
 	writeJSON(w, http.StatusOK, c.api())
 }
@@ -182,117 +217,9 @@ func (s *Server) applyCustomerBody(info *Customer, self *customer, b customerBod
 		}
 	}
 	if info.ExternalID != "" {
-		for _, o := range s.w.customers {
-			if o != self && o.info.ExternalID == info.ExternalID {
-				errs.add("external_id", "has already been taken")
-			}
+		if o := s.w.customerByRef("E" + info.ExternalID); o != nil && o != self {
+			errs.add("external_id", "has already been taken")
 		}
 	}
 	return errs
-}
-
-// apiMember is a collaborator as the members endpoints return it.
-type apiMember struct {
-	ID         int64   `json:"id"`
-	GrantType  string  `json:"grant_type"`
-	Name       string  `json:"name"`
-	Email      *string `json:"email"`
-	ExternalID *string `json:"external_id"`
-	RoleName   string  `json:"role_name"`
-	TimeZone   string  `json:"time_zone"`
-}
-
-func memberAPI(m *Member) apiMember {
-	return apiMember{ID: m.ID, GrantType: m.GrantType, Name: m.Name, Email: stringOrNull(m.Email),
-		ExternalID: stringOrNull(m.ExternalID), RoleName: m.RoleName, TimeZone: m.TimeZone}
-}
-
-// listMembers answers a bare array: the envelope is UNCONFIRMED and the one
-// known client of the current API (tap-workato) reads a top-level array.
-func (s *Server) listMembers(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.customerFor(w, r)
-	if c == nil {
-		return
-	}
-	out := []apiMember{}
-	for _, m := range c.members {
-		out = append(out, memberAPI(m))
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-func (s *Server) memberFor(w http.ResponseWriter, r *http.Request, c *customer) int {
-	id, err := strconv.ParseInt(r.PathValue("member_id"), 10, 64)
-	i := slices.IndexFunc(c.members, func(m *Member) bool { return m.ID == id })
-	if err != nil || i < 0 {
-		notFound(w)
-		return -1
-	}
-	return i
-}
-
-func (s *Server) getMember(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if c := s.customerFor(w, r); c != nil {
-		if i := s.memberFor(w, r, c); i >= 0 {
-			writeJSON(w, http.StatusOK, memberAPI(c.members[i]))
-		}
-	}
-}
-
-// addMember takes name, email, role_name, external_id and time_zone.
-// Accepting email is UNCONFIRMED (the api-docs body omits it; members are
-// matched by email, and a known client sends it).
-func (s *Server) addMember(w http.ResponseWriter, r *http.Request) {
-	var m Member
-	if decodeBody(r, &m) != nil {
-		badRequest(w)
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.customerFor(w, r)
-	if c == nil {
-		return
-	}
-	errs := fieldErrors{}
-	if m.Name == "" {
-		errs.add("name", "can't be blank")
-	}
-	if m.RoleName == "" {
-		errs.add("role_name", "can't be blank")
-	}
-	for _, o := range c.members {
-		if m.Email != "" && o.Email == m.Email {
-			errs.add("email", "has already been taken")
-		}
-	}
-	if len(errs) > 0 {
-		errs.write(w)
-		return
-	}
-	m.ID, m.GrantType = s.w.alloc(), "team"
-	if m.TimeZone == "" {
-		m.TimeZone = "Pacific Time (US & Canada)"
-	}
-	c.members = append(c.members, &m)
-	s.version++
-	writeJSON(w, http.StatusOK, memberAPI(&m))
-}
-
-func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.customerFor(w, r)
-	if c == nil {
-		return
-	}
-	if i := s.memberFor(w, r, c); i >= 0 {
-		c.members = slices.Delete(c.members, i, i+1)
-		s.version++
-		writeJSON(w, http.StatusOK, json.RawMessage(`{"success":true}`))
-	}
 }

@@ -14,6 +14,6 @@
 // environment, or exit the process. It never stores or echoes connection
 // inputs: only a keyed digest of each input is kept.
 //
-// Where the API reference marks a behaviour UNCONFIRMED, the choice made here
+// Where the API reference marks a behaviour UNCONFIRMED (docs/design.md, "Assumptions about the API"), the choice made here
 // is noted at the code that implements it.
 package sandbox

@@ -75,7 +75,7 @@ type exportJob struct {
 // and connections in it and below it, with zip_names relative to it, and
 // the connections its recipes use from outside it, at the package root
 // with root_folder set (Workato's placement of such dependencies is
-// UNCONFIRMED; this is the one the sandbox's import reads back).
+// UNCONFIRMED [design.md: export dependency placement]; this is the one the sandbox's import reads back).
 func (s *Server) folderAssets(w http.ResponseWriter, r *http.Request) {
 	folderID, ok := queryID(r, "folder_id")
 	if !ok || folderID == 0 {

@@ -219,7 +219,9 @@ func TestExportBuildsAnImportablePackage(t *testing.T) {
 	// arrive with the same code, bound to connections the import made.
 	e.json("POST", "/managed_users/300/folders", `{"name": "Copy", "parent_id": 320}`, 200)
 	copyID := e.srv.Snapshot().Customers[0].Folders[1].Folders[0].ID
-	imp := obj(t, e.json("POST", fmt.Sprintf("/managed_users/300/imports?folder_id=%d&restart_recipes=true", copyID), data, 200))
+	// The package holds a root-folder asset, so Workato requires a folder for it.
+	e.json("POST", fmt.Sprintf("/managed_users/300/imports?folder_id=%d&restart_recipes=true", copyID), data, 422)
+	imp := obj(t, e.json("POST", fmt.Sprintf("/managed_users/300/imports?folder_id=%d&restart_recipes=true&folder_id_for_home_assets=%d", copyID, copyID), data, 200))
 	path := fmt.Sprintf("/managed_users/300/imports/%d", num(t, imp, "id"))
 	e.json("GET", path, nil, 200)
 	if done := obj(t, e.json("GET", path, nil, 200)); done["status"] != "completed" {

@@ -56,7 +56,7 @@ func (f *flexID) UnmarshalJSON(b []byte) error {
 }
 
 // listFolders returns only the direct children of parent_id, or of Home
-// when it is omitted. An unknown parent_id is a 404 (UNCONFIRMED).
+// when it is omitted. An unknown parent_id is a 404 (UNCONFIRMED [design.md: folder list unknown parent]).
 func (s *Server) listFolders(w http.ResponseWriter, r *http.Request) {
 	page, per, ok := paging(r, 100, 100)
 	parent, okParent := queryID(r, "parent_id")
@@ -92,7 +92,7 @@ type folderBody struct {
 }
 
 // createFolder answers the bare folder object; whether embedded wraps it in
-// "result" is UNCONFIRMED. A folder created under Home is a project.
+// "result" is UNCONFIRMED [design.md: single-object envelope]. A folder created under Home is a project.
 func (s *Server) createFolder(w http.ResponseWriter, r *http.Request) {
 	var b folderBody
 	if decodeBody(r, &b) != nil {
@@ -134,7 +134,7 @@ func (c *customer) newFolder(w *world, parent int64, name string, now time.Time)
 	return f
 }
 
-// updateFolder renames and moves a folder (body fields UNCONFIRMED: name,
+// updateFolder renames and moves a folder (body fields UNCONFIRMED [design.md: folder update body]: name,
 // parent_id). A move may not create a cycle; a folder moved to the top
 // level becomes a project.
 func (s *Server) updateFolder(w http.ResponseWriter, r *http.Request) {
@@ -182,38 +182,13 @@ func (s *Server) updateFolder(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, c.folderAPI(f))
 }
 
-type apiProject struct {
-	ID          int64   `json:"id"`
-	Description *string `json:"description"`
-	FolderID    int64   `json:"folder_id"`
-	Name        string  `json:"name"`
-}
-
-// listProjects lists the top-level folders as projects, paged like folders.
-func (s *Server) listProjects(w http.ResponseWriter, r *http.Request) {
-	page, per, ok := paging(r, 100, 100)
-	if !ok {
-		badRequest(w)
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.customerFor(w, r)
-	if c == nil {
-		return
-	}
-	top := c.children(c.info.HomeFolderID)
-	lo, hi := pageOf(len(top), page, per)
-	out := []apiProject{}
-	for _, f := range top[lo:hi] {
-		out = append(out, apiProject{ID: f.ProjectID, Description: stringOrNull(f.Description), FolderID: f.ID, Name: f.Name})
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"result": out})
-}
-
 // deleteFolder deletes an empty folder. The API's behaviour for a folder
-// that still holds folders, connections or recipes is UNCONFIRMED; the
+// that still holds folders, connections or recipes is UNCONFIRMED [design.md: folder delete when not empty]; the
 // sandbox refuses with 400, which is what a careful caller must expect.
+// A project (a top-level folder) is not deleted here: Workato's CLI notes
+// that this endpoint does not handle projects. How it refuses is
+// UNCONFIRMED (docs/design.md row "project delete"); the sandbox answers
+// 404, the answer most likely to be mistaken for "already gone".
 func (s *Server) deleteFolder(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -223,7 +198,7 @@ func (s *Server) deleteFolder(w http.ResponseWriter, r *http.Request) {
 	}
 	id, err := strconv.ParseInt(r.PathValue("folder_id"), 10, 64)
 	f := c.folders[id]
-	if err != nil || f == nil || id == c.info.HomeFolderID {
+	if err != nil || f == nil || id == c.info.HomeFolderID || f.ParentID == c.info.HomeFolderID {
 		notFound(w)
 		return
 	}

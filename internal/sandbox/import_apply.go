@@ -71,7 +71,7 @@ func (im *importer) folder(dir string) int64 {
 }
 
 // findConnection is the workspace connection with this name in this folder,
-// the oldest when names repeat. Binding by name and folder is UNCONFIRMED.
+// the oldest when names repeat. Binding by name and folder is UNCONFIRMED [design.md: import connection binding].
 func (im *importer) findConnection(folderID int64, name string) *Connection {
 	for _, conn := range im.c.sortedConns() {
 		if conn.FolderID == folderID && conn.Name == name {

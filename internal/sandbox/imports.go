@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -22,7 +23,7 @@ type importJob struct {
 // createImport accepts a raw zip body and starts an asynchronous import.
 // The body limit is enforced while reading; a package that is not a valid,
 // safe zip is accepted and then fails, as Workato validates in the
-// background (UNCONFIRMED: it might refuse synchronously).
+// background (UNCONFIRMED [design.md: import validation]: it might refuse synchronously).
 func (s *Server) createImport(w http.ResponseWriter, r *http.Request) {
 	folderID, ok1 := queryID(r, "folder_id")
 	homeAssets, ok2 := queryID(r, "folder_id_for_home_assets")
@@ -36,7 +37,7 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if int64(len(data)) > s.opts.MaxImportBytes {
-		// The status and text for an oversize package are UNCONFIRMED.
+		// The status and text for an oversize package are UNCONFIRMED [design.md: import validation].
 		writeMessage(w, http.StatusRequestEntityTooLarge,
 			fmt.Sprintf("Package is too large (maximum is %d bytes)", s.opts.MaxImportBytes))
 		return
@@ -50,6 +51,11 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) {
 	}
 	if c.folders[folderID] == nil || (homeAssets != 0 && c.folders[homeAssets] == nil) {
 		notFound(w)
+		return
+	}
+	if msg := c.homeAssetsProblem(p, homeAssets); msg != "" {
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"message": "Folder id for home assets " + msg,
+			"errors": map[string][]string{"folder_id_for_home_assets": {msg}}})
 		return
 	}
 	// One import at a time per workspace: a new one finishes the last.
@@ -133,4 +139,25 @@ func (s *Server) finishImport(c *customer, j *importJob) {
 		panic(fmt.Sprintf("sandbox: import failed after its dry run: %v", err))
 	}
 	j.Status, j.RecipeStatus = "completed", results
+}
+
+// homeAssetsProblem checks folder_id_for_home_assets, which the import
+// docs require when the package holds root-folder assets or the
+// workspace's Home assets folder became a project, and which must not be
+// the root folder. The refusal's status and text are UNCONFIRMED
+// (docs/design.md row "folder_id_for_home_assets"): 422 with field errors.
+func (c *customer) homeAssetsProblem(p *pkg, homeAssets int64) string {
+	if homeAssets == c.info.HomeFolderID && homeAssets != 0 {
+		return "must not be the root folder"
+	}
+	if homeAssets != 0 {
+		return ""
+	}
+	if c.info.HomeAssetsProject {
+		return "is required: Home assets is a project"
+	}
+	if p != nil && slices.ContainsFunc(p.connections, func(pc pkgConnection) bool { return pc.rootFolder }) {
+		return "is required: the package has root-folder assets"
+	}
+	return ""
 }

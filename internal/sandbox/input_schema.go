@@ -3,6 +3,7 @@ package sandbox
 import (
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -146,7 +147,7 @@ func unknownInputKeys(provider string, input map[string]any) []string {
 }
 
 // registerInputSchemaRoutes adds both input-schema endpoints. Their
-// response shapes are UNCONFIRMED; the sandbox answers the v2 endpoint
+// response shapes are UNCONFIRMED [design.md: input schema path]; the sandbox answers the v2 endpoint
 // with the usual {"result": [...]} envelope and the older one with
 // {"input": [...], "extended_input_schema": [...]}, so that a client has
 // to cope with both.
@@ -172,7 +173,20 @@ func (s *Server) connectorInputSchema(w http.ResponseWriter, r *http.Request) {
 func (s *Server) connectionInputSchema(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c := s.customerFor(w, r); c == nil {
+	c := s.customerFor(w, r)
+	if c == nil {
+		return
+	}
+	// The newer docs address this path by connection id and answer
+	// {"result": [...]}; the older ones by adapter name.
+	if id, err := strconv.ParseInt(r.PathValue("adapter_name"), 10, 64); err == nil {
+		conn := c.conns[id]
+		fields, ok := schemaFor(providerOf(conn))
+		if !ok {
+			notFound(w)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"result": fields})
 		return
 	}
 	fields, ok := schemaFor(r.PathValue("adapter_name"))
@@ -181,4 +195,11 @@ func (s *Server) connectionInputSchema(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"input": fields, "extended_input_schema": []apiInputField{}})
+}
+
+func providerOf(conn *Connection) string {
+	if conn == nil {
+		return ""
+	}
+	return conn.Provider
 }

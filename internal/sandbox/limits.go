@@ -15,7 +15,7 @@ type Limit struct {
 // Rate classes. Workato counts every class per Embed admin workspace, so one
 // Server is one budget whichever customer a request targets. Folder and
 // project calls share one budget: the docs cover both on one page whose
-// rate-limit table was not captured (UNCONFIRMED), and a shared budget is the
+// rate-limit table was not captured (UNCONFIRMED [design.md: folders rate limit]), and a shared budget is the
 // assumption that cannot under-count; the API client assumes the same.
 const (
 	ClassCustomersCreate  = "customers.create"  // POST /managed_users
@@ -31,12 +31,14 @@ const (
 	ClassExports          = "exports"           // export manifests and exports (RLCM: 60/min)
 	ClassConnectors       = "connectors"        // /integrations...
 	ClassFolders          = "folders"           // folder and project calls
-	ClassRecipes          = "recipes"           // recipe calls
+	ClassRecipesList      = "recipes.list"      // GET /managed_users/:id/recipes
+	ClassRecipes          = "recipes"           // other recipe calls
 )
 
 // DefaultLimits returns Workato's documented limits (reference §2). Imports
-// use the stricter 500/hour of the two documented numbers; folders (with
-// projects) and recipes are UNCONFIRMED and assumed 60/min.
+// use the stricter 500/hour of the two documented numbers; recipes are
+// 2,000/min (list) and 1,000/min (the rest) per the Embedded recipes page;
+// folders (with projects) are UNCONFIRMED [design.md: folders rate limit] and assumed 60/min.
 func DefaultLimits() map[string]Limit {
 	perMin := func(n int) Limit { return Limit{Requests: n, Per: time.Minute} }
 	return map[string]Limit{
@@ -53,7 +55,8 @@ func DefaultLimits() map[string]Limit {
 		ClassExports:          perMin(60),
 		ClassConnectors:       perMin(1000),
 		ClassFolders:          perMin(60),
-		ClassRecipes:          perMin(60),
+		ClassRecipesList:      perMin(2000),
+		ClassRecipes:          perMin(1000),
 	}
 }
 

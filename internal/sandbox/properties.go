@@ -17,7 +17,7 @@ const (
 
 // listProperties returns {"result": {name: value}} for names starting with
 // prefix. The docs mark prefix required; an empty prefix here matches
-// everything rather than failing (UNCONFIRMED).
+// everything rather than failing (UNCONFIRMED [design.md: properties prefix]).
 func (s *Server) listProperties(w http.ResponseWriter, r *http.Request) {
 	prefix := r.URL.Query().Get("prefix")
 	s.mu.Lock()

@@ -41,6 +41,11 @@ type apiRecipe struct {
 	CopyCount          int               `json:"copy_count"`
 	Config             []apiRecipeConfig `json:"config"`
 	Code               string            `json:"code"` // a JSON-encoded string, as Workato sends it
+	// The sandbox keeps no authors or version comments: always null.
+	AuthorName         *string `json:"author_name"`
+	VersionAuthorName  *string `json:"version_author_name"`
+	VersionAuthorEmail *string `json:"version_author_email"`
+	VersionComment     *string `json:"version_comment"`
 }
 
 func recipeAPI(c *customer, r *Recipe) apiRecipe {
@@ -78,7 +83,7 @@ func recipeAPI(c *customer, r *Recipe) apiRecipe {
 // max 100, filtered by folder_id (direct only), running, stop_cause,
 // stopped_after, adapter_names_any/all and since_id. since_id keeps ids
 // below it, so that since_id = the smallest id of the previous page walks
-// on; its direction is UNCONFIRMED.
+// on; its direction is UNCONFIRMED [design.md: recipes list filters].
 func (s *Server) listRecipes(w http.ResponseWriter, r *http.Request) {
 	page, per, ok := paging(r, 10, 100)
 	f, okFilter := parseRecipeFilter(r)
@@ -114,7 +119,7 @@ type recipeFilter struct {
 	stopCause         string
 	stoppedAfter      time.Time
 	// Adapter names are comma-separated; whether Workato also takes
-	// repeated parameters is UNCONFIRMED.
+	// repeated parameters is UNCONFIRMED [design.md: recipes list filters].
 	anyOf, allOf []string
 }
 
@@ -191,7 +196,7 @@ func (s *Server) getRecipe(w http.ResponseWriter, r *http.Request) {
 
 // startRecipe refuses, with HTTP 200 and success:false, a recipe whose
 // connections are missing or not authorized. Starting a running recipe
-// succeeds without change (UNCONFIRMED).
+// succeeds without change (UNCONFIRMED [design.md: start a running recipe]).
 func (s *Server) startRecipe(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -231,7 +236,7 @@ func markRunning(rc *Recipe, now time.Time) {
 
 // configErrors lists, per config entry, a connection that is missing or not
 // authorized, as [step, [["account_id", id, "unconnected", {key}]]]. The step
-// number is the entry's 1-based position (UNCONFIRMED; Workato's is the
+// number is the entry's 1-based position (UNCONFIRMED [design.md: start refusal step number]; Workato's is the
 // recipe step that needs the connection, which the sandbox does not model).
 func (c *customer) configErrors(rc *Recipe) []any {
 	var out []any
@@ -239,7 +244,15 @@ func (c *customer) configErrors(rc *Recipe) []any {
 		if cfg.AccountID == 0 {
 			continue
 		}
-		if conn := c.conns[cfg.AccountID]; conn != nil && conn.AuthorizationStatus == "success" {
+		conn := c.conns[cfg.AccountID]
+		if conn != nil && cfg.Provider != "" && conn.Provider != cfg.Provider {
+			// The Developer API spec allows a plain string entry ("...
+			// or string"); the sandbox sends one for a connection of
+			// another provider. Case and wording are invented.
+			out = append(out, "Connection "+conn.Name+" is not a "+cfg.Provider+" connection")
+			continue
+		}
+		if conn != nil && conn.AuthorizationStatus == "success" {
 			continue
 		}
 		detail := map[string]string{"key": "packages.recipe_source_code.flow_validations.errors.config_unconnected"}

@@ -95,7 +95,7 @@ func tooManyRequests(wait time.Duration) *recorder {
 
 // writeTooManyRequests sends whole seconds, at least 1, because Retry-After
 // has no fractions; a scaled-down window therefore over-waits, never under.
-// The 429 body is UNCONFIRMED; this one follows the documented error shape.
+// The 429 body is UNCONFIRMED [design.md: 429 body and Retry-After]; this one follows the documented error shape.
 func writeTooManyRequests(w http.ResponseWriter, wait time.Duration) {
 	secs := max(1, int(math.Ceil(wait.Seconds())))
 	w.Header().Set("Retry-After", strconv.Itoa(secs))

@@ -22,12 +22,14 @@ func (s *Server) registerRoutes() {
 	h("POST /managed_users/{id}/members", ClassMembers, s.addMember)
 	h("GET /managed_users/{id}/members/{member_id}", ClassMembers, s.getMember)
 	h("DELETE /managed_users/{id}/members/{member_id}", ClassMembersDelete, s.removeMember)
+	h("POST /managed_users/{id}/member_invitations", ClassMembers, s.inviteMember)
 
 	h("GET /managed_users/{id}/folders", ClassFolders, s.listFolders)
 	h("POST /managed_users/{id}/folders", ClassFolders, s.createFolder)
 	h("PUT /managed_users/{id}/folders/{folder_id}", ClassFolders, s.updateFolder)
 	h("DELETE /managed_users/{id}/folders/{folder_id}", ClassFolders, s.deleteFolder)
 	h("GET /managed_users/{id}/projects", ClassFolders, s.listProjects)
+	h("DELETE /managed_users/{id}/projects/{project_id}", ClassFolders, s.deleteProject)
 
 	h("GET /managed_users/{id}/connections", ClassConnectionsList, s.listConnections)
 	h("POST /managed_users/{id}/connections", ClassConnections, s.createConnection)
@@ -38,7 +40,7 @@ func (s *Server) registerRoutes() {
 	h("GET /managed_users/{id}/properties", ClassPropertiesList, s.listProperties)
 	h("POST /managed_users/{id}/properties", ClassPropertiesUpsert, s.upsertProperties)
 
-	h("GET /managed_users/{id}/recipes", ClassRecipes, s.listRecipes)
+	h("GET /managed_users/{id}/recipes", ClassRecipesList, s.listRecipes)
 	h("GET /managed_users/{id}/recipes/{recipe_id}", ClassRecipes, s.getRecipe)
 	h("PUT /managed_users/{id}/recipes/{recipe_id}/start", ClassRecipes, s.startRecipe)
 	h("PUT /managed_users/{id}/recipes/{recipe_id}/stop", ClassRecipes, s.stopRecipe)

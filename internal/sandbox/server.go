@@ -33,8 +33,9 @@ type Options struct {
 	RateLimits bool
 	// Limits overrides DefaultLimits per rate class (see the Class constants).
 	Limits map[string]Limit
-	// StatePath is a JSON state file, loaded by New when it exists and
-	// rewritten atomically after every mutation.
+	// StatePath is a JSON state file, loaded by New when it exists; every
+	// change is appended to it and synced before its response (see
+	// journal), and it is compacted as it grows.
 	StatePath string
 	// Now is the clock for timestamps, the limiter and import progress.
 	Now func() time.Time
@@ -46,6 +47,14 @@ type Options struct {
 	TestRule func(provider string, input map[string]any) error
 	// MaxImportBytes caps a package import body; 0 means DefaultMaxImportBytes.
 	MaxImportBytes int64
+	// InviteesExist makes every invited email belong to an existing
+	// Workato user, who joins the workspace at once (the docs send an
+	// email invitation only to addresses without an account). Off, an
+	// invitation stays pending until AcceptInvitation.
+	InviteesExist bool
+	// MembersEnvelope is how the members list is wrapped: EnvelopeBare
+	// (the default), EnvelopeResult or EnvelopeData.
+	MembersEnvelope string
 	// ImportDuration is how long an import stays in_progress at least. An
 	// import always reports in_progress on its first status poll.
 	ImportDuration time.Duration
@@ -71,8 +80,14 @@ type Server struct {
 	w       *world // guarded by mu
 	version uint64 // guarded by mu; bumped by every mutation
 
+	dirty    []*customer        // guarded by mu: changed since the last journal record
+	dirtySet map[*customer]bool // guarded by mu
+	known    int                // guarded by mu: customers already attributed
+	full     bool               // guarded by mu: the next persist writes the whole state
+
 	persistMu sync.Mutex
-	written   uint64 // guarded by persistMu
+	recorded  uint64  // guarded by persistMu: the version on disk
+	j         journal // guarded by persistMu
 
 	limiter *limiter
 	faults  *faulter
@@ -109,6 +124,8 @@ func New(opts Options) (*Server, error) {
 		s.limiter = l
 	}
 	s.w = newWorld()
+	s.dirtySet = map[*customer]bool{}
+	s.j = journal{path: opts.StatePath}
 	s.stats = newStats()
 	s.registerRoutes()
 	if opts.StatePath != "" {
@@ -119,16 +136,15 @@ func New(opts Options) (*Server, error) {
 	return s, nil
 }
 
+// loadStateFile loads the state file (see journal). A base that is not a
+// saved state (a hand-written seed, with ids and timestamps to fill in)
+// is rewritten whole at the first change, so that no record ever refers
+// to an id that only this process assigned.
 func (s *Server) loadStateFile(path string) error {
-	f, err := os.Open(path)
+	st, j, err := readJournal(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
-	if err != nil {
-		return fmt.Errorf("sandbox: load state: %w", err)
-	}
-	defer f.Close()
-	st, err := decodeState(f)
 	if err != nil {
 		return fmt.Errorf("sandbox: load state %s: %w", path, err)
 	}
@@ -138,8 +154,19 @@ func (s *Server) loadStateFile(path string) error {
 	}
 	s.mu.Lock()
 	s.w = w
+	s.known = len(w.customers)
+	s.full = !isSavedState(st, w)
 	s.mu.Unlock()
+	s.persistMu.Lock()
+	s.j = j
+	s.persistMu.Unlock()
 	return nil
+}
+
+// isSavedState reports whether loading a document assigned nothing: no id
+// (the world's counter is where the document left it) and no input key.
+func isSavedState(st State, w *world) bool {
+	return st.FormatVersion != 0 && st.InputKey != "" && w.nextID == max(st.NextID, maxStateID(st)+1, firstID)
 }
 
 func (s *Server) logf(format string, args ...any) {
@@ -197,7 +224,9 @@ func (s *Server) serve(r *http.Request) (rec *recorder, drop bool) {
 	case !s.allow(rec, rt.class):
 		// the limiter wrote its 429
 	default:
+		before := s.currentVersion()
 		s.mux.ServeHTTP(rec, r)
+		s.noteChange(r, before)
 		if err := s.persist(); err != nil {
 			// The change stays in memory; the client learns it may be lost.
 			s.logf("sandbox: persist state: %v", err)
@@ -209,6 +238,12 @@ func (s *Server) serve(r *http.Request) (rec *recorder, drop bool) {
 		return nil, true
 	}
 	return rec, false
+}
+
+func (s *Server) currentVersion() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.version
 }
 
 // allow applies the rate limiter. It returns false after writing a 429.

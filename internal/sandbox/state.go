@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -58,6 +59,27 @@ type Customer struct {
 	Recipes     []Recipe          `json:"recipes,omitempty"`
 	Properties  map[string]string `json:"properties,omitempty"`
 	Imports     []Import          `json:"imports,omitempty"`
+
+	// Invitations are the email invitations sent and not yet accepted.
+	Invitations []Invitation `json:"invitations,omitempty"`
+	// EnvironmentOf, on a TEST or PROD workspace, is the id of the
+	// customer (the DEV workspace) it belongs to; EnvironmentType is
+	// "test" or "prod". Such a workspace is reached by its own id and is
+	// listed only in its customer's environments property.
+	EnvironmentOf   int64  `json:"environment_of,omitempty"`
+	EnvironmentType string `json:"environment_type,omitempty"`
+	// HomeAssetsProject is set when the workspace's Home assets folder has
+	// become a project: every import then needs folder_id_for_home_assets.
+	HomeAssetsProject bool `json:"home_assets_project,omitempty"`
+}
+
+// Invitation is a pending email invitation; the collaborator becomes a
+// Member when they accept it (Server.AcceptInvitation).
+type Invitation struct {
+	Name     string    `json:"name"`
+	Email    string    `json:"email"`
+	RoleName string    `json:"role_name,omitempty"`
+	SentAt   time.Time `json:"sent_at"`
 }
 
 // Member is a collaborator in a customer workspace.
@@ -180,6 +202,7 @@ func (s *Server) LoadSeed(r io.Reader) error {
 	s.mu.Lock()
 	s.w = w
 	s.version++
+	s.full, s.known = true, len(w.customers)
 	s.mu.Unlock()
 	return s.persist()
 }
@@ -191,37 +214,95 @@ func (s *Server) Snapshot() State {
 	return s.w.export()
 }
 
-// persist writes the state file if anything changed since the last write.
-// The state is encoded under mu but written outside it; a version check
-// keeps a slow older write from replacing a newer one.
+// persist makes every change so far durable before its response goes out:
+// the customers changed since the last record are appended as one record
+// (see journal), or the whole state is written when the journal asks for
+// compaction. persistMu is taken before mu, so that records reach the file
+// in the order their changes were made, and a request whose change another
+// request's record already carried waits here until that record is synced.
 func (s *Server) persist() error {
 	if s.opts.StatePath == "" {
 		return nil
 	}
+	s.persistMu.Lock()
+	defer s.persistMu.Unlock()
 	s.mu.Lock()
 	v := s.version
-	s.persistMu.Lock()
-	if v == s.written {
-		s.persistMu.Unlock()
+	if v == s.recorded {
 		s.mu.Unlock()
 		return nil
 	}
-	s.persistMu.Unlock()
-	data, err := json.MarshalIndent(s.w.export(), "", "  ")
+	var data []byte
+	var err error
+	full := s.full || s.j.needsCompaction()
+	if full {
+		data, err = json.MarshalIndent(s.w.export(), "", "  ")
+		data = append(data, '\n')
+	} else {
+		rec := journalRecord{NextID: s.w.nextID}
+		for _, c := range s.dirty {
+			rec.Customers = append(rec.Customers, c.export())
+		}
+		data, err = json.Marshal(rec)
+		data = append(data, '\n')
+	}
+	s.dirty, s.dirtySet, s.full = nil, map[*customer]bool{}, false
 	s.mu.Unlock()
+	if err == nil {
+		if full {
+			err = s.j.compact(data)
+		} else {
+			err = s.j.append(data)
+		}
+	}
 	if err != nil {
+		// What was taken from the dirty set is not on disk: the next
+		// persist writes the whole state.
+		s.mu.Lock()
+		s.full = true
+		s.mu.Unlock()
 		return err
 	}
-	s.persistMu.Lock()
-	defer s.persistMu.Unlock()
-	if v <= s.written {
-		return nil
-	}
-	if err := writeFileAtomic(s.opts.StatePath, append(data, '\n')); err != nil {
-		return err
-	}
-	s.written = v
+	s.recorded = v
 	return nil
+}
+
+// noteChange records which customers a request changed, for the next
+// journal record: the one its path names, and any created since the last
+// call. A change it cannot attribute (a path whose customer no longer
+// resolves, as after an external_id change, or a change on a path with no
+// customer) makes the next persist write the whole state. The caller passes the version from before the handler.
+func (s *Server) noteChange(r *http.Request, before uint64) {
+	if s.opts.StatePath == "" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.version == before {
+		return
+	}
+	created := s.w.customers[min(s.known, len(s.w.customers)):]
+	switch ref := r.PathValue("id"); {
+	case ref != "":
+		if c := s.w.customerByRef(ref); c != nil {
+			s.markDirty(c)
+		} else {
+			s.full = true
+		}
+	case len(created) == 0:
+		s.full = true // a change outside any customer's path
+	}
+	for _, c := range created {
+		s.markDirty(c)
+	}
+	s.known = len(s.w.customers)
+}
+
+func (s *Server) markDirty(c *customer) {
+	if !s.dirtySet[c] {
+		s.dirtySet[c] = true
+		s.dirty = append(s.dirty, c)
+	}
 }
 
 // writeFileAtomic never leaves a half-written state file: it writes a

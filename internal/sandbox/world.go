@@ -23,6 +23,10 @@ type world struct {
 	nextID    int64
 	inputKey  []byte
 	customers []*customer // creation order
+
+	byID    map[int64]*customer  // index of customers[:indexed]
+	byExt   map[string]*customer // by external id; an entry is checked on use
+	indexed int
 }
 
 type customer struct {
@@ -71,13 +75,14 @@ func newCustomer(info Customer) *customer {
 }
 
 // customerByRef resolves a path's :id: a numeric id, or "E" + external id
-// (the mux has already unescaped it).
+// (the mux has already unescaped it). Lookups go through an index that
+// catches up with customers appended since the last lookup; a handler that
+// changes a customer's external id calls setIndex.
 func (w *world) customerByRef(ref string) *customer {
+	w.catchUp()
 	if ext, ok := strings.CutPrefix(ref, "E"); ok {
-		for _, c := range w.customers {
-			if c.info.ExternalID != "" && c.info.ExternalID == ext {
-				return c
-			}
+		if c := w.byExt[ext]; c != nil && ext != "" && c.info.ExternalID == ext {
+			return c
 		}
 		return nil
 	}
@@ -85,12 +90,30 @@ func (w *world) customerByRef(ref string) *customer {
 	if err != nil {
 		return nil
 	}
-	for _, c := range w.customers {
-		if c.info.ID == id {
-			return c
+	return w.byID[id] // ids never change
+}
+
+func (w *world) catchUp() {
+	if w.byID == nil {
+		w.byID, w.byExt = map[int64]*customer{}, map[string]*customer{}
+	}
+	for _, c := range w.customers[min(w.indexed, len(w.customers)):] {
+		if w.byID[c.info.ID] == nil {
+			w.byID[c.info.ID] = c
+		}
+		w.setIndex(c)
+	}
+	w.indexed = len(w.customers)
+}
+
+// setIndex indexes a customer's current external id. An entry left under
+// an old one is found stale on use.
+func (w *world) setIndex(c *customer) {
+	if ext := c.info.ExternalID; ext != "" {
+		if o := w.byExt[ext]; o == nil || o.info.ExternalID != ext {
+			w.byExt[ext] = c
 		}
 	}
-	return nil
 }
 
 // pathOf is a folder's path from Home, "" for Home itself.
@@ -105,7 +128,7 @@ func (c *customer) pathOf(id int64) string {
 
 // projectOf is the project id of the project a folder is in (its own for a
 // project). That nested folders carry their project's id is inferred from
-// the Developer API, UNCONFIRMED for embedded.
+// the Developer API, UNCONFIRMED [design.md: project ids of nested folders] for embedded.
 func (c *customer) projectOf(f *folder) int64 {
 	for f != nil && f.ParentID != c.info.HomeFolderID {
 		f = c.folders[f.ParentID]
@@ -128,7 +151,7 @@ func (c *customer) children(parent int64) []*folder {
 }
 
 // child finds a direct child folder by name; the first by id wins when
-// names repeat, which the API permits (UNCONFIRMED).
+// names repeat, which the API permits (UNCONFIRMED [design.md: duplicate folder names]).
 func (c *customer) child(parent int64, name string) *folder {
 	for _, f := range c.children(parent) {
 		if f.Name == name {

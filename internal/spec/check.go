@@ -157,3 +157,28 @@ func newTenant(m *manifest, l *layer) *Tenant {
 }
 
 func deref(b *bool) bool { return b != nil && *b }
+
+// checkPaths rejects folder paths with empty, "." or ".." segments wherever
+// one is written: such a path names another folder than it spells, so it
+// would be created under one name and matched under another forever.
+func checkPaths(l *layer) Diagnostics {
+	var ds Diagnostics
+	check := func(p Pos, field, s string) {
+		if msg := CheckPath(s); s != "" && msg != "" {
+			ds = append(ds, p.diag(field, "folder path %q: %s", s, msg))
+		}
+	}
+	for _, f := range l.folders {
+		check(f.Pos, "path", f.Path)
+	}
+	for _, c := range l.connections {
+		check(c.Pos, "folder", c.Folder)
+	}
+	for _, p := range l.packages {
+		check(p.Pos, "folder", p.Folder)
+	}
+	for _, r := range l.recipes {
+		check(r.Pos, "folder", r.Folder)
+	}
+	return ds
+}

@@ -3,13 +3,15 @@ package spec
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/workato-gitops/workato-gitops/internal/fileread"
 )
 
 // manifest is one Tenant or Base file, decoded but not yet merged.
@@ -52,12 +54,13 @@ type rawManifest struct {
 		AllowPlaintextInput bool     `yaml:"allowPlaintextInput"`
 	} `yaml:"metadata"`
 	Customer *struct {
-		ID                int64  `yaml:"id"`
-		ExternalID        string `yaml:"externalId"`
-		Name              string `yaml:"name"`
-		NotificationEmail string `yaml:"notificationEmail"`
-		PlanID            string `yaml:"planId"`
-		OriginURL         string `yaml:"originUrl"`
+		ID                int64    `yaml:"id"`
+		ExternalID        string   `yaml:"externalId"`
+		Name              string   `yaml:"name"`
+		NotificationEmail string   `yaml:"notificationEmail"`
+		PlanID            string   `yaml:"planId"`
+		OriginURL         string   `yaml:"originUrl"`
+		Environments      []string `yaml:"environments"`
 	} `yaml:"customer"`
 	Members []struct {
 		Email string `yaml:"email"`
@@ -94,25 +97,25 @@ type rawManifest struct {
 	Prune rawPrune `yaml:"prune"`
 }
 
-// readLimited reads a file, refusing one larger than max before reading it.
+// readLimited reads a file, refusing one larger than max, or one that is
+// not a regular file (a FIFO would hang the read), before reading it.
 func readLimited(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > max {
-		return nil, fmt.Errorf("file is %d bytes; manifests are limited to %d", st.Size(), max)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > max {
+	data, err := fileread.Regular(path, max)
+	var tl *fileread.TooLargeError
+	switch {
+	case errors.As(err, &tl) && tl.Size > max+1:
+		return nil, fmt.Errorf("file is %d bytes; manifests are limited to %d", tl.Size, max)
+	case errors.As(err, &tl):
 		return nil, fmt.Errorf("file is larger than the %d-byte limit for manifests", max)
+	case errors.Is(err, fileread.ErrNotRegular):
+		return nil, errNotRegular
 	}
-	return data, nil
+	return data, err
 }
+
+// errNotRegular is the diagnostic for a manifest name on something other
+// than a regular file.
+var errNotRegular = errors.New("not a regular file (a FIFO, a device or a socket cannot be a manifest)")
 
 func digest(rel string, data []byte) File {
 	sum := sha256.Sum256(data)
@@ -218,7 +221,7 @@ func decodeManifest(doc *document, rel string, inputs map[string]Secret, plainte
 	}
 	if c := raw.Customer; c != nil {
 		m.customer = &Customer{Pos: pos("/customer"), ID: c.ID, ExternalID: c.ExternalID, Name: c.Name,
-			NotificationEmail: c.NotificationEmail, PlanID: c.PlanID, OriginURL: c.OriginURL}
+			NotificationEmail: c.NotificationEmail, PlanID: c.PlanID, OriginURL: c.OriginURL, Environments: c.Environments}
 	}
 	l := &m.layer
 	for i, r := range raw.Members {

@@ -152,9 +152,14 @@ func (l *loader) find(ignore []string) ([]string, error) {
 			}
 			return nil
 		}
-		if d.Type().IsRegular() && isManifestName(rel) && rel != ConfigFile && rel != "workato-gitops.yml" {
-			rels = append(rels, rel)
+		if !isManifestName(rel) || rel == ConfigFile || rel == "workato-gitops.yml" || d.IsDir() {
+			return nil
 		}
+		if !d.Type().IsRegular() {
+			l.diags = append(l.diags, Diagnostic{File: p, Message: errNotRegular.Error()})
+			return nil
+		}
+		rels = append(rels, rel)
 		return nil
 	})
 	return rels, err

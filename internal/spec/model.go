@@ -64,6 +64,10 @@ type Customer struct {
 	NotificationEmail string
 	PlanID            string
 	OriginURL         string
+	// Environments names the Embedded Environments workspaces managed
+	// ("dev", "test", "prod"; the schema allows nothing else); nil means
+	// the customer's own workspace only.
+	Environments []string
 }
 
 // Member is a collaborator.
@@ -134,13 +138,15 @@ type Prune struct {
 	Members     bool
 }
 
-// Key functions: the natural keys objects are matched and merged by.
+// Key functions: the natural keys objects are matched and merged by, the
+// same values plans and apply use.
 
-func (m Member) Key() string     { return lowerASCII(m.Email) }
-func (f Folder) Key() string     { return f.Path }
-func (c Connection) Key() string { return c.Folder + "\x00" + c.Name }
-func (p Package) Key() string    { return p.Name }
-func (r Recipe) Key() string     { return r.Folder + "\x00" + r.Name }
+func (c Customer) Key() Key   { return Key{Name: c.ExternalID} }
+func (m Member) Key() Key     { return Key{Name: lowerASCII(m.Email)} }
+func (f Folder) Key() Key     { return FolderKey(ParsePath(f.Path)) }
+func (c Connection) Key() Key { return Key{Folder: ParsePath(c.Folder), Name: c.Name} }
+func (p Package) Key() Key    { return Key{Name: p.Name} }
+func (r Recipe) Key() Key     { return Key{Folder: ParsePath(r.Folder), Name: r.Name} }
 
 func lowerASCII(s string) string {
 	b := []byte(s)

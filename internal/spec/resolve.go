@@ -2,7 +2,6 @@ package spec
 
 import (
 	"fmt"
-	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -87,7 +86,7 @@ type resolver struct {
 // expand returns m's own layer merged over everything it extends.
 func (r *resolver) expand(m *manifest) (*layer, Diagnostics) {
 	own := m.layer
-	if ds := checkDuplicates(&own); ds != nil {
+	if ds := append(checkPaths(&own), checkDuplicates(&own)...); ds != nil {
 		return nil, ds
 	}
 	if len(m.extends) == 0 {
@@ -134,7 +133,7 @@ func (r *resolver) expandBase(b *manifest) (*layer, Diagnostics) {
 }
 
 type keyed interface {
-	Key() string
+	Key() Key
 	position() Pos
 }
 
@@ -155,7 +154,7 @@ func union(dst, src *layer, at Pos, dstNames, srcName string) Diagnostics {
 }
 
 func unionList[T keyed](dst, src []T, conflict func(a, b T)) []T {
-	index := map[string]int{}
+	index := map[Key]int{}
 	for i, x := range dst {
 		index[x.Key()] = i
 	}
@@ -185,7 +184,7 @@ func override(dst, own *layer) {
 
 func overrideList[T keyed](dst, own []T) []T {
 	dst = slices.Clone(dst)
-	index := map[string]int{}
+	index := map[Key]int{}
 	for i, x := range dst {
 		index[x.Key()] = i
 	}
@@ -217,14 +216,14 @@ func checkDuplicates(l *layer) Diagnostics {
 	var ds Diagnostics
 	dups(&ds, "member", l.members, func(m Member) string { return m.Email })
 	dups(&ds, "folder", l.folders, func(f Folder) string { return f.Path })
-	dups(&ds, "connection", l.connections, func(c Connection) string { return path.Join(c.Folder, c.Name) })
+	dups(&ds, "connection", l.connections, func(c Connection) string { return c.Key().String() })
 	dups(&ds, "package", l.packages, func(p Package) string { return p.Name })
-	dups(&ds, "recipe", l.recipes, func(r Recipe) string { return path.Join(r.Folder, r.Name) })
+	dups(&ds, "recipe", l.recipes, func(r Recipe) string { return r.Key().String() })
 	return ds
 }
 
 func dups[T keyed](ds *Diagnostics, kind string, xs []T, label func(T) string) {
-	seen := map[string]Pos{}
+	seen := map[Key]Pos{}
 	for _, x := range xs {
 		if first, ok := seen[x.Key()]; ok {
 			*ds = append(*ds, x.position().diag("", "duplicate %s %q (first declared at line %d)", kind, label(x), first.Line))

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -19,8 +20,9 @@ const DefaultBaseURL = "https://www.workato.com/api"
 // request (reference §1); waiting longer for one attempt is pointless.
 const DefaultRequestTimeout = 40 * time.Second
 
-// dataCenterHosts follows reference §1. UK is listed by Workato without a
-// captured host name, so it is deliberately absent.
+// dataCenterHosts follows reference §1. UK's host follows the
+// app.<dc>.workato.com pattern of the others; no Workato page names it
+// (UNCONFIRMED [design.md: UK data center]).
 var dataCenterHosts = map[string]string{
 	"us": "www.workato.com",
 	"eu": "app.eu.workato.com",
@@ -30,14 +32,15 @@ var dataCenterHosts = map[string]string{
 	"il": "app.il.workato.com",
 	"cn": "app.workatoapp.cn",
 	"kr": "app.kr.workato.com",
+	"uk": "app.uk.workato.com",
 }
 
 // BaseURLFor returns the API base URL (including /api) of a Workato data
-// center: us, eu, jp, sg, au, il, cn or kr.
+// center: us, eu, jp, sg, au, il, cn, kr or uk.
 func BaseURLFor(dataCenter string) (string, error) {
 	host, ok := dataCenterHosts[strings.ToLower(strings.TrimSpace(dataCenter))]
 	if !ok {
-		return "", fmt.Errorf("workato: unknown data center %q (want us, eu, jp, sg, au, il, cn or kr)", dataCenter)
+		return "", fmt.Errorf("workato: unknown data center %q (want us, eu, jp, sg, au, il, cn, kr or uk)", dataCenter)
 	}
 	return "https://" + host + "/api", nil
 }
@@ -81,6 +84,9 @@ type Client struct {
 	userAgent string
 	timeout   time.Duration
 	scrub     scrubber
+
+	catalogMu sync.Mutex
+	catalog   *Catalog // the connectors catalogue, read once (ConnectorCatalog)
 }
 
 // New validates cfg and returns a Client. It refuses to send a token over
@@ -128,10 +134,6 @@ func New(cfg Config) (*Client, error) {
 
 // Stats reports, per rate class, what the scheduler has seen so far.
 func (c *Client) Stats() map[Class]ClassStats { return c.sched.Stats() }
-
-// Scheduler returns the client's scheduler, for callers that want to share
-// its budget or inspect it.
-func (c *Client) Scheduler() *Scheduler { return c.sched }
 
 // IsLoopback reports whether host is localhost or a loopback address: the
 // only hosts a token may be sent to over plain http.

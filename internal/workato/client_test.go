@@ -19,14 +19,15 @@ func TestBaseURLFor(t *testing.T) {
 		"us": "https://www.workato.com/api", "EU": "https://app.eu.workato.com/api", "jp": "https://app.jp.workato.com/api",
 		"sg": "https://app.sg.workato.com/api", "au": "https://app.au.workato.com/api", "il": "https://app.il.workato.com/api",
 		"cn": "https://app.workatoapp.cn/api", " kr ": "https://app.kr.workato.com/api",
+		"uk": "https://app.uk.workato.com/api",
 	}
 	for dc, want := range tests {
 		if got, err := BaseURLFor(dc); err != nil || got != want {
 			t.Errorf("BaseURLFor(%q) = %q, %v; want %q", dc, got, err, want)
 		}
 	}
-	if _, err := BaseURLFor("uk"); err == nil {
-		t.Errorf("BaseURLFor(uk): want an error, its host is unknown")
+	if _, err := BaseURLFor("gb"); err == nil {
+		t.Errorf("BaseURLFor(gb): want an error")
 	}
 }
 

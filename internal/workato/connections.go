@@ -77,7 +77,7 @@ type ConnectionCreate struct {
 }
 
 // ConnectionUpdate is the body of UpdateConnection: only non-nil fields are
-// sent. Sending Input probably re-tests the connection (UNCONFIRMED).
+// sent. Sending Input probably re-tests the connection (UNCONFIRMED [design.md: connection update re-tests]).
 type ConnectionUpdate struct {
 	Name       *string        `json:"name,omitempty"`
 	ParentID   *int64         `json:"parent_id,omitempty"`
@@ -88,7 +88,7 @@ type ConnectionUpdate struct {
 
 // ListConnections lists the connections of a customer workspace. No
 // paging is documented: one call returns them all (a server-side cap is
-// UNCONFIRMED).
+// UNCONFIRMED [design.md: connections list paging]).
 //
 // GET /managed_users/:id/connections — https://docs.workato.com/oem/oem-api/connections.html
 func (c *Client) ListConnections(ctx context.Context, cust CustomerRef, opt ListConnectionsOptions) ([]Connection, error) {

@@ -12,9 +12,6 @@ import (
 // perPage is the largest page every paged endpoint accepts (reference §4).
 const perPage = 100
 
-// maxPages stops a server that ignores paging from looping us forever.
-const maxPages = 10000
-
 // Customer is a customer workspace (a Workato "managed user"). Fields as
 // modelled by tap-workato against the current API (reference §5).
 type Customer struct {
@@ -23,7 +20,7 @@ type Customer struct {
 	Name              string `json:"name"`
 	NotificationEmail string `json:"notification_email,omitempty"`
 	// The next three are kept raw: whether they are strings or lists is
-	// UNCONFIRMED, and a guess must not break decoding of every customer.
+	// UNCONFIRMED [design.md: customer object fields], and a guess must not break decoding of every customer.
 	ErrorNotificationEmails json.RawMessage `json:"error_notification_emails,omitempty"`
 	AdminNotificationEmails json.RawMessage `json:"admin_notification_emails,omitempty"`
 	FrameAncestors          json.RawMessage `json:"frame_ancestors,omitempty"`
@@ -34,7 +31,7 @@ type Customer struct {
 	InTrial                 bool            `json:"in_trial,omitempty"`
 	CreatedAt               time.Time       `json:"created_at"`
 	UpdatedAt               time.Time       `json:"updated_at"`
-	// Billing period bounds stay strings: date or timestamp is UNCONFIRMED.
+	// Billing period bounds stay strings: date or timestamp is UNCONFIRMED [design.md: customer object fields].
 	CurrentBillingPeriodStart string          `json:"current_billing_period_start,omitempty"`
 	CurrentBillingPeriodEnd   string          `json:"current_billing_period_end,omitempty"`
 	TaskLimitAdjustment       json.RawMessage `json:"task_limit_adjustment,omitempty"`
@@ -43,6 +40,9 @@ type Customer struct {
 	ActiveConnectionLimit     *int64          `json:"active_connection_limit,omitempty"`
 	ActiveConnectionCount     *int64          `json:"active_connection_count,omitempty"`
 	ActiveRecipeCount         *int64          `json:"active_recipe_count,omitempty"`
+	// Environments lists TEST and PROD for a customer with Embedded
+	// Environments provisioned; its own ID is DEV (see WorkspaceID).
+	Environments Environments `json:"environments,omitempty"`
 }
 
 // CustomerCreate is the body of CreateCustomer; Name and
@@ -66,7 +66,7 @@ type CustomerUpdate struct {
 }
 
 // ListCustomers lists every customer workspace of the admin workspace.
-// Paging parameters are UNCONFIRMED; like tap-workato it asks for 100 a
+// Paging parameters are UNCONFIRMED [design.md: customers list paging]; like tap-workato it asks for 100 a
 // page and stops at the first short page.
 //
 // GET /managed_users — https://docs.workato.com/oem/oem-api/managed-users.html
@@ -90,7 +90,7 @@ func (c *Client) GetCustomer(ctx context.Context, cust CustomerRef) (*Customer, 
 }
 
 // CreateCustomer creates a customer workspace. Whether the response is
-// wrapped in "result" is UNCONFIRMED; both forms decode.
+// wrapped in "result" is UNCONFIRMED [design.md: single-object envelope]; both forms decode.
 //
 // POST /managed_users — https://docs.workato.com/oem/oem-api/managed-users.html
 func (c *Client) CreateCustomer(ctx context.Context, in CustomerCreate) (*Customer, error) {
@@ -125,7 +125,8 @@ func sendJSON[T any](ctx context.Context, c *Client, method, path string, body a
 // short; no managed-user list documents a total or a next link.
 func listPages[T any](ctx context.Context, c *Client, path string, query url.Values) ([]T, error) {
 	var all []T
-	for page := 1; page <= maxPages; page++ {
+	guard := pageGuard{path: path}
+	for page := 1; ; page++ {
 		q := url.Values{}
 		for k, v := range query {
 			q[k] = v
@@ -140,6 +141,8 @@ func listPages[T any](ctx context.Context, c *Client, path string, query url.Val
 		if len(items) < perPage {
 			return all, nil
 		}
+		if err := guard.next(page, items); err != nil {
+			return nil, err
+		}
 	}
-	return nil, fmt.Errorf("workato: GET %s: still full after %d pages; refusing to page further", path, maxPages)
 }

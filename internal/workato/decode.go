@@ -15,8 +15,9 @@ func (r *refusal) Error() string { return "success: false" }
 // decodeEnvelope decodes a successful response body into v (which may be
 // nil when the caller wants no value), whatever envelope the endpoint
 // uses. The Embedded API mostly wraps values in {"result": ...}; some
-// endpoints use {"items": [...]}, and old pages show bare arrays and
-// objects (reference §4). Any object level with "success": false (or the
+// endpoints use {"items": [...]}, the Developer API's members list uses
+// {"data": [...]}, and old pages show bare arrays and objects (reference
+// §4; docs/design.md row "list envelopes"). Any object level with "success": false (or the
 // documented capitalised "Success": false) is a *refusal.
 func decodeEnvelope(data []byte, v any) error {
 	data = bytes.TrimSpace(data)
@@ -36,8 +37,12 @@ func decodeEnvelope(data []byte, v any) error {
 		}
 		// A struct target (a page with items and count) wants the whole
 		// object; only a slice target wants the items unwrapped.
-		if inner, ok := obj["items"]; ok && wantsSlice(v) {
-			return decodeEnvelope(inner, v)
+		if wantsSlice(v) {
+			for _, key := range []string{"items", "data"} {
+				if inner, ok := obj[key]; ok {
+					return decodeEnvelope(inner, v)
+				}
+			}
 		}
 	}
 	if v == nil {

@@ -65,13 +65,14 @@ func FuzzDecodeEnvelope(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		targets := []any{nil, &[]Connection{}, &[]Recipe{}, &Customer{}, &Import{}, &map[string]string{}, &connectorPage{}, &[]Folder{}}
+		targets := []any{nil, &[]Connection{}, &[]Recipe{}, &Customer{}, &[]Customer{}, &[]Member{}, &Import{}, &map[string]string{}, &connectorPage{}, &[]Folder{}}
 		for _, v := range targets {
 			_ = decodeEnvelope(data, v)
 		}
 		e := newAPIError("GET", "/x", 500, data, newScrubber("tok"))
 		_ = e.Error()
 		_ = parseStepErrors(json.RawMessage(data))
+		_, _ = decodeConnectorPage(json.RawMessage(data))
 		_ = newRecipeStartError(1, e).Error()
 	})
 }

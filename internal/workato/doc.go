@@ -15,5 +15,5 @@
 //
 // Every fact about the API comes from the project's reference
 // (shared/reference/workato-api.md); where that reference marks a fact
-// UNCONFIRMED, the code says which assumption it makes.
+// UNCONFIRMED (docs/design.md, "Assumptions about the API"), the code says which assumption it makes.
 package workato

@@ -37,7 +37,7 @@ func (e *RedirectError) Error() string {
 // never copied along a redirect, so a download_url or a redirect pointing
 // anywhere else gets no Authorization or X-User-* header: a pre-signed
 // storage URL carries its own signature. Which host Workato serves
-// packages from is UNCONFIRMED; this choice works whether download_url is
+// packages from is UNCONFIRMED [design.md: package download host]; this choice works whether download_url is
 // an API path or a pre-signed URL elsewhere.
 //
 // Redirects: followed only to the API origin or to the origin of

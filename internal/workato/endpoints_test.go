@@ -136,12 +136,21 @@ func endpointCases(t *testing.T, acme CustomerRef, pageOne url.Values) []endpoin
 		{
 			name: "AddMember",
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.AddMember(ctx, acme, MemberAdd{Name: "ACME Admin", Email: "admin@acme.example", RoleName: "Admin"})
+				return c.AddMember(ctx, acme, MemberAdd{Name: "ACME Admin", RoleName: "Admin", ExternalID: "U1"})
 			},
 			method: "POST", path: "/api/managed_users/98178/members", contentType: js,
-			body:  `{"name":"ACME Admin","email":"admin@acme.example","role_name":"Admin"}`,
+			body:  `{"name":"ACME Admin","role_name":"Admin","external_id":"U1"}`,
 			reply: `{"result": {"id": 7001, "name": "ACME Admin", "email": "admin@acme.example", "role_name": "Admin"}}`,
 			want:  &Member{ID: 7001, Name: "ACME Admin", Email: "admin@acme.example", RoleName: "Admin"},
+		},
+		{
+			name: "InviteMember",
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return nil, c.InviteMember(ctx, acme, MemberInvitation{Name: "John", Email: "john@acme.com", RoleName: "Admin"})
+			},
+			method: "POST", path: "/api/managed_users/98178/member_invitations", contentType: js,
+			body:  `{"name":"John","email":"john@acme.com","role_name":"Admin"}`,
+			reply: "invitation_sent.json",
 		},
 		{
 			name:   "RemoveMember",

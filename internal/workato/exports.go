@@ -107,7 +107,7 @@ func (c *Client) FolderAssets(ctx context.Context, cust CustomerRef, folderID in
 }
 
 // ExportManifestSpec is what an export manifest holds: the body of
-// CreateExportManifest and UpdateExportManifest. The embedded body is
+// CreateExportManifest. The embedded body is
 // assumed to match the Developer API's (reference §8).
 type ExportManifestSpec struct {
 	Name     string        `json:"name"`
@@ -146,32 +146,6 @@ func (c *Client) CreateExportManifest(ctx context.Context, cust CustomerRef, spe
 		return nil, err
 	}
 	return sendJSON[ExportManifest](ctx, c, http.MethodPost, p, manifestBody{spec})
-}
-
-// UpdateExportManifest replaces a manifest's contents.
-//
-// PUT /managed_users/:id/export_manifests/:manifest_id — https://docs.workato.com/oem/oem-api/recipe-lifecycle-management.html
-func (c *Client) UpdateExportManifest(ctx context.Context, cust CustomerRef, manifestID int64, spec ExportManifestSpec) (*ExportManifest, error) {
-	p, err := customerPath(cust, "export_manifests", itoa(manifestID))
-	if err != nil {
-		return nil, err
-	}
-	return sendJSON[ExportManifest](ctx, c, http.MethodPut, p, manifestBody{spec})
-}
-
-// GetExportManifest returns a manifest.
-//
-// GET /managed_users/:id/export_manifests/:manifest_id — https://docs.workato.com/oem/oem-api/recipe-lifecycle-management.html
-func (c *Client) GetExportManifest(ctx context.Context, cust CustomerRef, manifestID int64) (*ExportManifest, error) {
-	p, err := customerPath(cust, "export_manifests", itoa(manifestID))
-	if err != nil {
-		return nil, err
-	}
-	var out ExportManifest
-	if err := c.do(ctx, &request{method: http.MethodGet, path: p}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
 }
 
 // DeleteExportManifest deletes a manifest.

@@ -56,20 +56,6 @@ func TestExportEndpoints(t *testing.T) {
 			body: specJSON, reply: `{"result": ` + manifestJSON + `}`, want: manifest,
 		},
 		{
-			name: "UpdateExportManifest",
-			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.UpdateExportManifest(ctx, acme, 31, spec)
-			},
-			method: "PUT", path: "/api/managed_users/EA2300/export_manifests/31", contentType: js,
-			body: specJSON, reply: `{"result": ` + manifestJSON + `}`, want: manifest,
-		},
-		{
-			name:   "GetExportManifest",
-			call:   func(ctx context.Context, c *Client) (any, error) { return c.GetExportManifest(ctx, acme, 31) },
-			method: "GET", path: "/api/managed_users/EA2300/export_manifests/31",
-			reply: `{"result": ` + manifestJSON + `}`, want: manifest,
-		},
-		{
 			name:   "DeleteExportManifest",
 			call:   func(ctx context.Context, c *Client) (any, error) { return nil, c.DeleteExportManifest(ctx, acme, 31) },
 			method: "DELETE", path: "/api/managed_users/EA2300/export_manifests/31",

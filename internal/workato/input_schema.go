@@ -14,7 +14,7 @@ import (
 
 // InputField is one field of a connector's connection input: what a
 // connection's input map may hold under Name. The response shape is
-// UNCONFIRMED (reference §7 lists the endpoints, not their bodies); the
+// UNCONFIRMED [design.md: input schema path] (reference §7 lists the endpoints, not their bodies); the
 // fields are those of Workato's connector SDK schemas, each optional.
 type InputField struct {
 	Name        string `json:"name"`
@@ -101,6 +101,34 @@ func (c *Client) ConnectionInputSchema(ctx context.Context, cust CustomerRef, ad
 		return nil, err
 	}
 	return c.inputSchema(ctx, p)
+}
+
+// ConnectionIDInputSchema returns the input schema of one connection, as
+// the newer docs address it (by connection id, answer {"result": [...]}).
+// The docs are split between this form and the adapter-name one
+// (docs/design.md row "input schema path").
+//
+// GET /managed_users/:id/connections/:connection_id/input_schema — https://docs.workato.com/oem/oem-api/connections.html
+func (c *Client) ConnectionIDInputSchema(ctx context.Context, cust CustomerRef, connectionID int64) ([]InputField, error) {
+	p, err := customerPath(cust, "connections", itoa(connectionID), "input_schema")
+	if err != nil {
+		return nil, err
+	}
+	return c.inputSchema(ctx, p)
+}
+
+// InputSchemaFor is InputSchema for an existing connection: it asks the
+// per-connection endpoint first and falls back to the provider's schema
+// when Workato does not know that form (404). connectionID 0 means a
+// connection still to be created.
+func (c *Client) InputSchemaFor(ctx context.Context, cust CustomerRef, provider string, connectionID int64) ([]InputField, error) {
+	if connectionID > 0 {
+		fields, err := c.ConnectionIDInputSchema(ctx, cust, connectionID)
+		if !errors.Is(err, ErrNotFound) {
+			return fields, err
+		}
+	}
+	return c.InputSchema(ctx, cust, provider)
 }
 
 // InputSchema asks the v2 connector endpoint first (1,000/min) and falls

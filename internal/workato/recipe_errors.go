@@ -18,6 +18,9 @@ type RecipeStartError struct {
 	Err *APIError
 }
 
+// NoStep is the Step of an error that came as a plain string.
+const NoStep = -1
+
 // StepError is one record of code_errors or config_errors: the step
 // number, the label of the offending field, its value (often null), the
 // message, and a path when Workato sends one.
@@ -31,7 +34,9 @@ type StepError struct {
 
 func (s StepError) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "step %d: ", s.Step)
+	if s.Step != NoStep {
+		fmt.Fprintf(&b, "step %d: ", s.Step)
+	}
 	if s.Label != "" {
 		b.WriteString(s.Label)
 		if s.Value != "" {
@@ -75,36 +80,52 @@ func newRecipeStartError(recipeID int64, apiErr *APIError) *RecipeStartError {
 }
 
 // parseStepErrors decodes [[step, [[label, value, message, path?, ...], ...]], ...].
-// Records have 3 to 5 elements; anything malformed is skipped rather than
-// hiding the rest.
+// Records have 3 to 5 elements. An entry may also be a plain string (the
+// Developer API spec: "[step_number, [error_arrays]] or string"); it is
+// kept as a message with no step. Anything malformed is skipped rather
+// than hiding the rest.
 func parseStepErrors(raw json.RawMessage) []StepError {
-	var steps [][]json.RawMessage
+	var steps []json.RawMessage
 	if json.Unmarshal(raw, &steps) != nil {
 		return nil
 	}
 	var out []StepError
-	for _, st := range steps {
-		if len(st) < 2 {
+	for _, entry := range steps {
+		var msg string
+		if json.Unmarshal(entry, &msg) == nil {
+			if msg != "" {
+				out = append(out, StepError{Step: NoStep, Message: msg})
+			}
 			continue
 		}
-		var step int
-		var records [][]json.RawMessage
-		if json.Unmarshal(st[0], &step) != nil || json.Unmarshal(st[1], &records) != nil {
+		out = append(out, parseStep(entry)...)
+	}
+	return out
+}
+
+func parseStep(entry json.RawMessage) []StepError {
+	var st []json.RawMessage
+	if json.Unmarshal(entry, &st) != nil || len(st) < 2 {
+		return nil
+	}
+	var step int
+	var records [][]json.RawMessage
+	if json.Unmarshal(st[0], &step) != nil || json.Unmarshal(st[1], &records) != nil {
+		return nil
+	}
+	var out []StepError
+	for _, rec := range records {
+		if len(rec) < 3 {
 			continue
 		}
-		for _, rec := range records {
-			if len(rec) < 3 {
-				continue
+		se := StepError{Step: step, Label: jsonText(rec[0]), Value: jsonText(rec[1]), Message: jsonText(rec[2])}
+		if len(rec) > 3 {
+			var path string
+			if json.Unmarshal(rec[3], &path) == nil {
+				se.Path = path
 			}
-			se := StepError{Step: step, Label: jsonText(rec[0]), Value: jsonText(rec[1]), Message: jsonText(rec[2])}
-			if len(rec) > 3 {
-				var path string
-				if json.Unmarshal(rec[3], &path) == nil {
-					se.Path = path
-				}
-			}
-			out = append(out, se)
 		}
+		out = append(out, se)
 	}
 	return out
 }

@@ -90,7 +90,7 @@ func retryableStatus(method string, status int) bool {
 
 // parseRetryAfter reads a Retry-After header in either of its forms:
 // delta-seconds or an HTTP date. Workato has not been seen sending one
-// (reference §2, UNCONFIRMED), so absence is the common case.
+// (reference §2, UNCONFIRMED [design.md: 429 body and Retry-After]), so absence is the common case.
 func parseRetryAfter(h string, now time.Time) (time.Duration, bool) {
 	h = strings.TrimSpace(h)
 	if h == "" {

@@ -27,7 +27,8 @@ const (
 	ClassExports          Class = "exports"           // export_manifests and exports
 	ClassConnectors       Class = "connectors"        // /integrations and the v2 connector schemas
 	ClassFolders          Class = "folders"           // folders and projects
-	ClassRecipes          Class = "recipes"           // every recipe call
+	ClassRecipesList      Class = "recipes_list"      // GET /managed_users/:id/recipes
+	ClassRecipes          Class = "recipes"           // every other recipe call
 	ClassOther            Class = "other"             // anything not mapped above
 )
 
@@ -72,9 +73,12 @@ func DefaultLimits() Limits {
 		ClassImportStatus: perMin(1000),
 		ClassExports:      perMin(60),
 		ClassConnectors:   perMin(1000),
-		ClassFolders:      perMin(60), // UNCONFIRMED: the docs' table was not captured; assumed 60/min
-		ClassRecipes:      perMin(60), // UNCONFIRMED: assumed 60/min
-		ClassOther:        perMin(60),
+		ClassFolders:      perMin(60), // UNCONFIRMED [design.md: folders rate limit]: the docs' table was not captured; assumed 60/min
+		// docs.workato.com/oem/oem-api/recipes.html: list 2,000/min, the
+		// rest 1,000/min (docs/design.md row "recipes rate limits").
+		ClassRecipesList: perMin(2000),
+		ClassRecipes:     perMin(1000),
+		ClassOther:       perMin(60),
 	}
 }
 
@@ -134,7 +138,7 @@ func subresourceClass(method, sub string, n int) Class {
 			return ClassConnectionsList
 		}
 		return ClassConnections
-	case "members", "member":
+	case "members", "member", "member_invitations":
 		if method == http.MethodDelete && sub == "members" && n == 4 {
 			return ClassMemberDelete
 		}
@@ -154,6 +158,9 @@ func subresourceClass(method, sub string, n int) Class {
 	case "folders", "projects":
 		return ClassFolders
 	case "recipes":
+		if method == http.MethodGet && n == 3 {
+			return ClassRecipesList
+		}
 		return ClassRecipes
 	case "upgrade", "downgrade":
 		return ClassCustomers

@@ -43,7 +43,8 @@ func TestClassOf(t *testing.T) {
 		{"GET", "/managed_users/1/folders", ClassFolders},
 		{"POST", "/managed_users/1/folders", ClassFolders},
 		{"GET", "/managed_users/1/projects", ClassFolders},
-		{"GET", "/managed_users/1/recipes", ClassRecipes},
+		{"GET", "/managed_users/1/recipes", ClassRecipesList},
+		{"GET", "/managed_users/1/recipes/3", ClassRecipes},
 		{"PUT", "/managed_users/1/recipes/3/start", ClassRecipes},
 		{"GET", "/managed_users/usage", ClassOther},
 		{"GET", "/customer_managers", ClassOther},
@@ -70,8 +71,8 @@ func TestDefaultLimitsCoverEveryClass(t *testing.T) {
 			t.Errorf("DefaultLimits()[%s] = %+v, want %+v", c, got[c], l)
 		}
 	}
-	if len(got) != 15 {
-		t.Errorf("DefaultLimits() has %d classes, want 15", len(got))
+	if len(got) != 16 {
+		t.Errorf("DefaultLimits() has %d classes, want 16", len(got))
 	}
 }
 

@@ -27,6 +27,10 @@ type request struct {
 	// secrets are request-specific values (connection inputs) that must
 	// not reach an error even if the server echoes them.
 	secrets []string
+	// ownRefusal marks a call whose 429 refuses this one request (an
+	// invitation sent again within 20 minutes), not the whole class: it is
+	// returned at once and the class is not held back.
+	ownRefusal bool
 }
 
 func jsonRequest(method, path string, body any) (*request, error) {
@@ -73,6 +77,9 @@ func (c *Client) do(ctx context.Context, r *request, v any) error {
 			wait, ok := parseRetryAfter(header.Get("Retry-After"), time.Now())
 			if !ok {
 				wait = c.retry.backoff(attempt)
+			}
+			if r.ownRefusal {
+				return &RateLimitError{RetryAfter: wait, Err: newAPIError(r.method, c.pathOf(r), status, body, scrub)}
 			}
 			c.sched.Penalize(class, wait)
 			if last || wait > c.retry.MaxRetryAfter {

@@ -1,4 +1,4 @@
-package main
+package doctor
 
 import (
 	"context"
@@ -10,14 +10,10 @@ import (
 
 	"github.com/workato-gitops/workato-gitops/internal/plan"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
+	"github.com/workato-gitops/workato-gitops/internal/target"
 	"github.com/workato-gitops/workato-gitops/internal/workato"
 )
 
-// The permissions of an API client role, as the role editor of the Embed
-// admin workspace groups them. Only the "Customer workspaces → Projects →
-// Project assets → Projects & folders" path is documented (reference §1);
-// the other labels follow the same layout and are UNCONFIRMED, so hints
-// name the endpoint too.
 const (
 	permCustomers   = "Customer workspaces → Manage customers"
 	permConnections = "Customer workspaces → Projects → Project assets → Connections"
@@ -27,46 +23,18 @@ const (
 	permMembers     = "Customer workspaces → Manage customers → Members (with DEV environment access)"
 )
 
-// apiTarget is the API base URL and where it came from.
-type apiTarget struct {
-	base, source string
-}
-
-// resolveAPI is the one place that decides which API URL is used, and says which
-// setting won.
-func resolveAPI(e env, cfg spec.Config) (apiTarget, error) {
-	dcURL := func(dc, source string) (apiTarget, error) {
-		b, err := workato.BaseURLFor(dc)
-		if err != nil {
-			return apiTarget{}, fmt.Errorf("%s: %w", source, err)
-		}
-		return apiTarget{b, source}, nil
-	}
-	switch {
-	case e.getenv("WORKATO_API_URL") != "":
-		return apiTarget{e.getenv("WORKATO_API_URL"), "WORKATO_API_URL"}, nil
-	case e.getenv("WORKATO_DATA_CENTER") != "":
-		return dcURL(e.getenv("WORKATO_DATA_CENTER"), "WORKATO_DATA_CENTER="+e.getenv("WORKATO_DATA_CENTER"))
-	case cfg.APIURL != "":
-		return apiTarget{cfg.APIURL, "api.url in " + cfg.File}, nil
-	case cfg.DataCenter != "":
-		return dcURL(cfg.DataCenter, "api.dataCenter: "+cfg.DataCenter+" in "+cfg.File)
-	}
-	return apiTarget{workato.DefaultBaseURL, "the default; set WORKATO_API_URL or WORKATO_DATA_CENTER for another data center"}, nil
-}
-
-// doctorAPI checks the URL and the token, then what the token may do.
-func doctorAPI(ctx context.Context, r *doctorReport, o doctorOptions, e env, repo *spec.Repo) {
+// checkAPI checks the URL and the token, then what the token may do.
+func checkAPI(ctx context.Context, r *report, o Options, repo *spec.Repo) {
 	var cfg spec.Config
 	if repo != nil {
 		cfg = repo.Config
 	}
-	client := doctorClient(r, o, e, cfg)
+	client := apiClient(r, o, cfg)
 	if client == nil {
 		return
 	}
 	call := func(f func(ctx context.Context) error) error {
-		ctx, cancel := context.WithTimeout(ctx, o.timeout)
+		ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 		defer cancel()
 		return f(ctx)
 	}
@@ -80,7 +48,7 @@ func doctorAPI(ctx context.Context, r *doctorReport, o doctorOptions, e env, rep
 	if repo == nil {
 		return
 	}
-	t, cust, f := pickTenant(repo.Tenants, custs, o.tenant)
+	t, cust, f := pickTenant(repo.Tenants, custs, o.Tenant)
 	if f != nil {
 		r.add(*f)
 		return
@@ -135,55 +103,55 @@ func doctorAPI(ctx context.Context, r *doctorReport, o doctorOptions, e env, rep
 	}
 }
 
-// doctorClient reports the URL and the token and builds a client, or
+// apiClient reports the URL and the token and builds a client, or
 // returns nil when the API cannot be reached as configured.
-func doctorClient(r *doctorReport, o doctorOptions, e env, cfg spec.Config) *workato.Client {
-	t, err := resolveAPI(e, cfg)
+func apiClient(r *report, o Options, cfg spec.Config) *workato.Client {
+	t, err := target.Resolve(o.API, cfg)
 	if err != nil {
-		r.add(finding{sev: sevFail, area: "api", msg: err.Error(), hint: "data centers are us, eu, jp, sg, au, il, cn and kr; or set WORKATO_API_URL to the API root ending in /api"})
+		r.add(finding{sev: sevFail, area: "api", msg: err.Error(), hint: "data centers are us, eu, jp, sg, au, il, cn, kr and uk; or set WORKATO_API_URL to the API root ending in /api"})
 		return nil
 	}
-	if path, ok := strings.CutPrefix(t.base, sandboxScheme); ok {
-		r.ok("api", "URL %s (from %s): the in-process sandbox; no token needed", t.base, t.source)
+	if path, ok := t.Sandbox(); ok {
+		r.ok("api", "URL %s (from %s): the in-process sandbox; no token needed", t.Base, t.Source)
 		if path == "" {
 			r.add(finding{sev: sevFail, area: "api", msg: "sandbox: needs a state file path", hint: "e.g. WORKATO_API_URL=sandbox:sandbox.json"})
 			return nil
 		}
-		client, err := apiClient(e, cfg, false)
+		client, err := target.Client(t, "", cfg, target.Options{UserAgent: o.UserAgent})
 		if err != nil {
 			r.add(finding{sev: sevFail, area: "api", msg: err.Error(), hint: "the sandbox state file must be JSON written by the sandbox; remove it to start afresh"})
 			return nil
 		}
 		return client
 	}
-	u, err := url.Parse(strings.TrimSpace(t.base))
+	u, err := url.Parse(strings.TrimSpace(t.Base))
 	switch {
 	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
-		r.add(finding{sev: sevFail, area: "api", msg: fmt.Sprintf("URL from %s is not an absolute http(s) URL", t.source),
+		r.add(finding{sev: sevFail, area: "api", msg: fmt.Sprintf("URL from %s is not an absolute http(s) URL", t.Source),
 			hint: "use the API root, e.g. " + workato.DefaultBaseURL + ", or WORKATO_DATA_CENTER"})
 		return nil
 	case u.User != nil || u.RawQuery != "" || u.Fragment != "":
 		// Never echo it: credentials or a token may be in there.
-		r.add(finding{sev: sevFail, area: "api", msg: fmt.Sprintf("URL from %s carries credentials, a query or a fragment", t.source),
+		r.add(finding{sev: sevFail, area: "api", msg: fmt.Sprintf("URL from %s carries credentials, a query or a fragment", t.Source),
 			hint: "the token goes in WORKATO_API_TOKEN only; the URL is just the API root, e.g. " + workato.DefaultBaseURL})
 		return nil
 	}
 	shown := u.Scheme + "://" + u.Host + u.Path
 	if u.Scheme == "http" && !workato.IsLoopback(u.Hostname()) {
-		r.add(finding{sev: sevFail, area: "api", msg: fmt.Sprintf("URL %s (from %s): plain http to a host that is not loopback is refused, as the token would travel in clear", shown, t.source),
+		r.add(finding{sev: sevFail, area: "api", msg: fmt.Sprintf("URL %s (from %s): plain http to a host that is not loopback is refused, as the token would travel in clear", shown, t.Source),
 			hint: "use https://" + u.Host + u.Path + "; plain http is only for a local sandbox (127.0.0.1, localhost)"})
 		return nil
 	}
-	r.ok("api", "URL %s (from %s)", shown, t.source)
-	token := e.getenv("WORKATO_API_TOKEN")
+	r.ok("api", "URL %s (from %s)", shown, t.Source)
+	token := o.API.Token
 	if token == "" {
 		r.add(finding{sev: sevFail, area: "api", msg: "WORKATO_API_TOKEN is not set",
 			hint: "create an API client in the Embed admin workspace (Workspace admin → API clients) and export its token; or try the sandbox: WORKATO_API_URL=sandbox:sandbox.json"})
 		return nil
 	}
 	r.ok("api", "WORKATO_API_TOKEN is set")
-	client, err := workato.New(workato.Config{BaseURL: t.base, Token: token, UserAgent: "workato-gitops/" + buildVersion(),
-		RequestTimeout: o.timeout, Retry: workato.RetryPolicy{MaxAttempts: 1}})
+	client, err := workato.New(workato.Config{BaseURL: t.Base, Token: token, UserAgent: o.UserAgent,
+		RequestTimeout: o.Timeout, Retry: workato.RetryPolicy{MaxAttempts: 1}})
 	if err != nil {
 		r.add(finding{sev: sevFail, area: "api", msg: err.Error(), hint: "use the API root, e.g. " + workato.DefaultBaseURL})
 		return nil

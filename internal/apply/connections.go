@@ -1,0 +1,192 @@
+package apply
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/workato-gitops/workato-gitops/internal/plan"
+	"github.com/workato-gitops/workato-gitops/internal/spec"
+	"github.com/workato-gitops/workato-gitops/internal/workato"
+)
+
+func (r *run) connection(a plan.Action) error {
+	ctx, cancel := r.call()
+	defer cancel()
+	switch a.Op {
+	case plan.OpDisconnect:
+		return r.x.Client.DisconnectConnection(ctx, r.ref(), a.LiveID, false)
+	case plan.OpDelete:
+		if err := r.x.Client.DeleteConnection(ctx, r.ref(), a.LiveID); err != nil && !errors.Is(err, workato.ErrNotFound) {
+			return err
+		}
+		r.mu.Lock()
+		delete(r.ledger.Connections, a.LiveID)
+		r.mu.Unlock()
+		return nil
+	}
+	c, err := desired[spec.Connection](a)
+	if err != nil {
+		return err
+	}
+	switch a.Op {
+	case plan.OpCreate:
+		return r.createConnection(ctx, c)
+	case plan.OpUpdate:
+		p, ok := a.Patch.(plan.ConnectionPatch)
+		if !ok {
+			return fmt.Errorf("internal: %s carries no connection patch", a.ID)
+		}
+		upd := workato.ConnectionUpdate{ExternalID: p.ExternalID}
+		if p.Parent != "" {
+			r.mu.Lock()
+			pid, ok := r.connByName[p.Parent]
+			r.mu.Unlock()
+			if !ok {
+				return fmt.Errorf("parent connection %q does not exist", p.Parent)
+			}
+			upd.ParentID = &pid
+		}
+		if _, err := r.x.Client.UpdateConnection(ctx, r.ref(), a.LiveID, upd); err != nil {
+			return err
+		}
+		r.recordConnection(a.LiveID, c, "", true)
+		return nil
+	case plan.OpReconnect:
+		fp := c.Input.Fingerprint(r.w.Desired.FingerprintKey)
+		if _, err := r.x.Client.UpdateConnection(ctx, r.ref(), a.LiveID, workato.ConnectionUpdate{Input: c.Input.Reveal()}); err != nil {
+			return err
+		}
+		r.recordConnection(a.LiveID, c, fp, true)
+		return nil
+	case plan.OpAdopt, plan.OpProtect, plan.OpUnprotect:
+		r.recordConnection(a.LiveID, c, "", false)
+		return nil
+	}
+	return unsupported(a)
+}
+
+func (r *run) createConnection(ctx context.Context, c spec.Connection) error {
+	key := c.Key()
+	r.mu.Lock()
+	folderID, folderOK := r.folders[key.Folder]
+	parentID, parentOK := r.connByName[c.Parent]
+	r.mu.Unlock()
+	in := workato.ConnectionCreate{Name: c.Name, Provider: c.Provider, ExternalID: c.ExternalID, ShellConnection: c.State != spec.StateConnected}
+	if !key.Folder.IsHome() {
+		if !folderOK || folderID == 0 {
+			return fmt.Errorf("folder %q does not exist", key.Folder)
+		}
+		in.FolderID = &folderID
+	}
+	if c.Parent != "" {
+		if !parentOK {
+			return fmt.Errorf("parent connection %q does not exist", c.Parent)
+		}
+		in.ParentID = &parentID
+	}
+	fp := ""
+	if c.State == spec.StateConnected {
+		in.Input = c.Input.Reveal()
+		fp = c.Input.Fingerprint(r.w.Desired.FingerprintKey)
+	}
+	got, err := r.x.Client.CreateConnection(ctx, r.ref(), in)
+	if err != nil {
+		return err
+	}
+	r.recordConnection(got.ID, c, fp, true)
+	if c.State == spec.StateDisconnected && deref(got.AuthorizationStatus) == "success" {
+		return r.x.Client.DisconnectConnection(ctx, r.ref(), got.ID, false)
+	}
+	return nil
+}
+
+// recordConnection notes a connection's id and its ledger entry; fp, when
+// set, is the fingerprint of the input just sent.
+func (r *run) recordConnection(id int64, c spec.Connection, fp string, touched bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	key := c.Key()
+	r.conns[key] = id
+	r.connByName[c.Name] = id
+	e := r.ledger.Connections[id]
+	e.Folder, e.Name, e.Protect = c.Folder, c.Name, c.Protect
+	if fp != "" {
+		e.Fingerprint = fp
+	}
+	r.ledger.Connections[id] = e
+	if touched {
+		r.touched[key] = true
+	}
+}
+
+// pkg uploads a package and waits for Workato to finish importing it.
+func (r *run) pkg(a plan.Action) error {
+	if a.Op != plan.OpImport {
+		return unsupported(a)
+	}
+	p, err := desired[spec.Package](a)
+	if err != nil {
+		return err
+	}
+	built, err := r.x.Packages.Get(p)
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	folderID := r.folders[spec.ParsePath(p.Folder)]
+	r.mu.Unlock()
+	if folderID == 0 {
+		return fmt.Errorf("folder %q does not exist", p.Folder)
+	}
+	ctx, cancel := r.call()
+	defer cancel()
+	imp, err := r.x.Client.ImportPackage(ctx, r.ref(), folderID, bytes.NewReader(built.Zip),
+		workato.ImportOptions{RestartRecipes: p.RestartRecipes, IncludeTags: p.IncludeTags})
+	if err != nil {
+		return err
+	}
+	poll := cmp.Or(r.x.ImportPoll, 2*time.Second)
+	timeout := cmp.Or(r.x.ImportTimeout, 10*time.Minute)
+	if _, err := r.x.Client.WaitImport(ctx, r.ref(), imp.ID, poll, timeout); err != nil {
+		return err
+	}
+	r.mu.Lock()
+	r.ledger.Packages[p.Name] = plan.LedgerPackage{Name: p.Name, Digest: built.Digest, Folder: p.Folder}
+	r.mu.Unlock()
+	return nil
+}
+
+func (r *run) recipe(a plan.Action) error {
+	if a.Op != plan.OpStart && a.Op != plan.OpStop {
+		return unsupported(a)
+	}
+	ctx, cancel := r.call()
+	defer cancel()
+	id := a.LiveID
+	if id == 0 {
+		// Brought by an import in this apply: find it now, in its folder.
+		r.mu.Lock()
+		folderID := r.folders[a.Key.Folder]
+		r.mu.Unlock()
+		recipes, err := r.x.Client.ListRecipes(ctx, r.ref(), workato.ListRecipesOptions{FolderID: &folderID})
+		if err != nil {
+			return err
+		}
+		for _, lr := range recipes {
+			if lr.Name == a.Key.Name && lr.FolderID == folderID {
+				id = lr.ID
+			}
+		}
+		if id == 0 {
+			return fmt.Errorf("recipe %q is not in folder %q after the import", a.Key.Name, a.Key.Folder)
+		}
+	}
+	if a.Op == plan.OpStart {
+		return r.x.Client.StartRecipe(ctx, r.ref(), id)
+	}
+	return r.x.Client.StopRecipe(ctx, r.ref(), id)
+}

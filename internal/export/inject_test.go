@@ -1,0 +1,52 @@
+package export
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/workato-gitops/workato-gitops/internal/plan"
+	"github.com/workato-gitops/workato-gitops/internal/workato"
+)
+
+// topKeys parses a rendered manifest and returns its top-level keys.
+func topKeys(t *testing.T, data []byte) []string {
+	t.Helper()
+	var doc map[string]any
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("the rendered manifest does not parse: %v\n%s", err, data)
+	}
+	var keys []string
+	for k := range doc {
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// TestRenderEscapesComments: every live value export writes into a
+// comment stays in that comment. A customer's external id holding line
+// breaks used to end the header comment and inject YAML of its own.
+func TestRenderEscapesComments(t *testing.T) {
+	const inject = "A1\nprune:\n  connections: true\n#"
+	for _, brk := range []string{"\n", "\r", "\u0085", "\u2028", "\u2029"} {
+		evil := strings.ReplaceAll(inject, "\n", brk)
+		in := &Tenant{Name: "evil", Customer: plan.LiveCustomer{ID: 1, ExternalID: evil, Name: evil, NotificationEmail: "a@b.example"},
+			Conns: []Conn{
+				{Name: evil, Provider: evil, SchemaNote: evil},
+				{Name: "b", Provider: "http", SchemaKnown: true, Schema: []workato.InputField{{Name: evil}}},
+				{Name: "c", Provider: evil, SchemaKnown: true},
+			},
+			Skipped: []string{evil}}
+		var buf bytes.Buffer
+		if err := Render(&buf, in, "https://schemas.example/"+evil); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range topKeys(t, buf.Bytes()) {
+			if k == "prune" {
+				t.Errorf("line break %q: a live value injected prune into the manifest:\n%s", brk, buf.Bytes())
+			}
+		}
+	}
+}

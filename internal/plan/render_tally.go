@@ -1,0 +1,107 @@
+package plan
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// tally is the plan's arithmetic, shared by every renderer so that they
+// never disagree. Apply does nothing for blocked or failed tenants, so
+// ToApply counts the actions of planned tenants only.
+type tally struct {
+	Tenants, Planned, Blocked, Failed, NoChanges int
+	ToApply                                      Counts
+}
+
+func tallyPlan(p *Plan) tally {
+	t := tally{Tenants: len(p.Tenants), ToApply: Counts{}}
+	for i := range p.Tenants {
+		tp := &p.Tenants[i]
+		switch tp.Status {
+		case StatusBlocked:
+			t.Blocked++
+			continue
+		case StatusFailed:
+			t.Failed++
+			continue
+		}
+		t.Planned++
+		if !tp.Changes() {
+			t.NoChanges++
+		}
+		for op, n := range tp.Counts() {
+			t.ToApply[op] += n
+		}
+	}
+	return t
+}
+
+// totalLine is the closing sentence of the text plan and the headline of
+// the Markdown one.
+// TotalLine is the plan's last line in text ("Plan: 2 to create, ...").
+func TotalLine(p *Plan) string { return totalLine(p) }
+
+func totalLine(p *Plan) string {
+	t := tallyPlan(p)
+	switch {
+	case t.Tenants == 0:
+		return "No changes. No tenants to plan."
+	case t.NoChanges == t.Tenants:
+		s := fmt.Sprintf("No changes. %s tenants match their manifests.", commas(t.Tenants))
+		if t.Tenants == 1 {
+			s = "No changes. 1 tenant matches its manifest."
+		}
+		if n := t.ToApply[OpUnmanaged]; n > 0 {
+			s += fmt.Sprintf(" %s not managed.", plural(n, "object is", "objects are"))
+		}
+		return s
+	}
+	s := fmt.Sprintf("Plan: %s across %s", countsPhrase(t.ToApply), plural(t.Tenants, "tenant", "tenants"))
+	var bad []string
+	if t.Blocked > 0 {
+		bad = append(bad, commas(t.Blocked)+" blocked")
+	}
+	if t.Failed > 0 {
+		bad = append(bad, commas(t.Failed)+" failed")
+	}
+	if len(bad) > 0 {
+		s += " (" + strings.Join(bad, ", ") + ")"
+	}
+	return s + "."
+}
+
+// countsPhrase always names create, update and delete (Terraform's add,
+// change, destroy) and the other ops only when they occur.
+func countsPhrase(c Counts) string {
+	var parts []string
+	for _, op := range Ops {
+		n := c[op]
+		switch {
+		case op == OpUnmanaged && n > 0:
+			parts = append(parts, commas(n)+" unmanaged")
+		case op == OpCreate || op == OpUpdate || op == OpDelete || (n > 0 && op != OpUnmanaged):
+			parts = append(parts, fmt.Sprintf("%s to %s", commas(n), op))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return commas(n) + " " + many
+}
+
+// commas writes 1734 as 1,734.
+func commas(n int) string {
+	if n < 0 {
+		return "-" + commas(-n)
+	}
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
