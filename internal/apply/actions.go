@@ -206,7 +206,7 @@ func (r *run) folder(a plan.Action) error {
 		}
 		record(a.LiveID)
 		return nil
-	case plan.OpAdopt:
+	case plan.OpAdopt, plan.OpProtect, plan.OpUnprotect:
 		record(a.LiveID)
 		return nil
 	}

@@ -62,7 +62,7 @@ func (r *run) connection(a plan.Action) error {
 		}
 		r.recordConnection(a.LiveID, c, fp, true)
 		return nil
-	case plan.OpAdopt:
+	case plan.OpAdopt, plan.OpProtect, plan.OpUnprotect:
 		r.recordConnection(a.LiveID, c, "", false)
 		return nil
 	}

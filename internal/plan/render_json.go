@@ -50,6 +50,8 @@ type jsonCounts struct {
 	Import     int `json:"import"`
 	Start      int `json:"start"`
 	Stop       int `json:"stop"`
+	Protect    int `json:"protect"`
+	Unprotect  int `json:"unprotect"`
 	Adopt      int `json:"adopt"`
 	Unmanaged  int `json:"unmanaged"`
 }
@@ -58,7 +60,7 @@ func newJSONCounts(c Counts) jsonCounts {
 	return jsonCounts{
 		Create: c[OpCreate], Update: c[OpUpdate], Reconnect: c[OpReconnect],
 		Disconnect: c[OpDisconnect], Delete: c[OpDelete], Import: c[OpImport],
-		Start: c[OpStart], Stop: c[OpStop], Adopt: c[OpAdopt], Unmanaged: c[OpUnmanaged],
+		Start: c[OpStart], Stop: c[OpStop], Protect: c[OpProtect], Unprotect: c[OpUnprotect], Adopt: c[OpAdopt], Unmanaged: c[OpUnmanaged],
 	}
 }
 

@@ -43,6 +43,8 @@ var symbols = map[Op]string{
 	OpImport:     "<=",
 	OpStart:      ">",
 	OpStop:       "||",
+	OpProtect:    "!",
+	OpUnprotect:  "!",
 	OpAdopt:      "*",
 	OpUnmanaged:  "?",
 }
@@ -56,11 +58,15 @@ var verbs = map[Op]string{
 	OpImport:     "will be imported",
 	OpStart:      "will be started",
 	OpStop:       "will be stopped",
+	OpProtect:    "will be protected",
+	OpUnprotect:  "will no longer be protected",
 	OpAdopt:      "will be adopted",
 	OpUnmanaged:  "is not managed",
 }
 
 var legendNotes = map[Op]string{
+	OpProtect:   "protect, unprotect (recorded in the ledger; no API call)",
+	OpUnprotect: "protect, unprotect (recorded in the ledger; no API call)",
 	OpAdopt:     "adopt (recorded as managed; no API call)",
 	OpUnmanaged: "unmanaged (reported only)",
 }
@@ -280,6 +286,7 @@ var opColors = map[Op]string{
 	OpDisconnect: ansiRed,
 	OpStart:      ansiCyan,
 	OpStop:       ansiCyan,
+	OpUnprotect:  ansiRed,
 	OpUnmanaged:  ansiDim,
 }
 

@@ -31,12 +31,14 @@ const (
 	OpImport     Op = "import"     // import a package (new content or target folder)
 	OpStart      Op = "start"      // start a recipe
 	OpStop       Op = "stop"       // stop a recipe
+	OpProtect    Op = "protect"    // record protect: true in the ledger (no API call)
+	OpUnprotect  Op = "unprotect"  // record that protect was removed (no API call): deletes become possible
 	OpAdopt      Op = "adopt"      // record an existing object as managed (ledger only, no API call)
 	OpUnmanaged  Op = "unmanaged"  // reported only: a live object the tool does not own
 )
 
 // Ops lists every Op in display order.
-var Ops = []Op{OpCreate, OpUpdate, OpReconnect, OpDisconnect, OpDelete, OpImport, OpStart, OpStop, OpAdopt, OpUnmanaged}
+var Ops = []Op{OpCreate, OpUpdate, OpReconnect, OpDisconnect, OpDelete, OpImport, OpStart, OpStop, OpProtect, OpUnprotect, OpAdopt, OpUnmanaged}
 
 // Status of a tenant's plan.
 type Status string

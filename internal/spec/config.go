@@ -73,7 +73,7 @@ func (l *loader) loadConfig() (Config, *File) {
 	d := digest(rel, data)
 	doc, ds := parseDocument(file, data)
 	if ds == nil {
-		ds = checkEncryption(doc, false, "/fingerprintKey", "encrypt workato-gitops.yaml with sops (encrypted_regex: ^fingerprintKey$)")
+		ds = checkEncryption(doc, false, "/fingerprintKey", "encrypt it with `workato-gitops encrypt workato-gitops.yaml` (a .sops.yaml rule with encrypted_regex: ^fingerprintKey$)")
 	}
 	if ds == nil {
 		ds = validate(l.schemas.config, doc)
