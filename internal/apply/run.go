@@ -144,7 +144,9 @@ func (r *run) writeLedger() {
 	}
 	ctx, cancel := r.call()
 	defer cancel()
-	if err := r.x.Client.UpsertProperties(ctx, workato.ByID(id), changes); err != nil {
+	// An upsert of the same properties again is safe.
+	upsert := func() error { return r.x.Client.UpsertProperties(ctx, workato.ByID(id), changes) }
+	if err := settleErr(ctx, upsert, nil); err != nil {
 		r.res.Ledger = "failed: " + r.scrub(err.Error())
 		return
 	}
