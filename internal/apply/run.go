@@ -168,7 +168,10 @@ func (r *run) verify() {
 	slices.SortFunc(keys, func(a, b spec.Key) int { return strings.Compare(a.String(), b.String()) })
 	ctx, cancel := r.call()
 	defer cancel()
-	conns, err := r.x.Client.ListConnections(ctx, r.ref(), workato.ListConnectionsOptions{})
+	conns, _, err := readBack(ctx, func() ([]workato.Connection, bool, error) {
+		cs, err := r.x.Client.ListConnections(ctx, r.ref(), workato.ListConnectionsOptions{})
+		return cs, true, err
+	})
 	if err != nil {
 		r.res.Failed = append(r.res.Failed, Outcome{Action: "verify connections", Error: r.scrub(err.Error())})
 		return
