@@ -119,7 +119,8 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	if !o.autoApprove && !confirm(e, p.plan) {
 		return &codeError{code: exitError, err: errors.New("apply cancelled")}
 	}
-	x := &apply.Executor{Client: p.client, Packages: p.pkgs, Parallelism: firstPositive(o.parallelism, p.repo.Config.Parallelism)}
+	x := &apply.Executor{Client: p.client, Packages: p.pkgs, Parallelism: firstPositive(o.parallelism, p.repo.Config.Parallelism),
+		MaxFailedShare: p.repo.Config.Rollout.MaxFailedShare}
 	if onSandbox(e, p.repo.Config) {
 		x.ImportPoll = 20 * time.Millisecond // an in-process import is done at once
 	}

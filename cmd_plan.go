@@ -159,6 +159,7 @@ func planRepo(ctx context.Context, o planOptions, e env, repo *spec.Repo) (*plan
 	}
 	pl.plan = plan.Build(pl.inputs, plan.Options{
 		MaxDeletesPerTenant: repo.Config.Guards.MaxDeletesPerTenant, MaxDeletesTotal: repo.Config.Guards.MaxDeletesTotal,
+		Rollout: repo.Config.Rollout,
 	})
 	return pl, nil
 }
