@@ -187,15 +187,11 @@ func (r *run) folder(a plan.Action) error {
 		return nil
 	case plan.OpUpdate:
 		name := p.Base()
-		parent, err := r.parentRef(p)
-		if err != nil {
-			return err
-		}
 		rename := func() error {
 			_, err := r.x.Client.UpdateFolder(ctx, r.ref(), a.LiveID, workato.FolderUpdate{Name: &name})
 			return err
 		}
-		if err := settleErr(ctx, rename, r.folderRenamed(ctx, parent, a.LiveID, name)); err != nil {
+		if err := settleErr(ctx, rename, r.folderRenamed(ctx, p, a.LiveID)); err != nil {
 			return err
 		}
 		record(a.LiveID)

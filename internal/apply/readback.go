@@ -61,10 +61,14 @@ func (r *run) folderNamed(ctx context.Context, parent *int64, name string) func(
 	}
 }
 
-// folderRenamed reports whether folder id, in parent, now has name.
-func (r *run) folderRenamed(ctx context.Context, parent *int64, id int64, name string) func() (bool, error) {
+// folderRenamed reports whether folder id is now listed at path p.
+func (r *run) folderRenamed(ctx context.Context, p spec.Path, id int64) func() (bool, error) {
 	return func() (bool, error) {
-		_, ok, err := r.folderIn(ctx, parent, func(f workato.Folder) bool { return f.ID == id && f.Name == name })
+		parent, err := r.parentRef(p)
+		if err != nil {
+			return false, err
+		}
+		_, ok, err := r.folderIn(ctx, parent, func(f workato.Folder) bool { return f.ID == id && f.Name == p.Base() })
 		return ok, err
 	}
 }

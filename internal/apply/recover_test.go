@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -237,4 +238,29 @@ func TestAmbiguousDeleteVerified(t *testing.T) {
 			l.converged(tenant)
 		})
 	}
+}
+
+// TestAmbiguousRenameVerified: a folder rename whose answer is lost is
+// verified by listing the parent: the folder has the new name, so the
+// rename is done and not sent again.
+func TestAmbiguousRenameVerified(t *testing.T) {
+	seed := emptyCustomer(func(c *sandbox.Customer, led *plan.Ledger) {
+		c.Folders = []sandbox.Folder{{ID: 200, Name: "Renamed by hand"}}
+		led.Folders[200] = plan.LedgerFolder{Path: "A"}
+	})
+	hook := &nthCall{method: "PUT", path: regexp.MustCompile(`/folders/200$`), n: 1, fail: errAfterCommit}
+	srv, l := hookedLoop(t, seed, hook)
+	tenant := bareTenant()
+	tenant.Folders = []spec.Folder{{Path: "A"}}
+	tp := l.apply(tenant)
+	if got := actionIDs(tp); len(got) != 1 || !strings.HasPrefix(got[0], "update folder") {
+		t.Fatalf("actions %q, want one folder update", got)
+	}
+	if got := hook.calls(); got != 1 {
+		t.Errorf("PUT sent %d times, want 1", got)
+	}
+	if fs := srv.Snapshot().Customers[0].Folders; len(fs) != 1 || fs[0].Name != "A" {
+		t.Errorf("folders after the apply: %+v", fs)
+	}
+	l.converged(tenant)
 }
