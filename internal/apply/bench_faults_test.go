@@ -176,6 +176,9 @@ func BenchmarkApplyUnderFaults(b *testing.B) {
 			fmt.Printf("\n%s at %.0f%% faults: %d of %d seeded trials converged in one apply; %d duplicates; %d faults injected; %d tenant applies unfinished\n",
 				f.name, rate*100, converged, trials, dups, faults, unfinished)
 			b.ReportMetric(float64(converged)/trials, "converged/"+strings.Fields(f.name)[0])
+			if converged < trials {
+				b.Errorf("%s: %d of %d trials needed another apply", f.name, trials-converged, trials)
+			}
 		}
 	}
 }
