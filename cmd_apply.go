@@ -130,7 +130,7 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 		return &codeError{code: exitError, err: errors.New("apply cancelled")}
 	}
 	x := &apply.Executor{Client: p.Client, Packages: p.Packages, Parallelism: firstPositive(o.parallelism, p.Repo.Config.Parallelism),
-		LeaseOwner: leaseOwner(e)}
+		LeaseOwner: leaseOwner(e), MaxFailedShare: p.Repo.Config.Rollout.MaxFailedShare}
 	if onSandbox(e, p.Repo.Config) {
 		x.ImportPoll = 20 * time.Millisecond // an in-process import is done at once
 	}

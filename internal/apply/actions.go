@@ -1,10 +1,7 @@
 package apply
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/workato-gitops/workato-gitops/internal/plan"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
@@ -35,8 +32,10 @@ func (r *run) customer(a plan.Action) error {
 		if err != nil {
 			return err
 		}
-		got, err := r.x.Client.CreateCustomer(ctx, workato.CustomerCreate{Name: c.Name, NotificationEmail: c.NotificationEmail,
-			PlanID: c.PlanID, ExternalID: c.ExternalID, OriginURL: c.OriginURL})
+		in := workato.CustomerCreate{Name: c.Name, NotificationEmail: c.NotificationEmail,
+			PlanID: c.PlanID, ExternalID: c.ExternalID, OriginURL: c.OriginURL}
+		got, err := settle(ctx, func() (*workato.Customer, error) { return r.x.Client.CreateCustomer(ctx, in) },
+			r.customerByExternalID(ctx, c.ExternalID))
 		if err != nil {
 			return err
 		}
@@ -49,7 +48,8 @@ func (r *run) customer(a plan.Action) error {
 			return fmt.Errorf("internal: %s carries no customer patch", a.ID)
 		}
 		upd := workato.CustomerUpdate{Name: p.Name, NotificationEmail: p.NotificationEmail, PlanID: p.PlanID, OriginURL: p.OriginURL}
-		if _, err := r.x.Client.UpdateCustomer(ctx, r.ref(), upd); err != nil {
+		update := func() error { _, err := r.x.Client.UpdateCustomer(ctx, r.ref(), upd); return err }
+		if err := settleErr(ctx, update, r.customerUpdated(ctx, upd)); err != nil {
 			return err
 		}
 	case plan.OpAdopt:
@@ -60,20 +60,6 @@ func (r *run) customer(a plan.Action) error {
 	r.ledger.Customer = true
 	r.mu.Unlock()
 	return nil
-}
-
-// joined finds the member an accepted invitation made.
-func (r *run) joined(ctx context.Context, email string) (*workato.Member, error) {
-	ms, err := r.x.Client.ListMembers(ctx, r.ref())
-	if err != nil {
-		return nil, err
-	}
-	for i := range ms {
-		if strings.EqualFold(ms[i].Email, email) {
-			return &ms[i], nil
-		}
-	}
-	return nil, fmt.Errorf("invited %s, who has not joined yet", email)
 }
 
 func (r *run) member(a plan.Action) error {
@@ -89,10 +75,7 @@ func (r *run) member(a plan.Action) error {
 		// (an invitee with a Workato account joins at once). Pending
 		// invitations are issue 10's planner work.
 		inv := workato.MemberInvitation{Name: m.Name, Email: m.Email, RoleName: m.Role}
-		if err := r.x.Client.InviteMember(ctx, r.ref(), inv); err != nil {
-			return err
-		}
-		got, err := r.joined(ctx, m.Email)
+		got, err := r.invite(ctx, inv)
 		if err != nil {
 			return err
 		}
@@ -103,7 +86,7 @@ func (r *run) member(a plan.Action) error {
 		return nil
 	}
 	remove := func() error {
-		if err := r.x.Client.RemoveMember(ctx, r.ref(), a.LiveID); err != nil && !errors.Is(err, workato.ErrNotFound) {
+		if err := r.removeMember(ctx, a.LiveID); err != nil {
 			return err
 		}
 		r.mu.Lock()
@@ -167,7 +150,9 @@ func (r *run) folder(a plan.Action) error {
 	if a.Op == plan.OpDelete {
 		// A project goes through the projects endpoint, and a 404 counts
 		// as gone only once the parent's listing agrees (RemoveFolder).
-		if err := r.x.Client.RemoveFolder(ctx, r.ref(), liveFolder(a)); err != nil {
+		lf := liveFolder(a)
+		remove := func() error { return r.x.Client.RemoveFolder(ctx, r.ref(), lf) }
+		if err := settleErr(ctx, remove, r.folderGone(ctx, lf)); err != nil {
 			return err
 		}
 		r.mu.Lock()
@@ -193,7 +178,8 @@ func (r *run) folder(a plan.Action) error {
 		if err != nil {
 			return err
 		}
-		got, err := r.x.Client.CreateFolder(ctx, r.ref(), p.Base(), parent)
+		create := func() (*workato.Folder, error) { return r.x.Client.CreateFolder(ctx, r.ref(), p.Base(), parent) }
+		got, err := settle(ctx, create, r.folderNamed(ctx, parent, p.Base()))
 		if err != nil {
 			return err
 		}
@@ -201,7 +187,11 @@ func (r *run) folder(a plan.Action) error {
 		return nil
 	case plan.OpUpdate:
 		name := p.Base()
-		if _, err := r.x.Client.UpdateFolder(ctx, r.ref(), a.LiveID, workato.FolderUpdate{Name: &name}); err != nil {
+		rename := func() error {
+			_, err := r.x.Client.UpdateFolder(ctx, r.ref(), a.LiveID, workato.FolderUpdate{Name: &name})
+			return err
+		}
+		if err := settleErr(ctx, rename, r.folderRenamed(ctx, p, a.LiveID)); err != nil {
 			return err
 		}
 		record(a.LiveID)

@@ -29,6 +29,8 @@ type Input struct {
 type Options struct {
 	MaxDeletesPerTenant int
 	MaxDeletesTotal     int
+	// Rollout puts the tenants with changes in waves (TenantPlan.Wave).
+	Rollout spec.Rollout
 }
 
 // Build plans every tenant. Tenants are independent: one that fails or is
@@ -55,6 +57,7 @@ func Build(inputs []Input, opts Options) *Plan {
 			}
 		}
 	}
+	AssignWaves(p.Tenants, opts.Rollout)
 	return p
 }
 

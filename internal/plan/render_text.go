@@ -156,6 +156,12 @@ func tenantHeader(t *TenantPlan) string {
 	if t.CustomerID != 0 {
 		s += fmt.Sprintf(", customer #%d", t.CustomerID)
 	}
+	switch {
+	case t.Wave == 1:
+		s += ", rollout wave 1: canary"
+	case t.Wave > 1:
+		s += fmt.Sprintf(", rollout wave %d", t.Wave)
+	}
 	return s + ")"
 }
 

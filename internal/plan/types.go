@@ -4,7 +4,7 @@ import "github.com/workato-gitops/workato-gitops/internal/spec"
 
 // FormatVersion is the version of the JSON form of a Plan (and of saved
 // plans). Minor versions add fields; a major version change breaks readers.
-const FormatVersion = "1.0"
+const FormatVersion = "1.1"
 
 // Kind is the kind of object an action is about.
 type Kind string
@@ -64,6 +64,9 @@ type TenantPlan struct {
 	Error      string   `json:"error,omitempty"`  // why it failed
 	Guards     []Guard  `json:"guards,omitempty"` // why it is blocked
 	Actions    []Action `json:"actions"`
+	// Wave is the rollout wave the tenant is applied in (1: the canaries);
+	// 0 when the config has no rollout or the tenant has nothing to do.
+	Wave int `json:"wave,omitempty"`
 }
 
 // Guard is one safety rule a plan broke.

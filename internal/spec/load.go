@@ -103,6 +103,7 @@ func (l *loader) load() (*Repo, error) {
 	}
 	slices.SortFunc(repo.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	repo.Tenants = l.resolve(manifests)
+	l.checkCanaries(repo)
 	if len(l.diags) > 0 {
 		l.diags.sort()
 		return repo, l.diags.dedupe()
