@@ -76,7 +76,7 @@ Environment:
 			doctorCommand(e),
 			planCommand(e),
 			applyCommand(e),
-			exportCommand(e), encryptCommand(e),
+			exportCommand(e), encryptCommand(e), editCommand(e), providersCommand(e),
 			sandboxCommand(e),
 			packageCommand(e),
 			completionCommand(e),

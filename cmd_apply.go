@@ -116,7 +116,11 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	if o.json {
 		planOut = e.stderr
 	}
-	if err := renderPlan(e, p.Plan, "text", o.noColor, planOut); err != nil {
+	if o.planFile != "" && o.autoApprove {
+		// The plan was reviewed when it was saved, and the fresh plan
+		// equals it: its total is enough here.
+		fmt.Fprintf(planOut, "Applying the plan saved in %s. %s\n", o.planFile, plan.TotalLine(p.Plan))
+	} else if err := renderPlan(e, p.Plan, "text", o.noColor, planOut); err != nil {
 		return err
 	}
 	if !p.Plan.HasChanges() {
@@ -126,7 +130,7 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 		return &codeError{code: exitError, err: errors.New("apply cancelled")}
 	}
 	x := &apply.Executor{Client: p.Client, Packages: p.Packages, Parallelism: firstPositive(o.parallelism, p.Repo.Config.Parallelism),
-		LeaseOwner: leaseOwner(e)}
+		LeaseOwner: leaseOwner(e), MaxFailedShare: p.Repo.Config.Rollout.MaxFailedShare}
 	if onSandbox(e, p.Repo.Config) {
 		x.ImportPoll = 20 * time.Millisecond // an in-process import is done at once
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/urfave/cli/v3"
@@ -56,25 +55,17 @@ func runDoctor(ctx context.Context, o doctorOptions, e env) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	dir, err := findRepository(o.dir)
+	if err != nil {
+		return err
+	}
 	n := doctor.Run(ctx, e.stdout, doctor.Options{
-		Dir: o.dir, Offline: o.offline, Tenant: o.tenant, Timeout: o.timeout, Schemas: schemaFS,
-		Keys: doctor.KeyEnv{AgeKey: e.getenv("SOPS_AGE_KEY"), AgeKeyFile: e.getenv("SOPS_AGE_KEY_FILE"),
-			AgeKeyCmd: e.getenv("SOPS_AGE_KEY_CMD"), DefaultFile: existing(defaultAgeKeyFile(e))},
-		API: apiEnv(e), UserAgent: userAgent(),
+		Dir: dir, Offline: o.offline, Tenant: o.tenant, Timeout: o.timeout, Schemas: schemaFS,
+		Keys: keyEnv(e),
+		API:  apiEnv(e), UserAgent: userAgent(),
 	})
 	if n.Fail > 0 {
 		return &codeError{code: exitError, err: fmt.Errorf("%s failed; see the hints above", plural(n.Fail, "check"))}
 	}
 	return nil
-}
-
-// existing is p when a file (or anything) is there, else "".
-func existing(p string) string {
-	if p == "" {
-		return ""
-	}
-	if _, err := os.Stat(p); err != nil {
-		return ""
-	}
-	return p
 }

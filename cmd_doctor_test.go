@@ -73,6 +73,13 @@ func wantFinding(t *testing.T, out, line, hint string) {
 	t.Errorf("no finding line %q in:\n%s", line, out)
 }
 
+func must(s string, err error) string {
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
 func doctorDemoKey(t *testing.T) string {
 	t.Helper()
 	data, err := os.ReadFile("examples/demo-age-key.txt")
@@ -175,9 +182,12 @@ func TestDoctorKeys(t *testing.T) {
 			{acme, "your age identities are " + wrongPub + " (SOPS_AGE_KEY_FILE=" + filepath.Join(files, "wrong.txt") +
 				"); none is a recipient of this file: use the key of one of its recipients, or ask someone who can open it to add your public key (sops updatekeys)"},
 		}},
-		{"SOPS_AGE_KEY_CMD", map[string]string{"SOPS_AGE_KEY": doctorDemoKey(t), "SOPS_AGE_KEY_CMD": "pass show age"}, 0, []want{
-			{"WARN  keys: SOPS_AGE_KEY_CMD is set, but workato-gitops does not run it",
-				`hand the key over in SOPS_AGE_KEY instead, e.g. SOPS_AGE_KEY="$(your-command)" workato-gitops ...`},
+		{"SOPS_AGE_KEY_CMD is run, as sops runs it", map[string]string{"SOPS_AGE_KEY_CMD": "cat " + must(filepath.Abs("examples/demo-age-key.txt"))}, 0, []want{
+			{"OK    keys: SOPS_AGE_KEY_CMD: 1 age identity: " + doctorRecipient, ""},
+		}},
+		{"SOPS_AGE_KEY_CMD that fails", map[string]string{"SOPS_AGE_KEY": doctorDemoKey(t), "SOPS_AGE_KEY_CMD": "false"}, 1, []want{
+			{"FAIL  keys: SOPS_AGE_KEY_CMD: the command failed: false exited with status 1",
+				"the command must print the key on its standard output; run it yourself to see why it fails"},
 		}},
 	}
 	for _, tc := range cases {
@@ -247,7 +257,7 @@ connections:
 		{"input without fingerprintKey", plainInput, []want{
 			{"OK    config: no workato-gitops.yaml in " + plainInput + "; defaults apply", ""},
 			{"FAIL  config: no fingerprintKey, but 1 connection has input",
-				"add fingerprintKey: <32+ random characters, e.g. from openssl rand -base64 32> to workato-gitops.yaml, then encrypt it with sops (encrypted_regex: ^fingerprintKey$)"},
+				"add fingerprintKey: <32+ random characters, e.g. from openssl rand -base64 32> to workato-gitops.yaml, then run workato-gitops encrypt workato-gitops.yaml"},
 			{"OK    sops: 1 file with no encrypted values", ""},
 		}},
 		{"broken YAML is a manifest problem, not a sops one", brokenYAML, []want{

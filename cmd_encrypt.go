@@ -15,12 +15,13 @@ import (
 type encryptOptions struct {
 	files      []string
 	sopsConfig string
+	keys       spec.Keys // open files encrypted already
 }
 
 func encryptCommand(e env) *cli.Command {
 	return &cli.Command{
 		Name:      "encrypt",
-		Usage:     "encrypt the connection input of manifests in place with SOPS",
+		Usage:     "seal the connection input of manifests in place with SOPS, at any time",
 		ArgsUsage: "FILE...",
 		Description: `Encrypts, in place, the values under every connection's input (and the
 fingerprintKey of workato-gitops.yaml) with SOPS, as 'sops encrypt -i'
@@ -30,9 +31,13 @@ docs/manifest.md). Only public keys are needed (age recipients; PGP and
 cloud KMS keys through SOPS's usual credentials). The files stay readable
 by the sops CLI.
 
-A file that is already encrypted is refused (edit it with 'sops edit'), and
-so is one that still holds a <...> placeholder written by export. Values
-are never printed.
+A file that is encrypted already has the plaintext values added since
+sealed with its own data key (which needs a key that opens it, as for
+validate); every other value keeps its ciphertext. Only the bytes of the
+sealed values and the sops metadata change: indentation, flow style and
+comments stay. A file that still holds a <...> placeholder written by
+export is refused. Values are never printed. To change a sealed value,
+use 'workato-gitops edit FILE'.
 
 Examples:
    workato-gitops encrypt tenants/customers/a2300.yaml
@@ -44,7 +49,11 @@ Examples:
 			if c.NArg() == 0 {
 				return &hinted{err: errors.New("encrypt needs at least one FILE"), hint: "workato-gitops encrypt tenants/customers/acme.yaml"}
 			}
-			return runEncrypt(encryptOptions{files: c.Args().Slice(), sopsConfig: c.String("config")}, e)
+			keys, err := decryptionKeys(e)
+			if err != nil {
+				return err
+			}
+			return runEncrypt(encryptOptions{files: c.Args().Slice(), sopsConfig: c.String("config"), keys: keys}, e)
 		},
 	}
 }
@@ -54,7 +63,7 @@ Examples:
 func runEncrypt(o encryptOptions, e env) error {
 	failed := 0
 	for _, file := range o.files {
-		if err := encryptFile(file, o.sopsConfig, e.stdout, e.stderr); err != nil {
+		if err := encryptFile(file, o, e.stdout, e.stderr); err != nil {
 			failed++
 			var ds spec.Diagnostics
 			if errors.As(err, &ds) {
@@ -72,7 +81,7 @@ func runEncrypt(o encryptOptions, e env) error {
 	return nil
 }
 
-func encryptFile(file, sopsConfig string, stdout, stderr io.Writer) error {
+func encryptFile(file string, o encryptOptions, stdout, stderr io.Writer) error {
 	st, err := os.Stat(file)
 	if err != nil {
 		return errors.New("no such file")
@@ -87,9 +96,13 @@ func encryptFile(file, sopsConfig string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return errors.New("cannot read")
 	}
-	enc, err := spec.Encrypt(file, data, spec.EncryptOptions{SopsConfig: sopsConfig})
-	if errors.Is(err, spec.ErrNothingToEncrypt) {
+	enc, err := spec.Encrypt(file, data, spec.EncryptOptions{SopsConfig: o.sopsConfig, Keys: o.keys})
+	switch {
+	case errors.Is(err, spec.ErrNothingToEncrypt):
 		fmt.Fprintf(stdout, "%s: nothing to encrypt (no connection input); left as it is\n", file)
+		return nil
+	case errors.Is(err, spec.ErrAlreadySealed):
+		fmt.Fprintf(stdout, "%s: every secret value is encrypted already; left as it is\n", file)
 		return nil
 	}
 	if err != nil {
@@ -100,6 +113,10 @@ func encryptFile(file, sopsConfig string, stdout, stderr io.Writer) error {
 	}
 	if err := atomicWriteMode(file, st.Mode().Perm(), enc.Data); err != nil {
 		return err
+	}
+	if enc.SopsConfig == "" {
+		fmt.Fprintf(stdout, "%s: sealed %s with the file's own data key\n", file, plural(enc.Values, "new value"))
+		return nil
 	}
 	fmt.Fprintf(stdout, "%s: encrypted %s with the rules of %s\n", file, plural(enc.Values, "value"), enc.SopsConfig)
 	return nil

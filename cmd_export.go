@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/workato-gitops/workato-gitops/internal/export"
+	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
 type exportOptions struct {
@@ -48,7 +49,7 @@ Examples:
 			&cli.StringSliceFlag{Name: "tenant", Usage: "export the customer with external id (or numeric id) `ID` (repeatable)"},
 			&cli.StringFlag{Name: "out", Required: true, Usage: "write the manifests into `DIR` (created if missing)"},
 			&cli.BoolFlag{Name: "force", Usage: "overwrite manifests that already exist"},
-			&cli.StringFlag{Name: "schema", Usage: "`URL` for the files' yaml-language-server $schema line (default: the schema's published id)"},
+			&cli.StringFlag{Name: "schema", Usage: "`URL` for the files' yaml-language-server $schema line (default: the repository's schemas/tenant.schema.json, relative, else the schema's id)"},
 			&cli.IntFlag{Name: "parallelism", Usage: "workspaces read at once (default: the config's, else 8)"},
 			&cli.BoolFlag{Name: "debug", Usage: "log every HTTP request (method, path, status, time; never headers or bodies) to stderr"},
 		},
@@ -75,7 +76,11 @@ func runExport(ctx context.Context, o exportOptions, e env) error {
 		return err
 	}
 	if o.schemaURL == "" {
-		if o.schemaURL, err = export.SchemaID(schemaFS); err != nil {
+		// A relative path to the repository's own schema works in any
+		// editor without a network; the schema's $id is the fallback.
+		if ref, ok := spec.SchemaRef(o.out); ok {
+			o.schemaURL = ref
+		} else if o.schemaURL, err = export.SchemaID(schemaFS); err != nil {
 			return err
 		}
 	}

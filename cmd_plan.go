@@ -106,9 +106,39 @@ func runPlan(ctx context.Context, o planOptions, e env) error {
 		if err := savePlan(o.out, p); err != nil {
 			return fmt.Errorf("save plan: %w", err)
 		}
-		fmt.Fprintf(e.stderr, "workato-gitops: plan saved to %s; apply it with: workato-gitops apply --plan %s %s\n", o.out, o.out, o.dir)
+		fmt.Fprintf(e.stderr, "workato-gitops: plan saved to %s; %s\n", o.out, applyHint(p.Plan, o, e.stdinTTY))
 	}
 	return planExit(p.Plan, o.detailedExitCode)
+}
+
+// applyHint says how to apply a saved plan, only when some tenant has
+// changes apply would make; --auto-approve is part of the command where
+// apply could not ask (no terminal, as in CI).
+func applyHint(p *plan.Plan, o planOptions, tty bool) string {
+	var appliable, failed, blocked int
+	for i := range p.Tenants {
+		switch t := &p.Tenants[i]; {
+		case t.Status == plan.StatusFailed:
+			failed++
+		case t.Status == plan.StatusBlocked:
+			blocked++
+		case t.Changes():
+			appliable++
+		}
+	}
+	if appliable == 0 {
+		switch {
+		case failed+blocked > 0:
+			return fmt.Sprintf("nothing in it can be applied (%d failed, %d blocked)", failed, blocked)
+		default:
+			return "nothing in it to apply"
+		}
+	}
+	approve := ""
+	if !tty {
+		approve = " --auto-approve"
+	}
+	return fmt.Sprintf("apply it with: workato-gitops apply --plan %s%s %s", o.out, approve, o.dir)
 }
 
 // planExit maps a plan to the exit code: failed tenants are errors, a

@@ -39,13 +39,18 @@ connection. State lives in memory, or in --state FILE (a journal: each change
 is appended and synced before its response, and the file is compacted as it
 grows; a seed file is a valid state file). Stop it with Ctrl-C.
 
+--seed FILE replaces the state at start. Its format is the state file's:
+a JSON object with "customers" (external_id, name, notification_email, and
+their folders, connections, recipes...), as --state writes it; start from
+a state file the sandbox wrote, or from testdata/export/seed.json.
+
 The other commands can also run against an in-process sandbox, with no
 server at all: WORKATO_API_URL=sandbox:state.json.
 
 Examples:
    workato-gitops sandbox --state sandbox.json
-   workato-gitops sandbox --seed testdata/seed.json --latency 50ms --fail-rate 0.1 --rate-limits
-   WORKATO_API_URL=http://127.0.0.1:8765/api WORKATO_API_TOKEN=dev workato-gitops plan tenants/`,
+   workato-gitops sandbox --seed testdata/export/seed.json --latency 50ms --fail-rate 0.1 --rate-limits
+   WORKATO_API_URL=http://127.0.0.1:8765/api WORKATO_API_TOKEN=sandbox workato-gitops plan examples/tenants`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "listen", Value: "127.0.0.1:8765", Usage: "`ADDR` to serve on"},
 			&cli.StringFlag{Name: "state", Usage: "JSON state `FILE`, loaded at start when it exists and kept up to date"},
@@ -122,9 +127,12 @@ func runSandbox(ctx context.Context, o sandboxOptions, e env) error {
 	return nil
 }
 
+// tokenHint completes the hint so that plan runs as printed: without
+// --token the sandbox takes any token, but the client still wants one. The
+// --token value itself is never printed.
 func tokenHint(token string) string {
 	if token == "" {
-		return ""
+		return " WORKATO_API_TOKEN=sandbox"
 	}
 	return " WORKATO_API_TOKEN=<the --token value>"
 }

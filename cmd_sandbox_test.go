@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/workato-gitops/workato-gitops/internal/sandbox"
 )
 
 // syncBuffer is a bytes.Buffer safe to read while the server writes.
@@ -91,4 +94,58 @@ func waitFor(t *testing.T, b *syncBuffer, re *regexp.Regexp) string {
 	}
 	t.Fatalf("no match for %v in:\n%s", re, b.String())
 	return ""
+}
+
+// TestSandboxHintRuns: the hint the server prints is enough for plan to
+// run against it, as printed (finding 6: it used to leave out the token).
+func TestSandboxHintRuns(t *testing.T) {
+	var stderr syncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- runSandbox(ctx, sandboxOptions{listen: "127.0.0.1:0", quiet: true},
+			env{stdout: io.Discard, stderr: &stderr, getenv: func(string) string { return "" }})
+	}()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	hint := waitFor(t, &stderr, regexp.MustCompile(`hint: export (.*)\n`))
+	vars := map[string]string{"SOPS_AGE_KEY_FILE": "examples/demo-age-key.txt"}
+	for _, kv := range strings.Fields(hint) {
+		k, v, _ := strings.Cut(kv, "=")
+		vars[k] = v
+	}
+	var out, errOut bytes.Buffer
+	code := run([]string{"workato-gitops", "plan", "examples/tenants"}, env{stdout: &out, stderr: &errOut, getenv: func(k string) string { return vars[k] }})
+	if code != 0 {
+		t.Fatalf("plan with the hint's variables (%s): exit %d\n%s", hint, code, errOut.String())
+	}
+	if !strings.Contains(out.String(), "Plan: ") {
+		t.Errorf("plan printed no plan:\n%s", out.String())
+	}
+}
+
+// TestSandboxHelpSeedExists: the seed file sandbox --help names exists
+// and loads.
+func TestSandboxHelpSeedExists(t *testing.T) {
+	desc := sandboxCommand(env{}).Description
+	m := regexp.MustCompile(`--seed (\S+)`).FindAllStringSubmatch(desc, -1)
+	if len(m) == 0 {
+		t.Fatal("sandbox --help names no seed file")
+	}
+	for _, mm := range m {
+		if mm[1] == "FILE" {
+			continue
+		}
+		f, err := os.Open(mm[1])
+		if err != nil {
+			t.Fatalf("sandbox --help names %s: %v", mm[1], err)
+		}
+		srv, _ := sandbox.New(sandbox.Options{})
+		if err := srv.LoadSeed(f); err != nil {
+			t.Errorf("%s does not load as a seed: %v", mm[1], err)
+		}
+		f.Close()
+	}
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v3"
@@ -58,12 +60,20 @@ func runValidate(o validateOptions, e env) error {
 	if err != nil {
 		return err
 	}
+	if !o.skipDecrypt {
+		warnUnknownInputs(repo, e)
+	}
 	names := make([]string, len(repo.Tenants))
 	for i, t := range repo.Tenants {
 		names[i] = t.Name
 	}
 	fmt.Fprintf(e.stdout, "%s valid in %s", plural(len(repo.Tenants), "tenant"), plural(len(repo.Files), "file"))
-	if len(names) > 0 {
+	// One short line at any fleet size: a few names, then how many more.
+	const shown = 5
+	switch {
+	case len(names) > shown:
+		fmt.Fprintf(e.stdout, ": %s and %d more", strings.Join(names[:shown], ", "), len(names)-shown)
+	case len(names) > 0:
 		fmt.Fprintf(e.stdout, ": %s", strings.Join(names, ", "))
 	}
 	fmt.Fprintln(e.stdout)
@@ -74,10 +84,15 @@ func runValidate(o validateOptions, e env) error {
 }
 
 // loadRepo loads the manifests with the keys SOPS's environment names.
+// The repository is found as git finds its own (see spec.FindRepository).
 func loadRepo(dir string, skipDecrypt bool, e env) (*spec.Repo, error) {
+	dir, err := findRepository(dir)
+	if err != nil {
+		return nil, err
+	}
 	opts := spec.Options{Schemas: schemaFS, SkipDecrypt: skipDecrypt}
 	if !skipDecrypt {
-		keys, err := ageKeys(e)
+		keys, err := decryptionKeys(e)
 		if err != nil {
 			return nil, err
 		}
@@ -88,4 +103,15 @@ func loadRepo(dir string, skipDecrypt bool, e env) (*spec.Repo, error) {
 		return nil, err
 	}
 	return repo, nil
+}
+
+// findRepository is spec.FindRepository with a hint that names the
+// directory to use instead.
+func findRepository(dir string) (string, error) {
+	root, _, err := spec.FindRepository(dir)
+	var nr *spec.NotRepositoryError
+	if errors.As(err, &nr) {
+		return "", &hinted{err: err, hint: "name the repository's directory, e.g. workato-gitops validate " + filepath.Join(dir, filepath.FromSlash(nr.Candidates[0]))}
+	}
+	return root, err
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // TestNoSecretFromDoctorExportEncrypt extends TestNoSecretInAnyOutput to
-// the commands that bootstrap and diagnose a repository: every output
+// the commands that bootstrap and diagnose a repository (and encrypt again,
+// edit, providers, and validate's catalogue warnings): every output
 // stream, and every file they write, is scanned for the plaintext of every
 // test secret and for age key material.
 func TestNoSecretFromDoctorExportEncrypt(t *testing.T) {
@@ -39,7 +40,15 @@ func TestNoSecretFromDoctorExportEncrypt(t *testing.T) {
 		{"doctor offline", []string{"doctor", "--offline", "examples/tenants"}, ""},
 		{"export", []string{"export", "--all", "--out", filepath.Join(tmp, "exported")}, filepath.Join(tmp, "exported")},
 		{"encrypt", []string{"encrypt", plain}, plain},
+		{"encrypt again", []string{"encrypt", plain}, plain},
+		{"edit", []string{"edit", plain}, plain},
+		{"providers", []string{"providers"}, filepath.Join(tmp, "cache")},
+		{"providers http", []string{"providers", "http"}, filepath.Join(tmp, "cache")},
+		{"validate with the catalogue", []string{"validate", repo}, ""},
 	}
+	// edit rotates the secret into another test secret; neither may show.
+	env["EDITOR"] = "sed -i s/acme-sf-password-93c2/globex-ns-token-id-77cc/"
+	env["XDG_CACHE_HOME"] = filepath.Join(tmp, "cache")
 	for _, r := range runs {
 		t.Run(r.name, func(t *testing.T) {
 			_, stdout, stderr := runCLI(t, env, r.args...)

@@ -32,8 +32,10 @@ func (r *run) customer(a plan.Action) error {
 		if err != nil {
 			return err
 		}
-		got, err := r.x.Client.CreateCustomer(ctx, workato.CustomerCreate{Name: c.Name, NotificationEmail: c.NotificationEmail,
-			PlanID: c.PlanID, ExternalID: c.ExternalID, OriginURL: c.OriginURL})
+		in := workato.CustomerCreate{Name: c.Name, NotificationEmail: c.NotificationEmail,
+			PlanID: c.PlanID, ExternalID: c.ExternalID, OriginURL: c.OriginURL}
+		got, err := settle(ctx, func() (*workato.Customer, error) { return r.x.Client.CreateCustomer(ctx, in) },
+			r.customerByExternalID(ctx, c.ExternalID))
 		if err != nil {
 			return err
 		}
@@ -46,7 +48,8 @@ func (r *run) customer(a plan.Action) error {
 			return fmt.Errorf("internal: %s carries no customer patch", a.ID)
 		}
 		upd := workato.CustomerUpdate{Name: p.Name, NotificationEmail: p.NotificationEmail, PlanID: p.PlanID, OriginURL: p.OriginURL}
-		if _, err := r.x.Client.UpdateCustomer(ctx, r.ref(), upd); err != nil {
+		update := func() error { _, err := r.x.Client.UpdateCustomer(ctx, r.ref(), upd); return err }
+		if err := settleErr(ctx, update, r.customerUpdated(ctx, upd)); err != nil {
 			return err
 		}
 	case plan.OpAdopt:
@@ -94,7 +97,9 @@ func (r *run) folder(a plan.Action) error {
 	if a.Op == plan.OpDelete {
 		// A project goes through the projects endpoint, and a 404 counts
 		// as gone only once the parent's listing agrees (RemoveFolder).
-		if err := r.x.Client.RemoveFolder(ctx, r.ref(), liveFolder(a)); err != nil {
+		lf := liveFolder(a)
+		remove := func() error { return r.x.Client.RemoveFolder(ctx, r.ref(), lf) }
+		if err := settleErr(ctx, remove, r.folderGone(ctx, lf)); err != nil {
 			return err
 		}
 		r.mu.Lock()
@@ -120,7 +125,8 @@ func (r *run) folder(a plan.Action) error {
 		if err != nil {
 			return err
 		}
-		got, err := r.x.Client.CreateFolder(ctx, r.ref(), p.Base(), parent)
+		create := func() (*workato.Folder, error) { return r.x.Client.CreateFolder(ctx, r.ref(), p.Base(), parent) }
+		got, err := settle(ctx, create, r.folderNamed(ctx, parent, p.Base()))
 		if err != nil {
 			return err
 		}
@@ -128,12 +134,16 @@ func (r *run) folder(a plan.Action) error {
 		return nil
 	case plan.OpUpdate:
 		name := p.Base()
-		if _, err := r.x.Client.UpdateFolder(ctx, r.ref(), a.LiveID, workato.FolderUpdate{Name: &name}); err != nil {
+		rename := func() error {
+			_, err := r.x.Client.UpdateFolder(ctx, r.ref(), a.LiveID, workato.FolderUpdate{Name: &name})
+			return err
+		}
+		if err := settleErr(ctx, rename, r.folderRenamed(ctx, p, a.LiveID)); err != nil {
 			return err
 		}
 		record(a.LiveID)
 		return nil
-	case plan.OpAdopt:
+	case plan.OpAdopt, plan.OpProtect, plan.OpUnprotect:
 		record(a.LiveID)
 		return nil
 	}

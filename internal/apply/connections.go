@@ -18,9 +18,15 @@ func (r *run) connection(a plan.Action) error {
 	defer cancel()
 	switch a.Op {
 	case plan.OpDisconnect:
-		return r.x.Client.DisconnectConnection(ctx, r.ref(), a.LiveID, false)
+		return r.disconnect(ctx, a.LiveID)
 	case plan.OpDelete:
-		if err := r.x.Client.DeleteConnection(ctx, r.ref(), a.LiveID); err != nil && !errors.Is(err, workato.ErrNotFound) {
+		remove := func() error {
+			if err := r.x.Client.DeleteConnection(ctx, r.ref(), a.LiveID); err != nil && !errors.Is(err, workato.ErrNotFound) {
+				return err
+			}
+			return nil
+		}
+		if err := settleErr(ctx, remove, r.connectionGone(ctx, a.LiveID)); err != nil {
 			return err
 		}
 		r.mu.Lock()
@@ -50,19 +56,25 @@ func (r *run) connection(a plan.Action) error {
 			}
 			upd.ParentID = &pid
 		}
-		if _, err := r.x.Client.UpdateConnection(ctx, r.ref(), a.LiveID, upd); err != nil {
+		update := func() error { _, err := r.x.Client.UpdateConnection(ctx, r.ref(), a.LiveID, upd); return err }
+		if err := settleErr(ctx, update, r.connectionUpdated(ctx, a.LiveID, upd)); err != nil {
 			return err
 		}
 		r.recordConnection(a.LiveID, c, "", true)
 		return nil
 	case plan.OpReconnect:
 		fp := c.Input.Fingerprint(r.w.Desired.FingerprintKey)
-		if _, err := r.x.Client.UpdateConnection(ctx, r.ref(), a.LiveID, workato.ConnectionUpdate{Input: c.Input.Reveal()}); err != nil {
+		// An input cannot be read back; sending the same one again is safe.
+		reconnect := func() error {
+			_, err := r.x.Client.UpdateConnection(ctx, r.ref(), a.LiveID, workato.ConnectionUpdate{Input: c.Input.Reveal()})
+			return err
+		}
+		if err := settleErr(ctx, reconnect, nil); err != nil {
 			return err
 		}
 		r.recordConnection(a.LiveID, c, fp, true)
 		return nil
-	case plan.OpAdopt:
+	case plan.OpAdopt, plan.OpProtect, plan.OpUnprotect:
 		r.recordConnection(a.LiveID, c, "", false)
 		return nil
 	}
@@ -93,13 +105,18 @@ func (r *run) createConnection(ctx context.Context, c spec.Connection) error {
 		in.Input = c.Input.Reveal()
 		fp = c.Input.Fingerprint(r.w.Desired.FingerprintKey)
 	}
-	got, err := r.x.Client.CreateConnection(ctx, r.ref(), in)
+	var folder int64
+	if in.FolderID != nil {
+		folder = *in.FolderID
+	}
+	create := func() (*workato.Connection, error) { return r.x.Client.CreateConnection(ctx, r.ref(), in) }
+	got, err := settle(ctx, create, r.connectionNamed(ctx, folder, c.Name))
 	if err != nil {
 		return err
 	}
 	r.recordConnection(got.ID, c, fp, true)
 	if c.State == spec.StateDisconnected && deref(got.AuthorizationStatus) == "success" {
-		return r.x.Client.DisconnectConnection(ctx, r.ref(), got.ID, false)
+		return r.disconnect(ctx, got.ID)
 	}
 	return nil
 }
@@ -150,11 +167,15 @@ func (r *run) pkg(a plan.Action) error {
 	}
 	ctx, cancel := r.call()
 	defer cancel()
-	// Root-folder assets and a Home assets project go to the package's own
-	// folder: Workato requires folder_id_for_home_assets then, and it may
-	// never be Home, which the schema keeps a package's folder from being.
-	imp, err := r.x.Client.ImportPackage(ctx, r.ref(), folderID, bytes.NewReader(built.Zip),
-		workato.ImportOptions{RestartRecipes: p.RestartRecipes, IncludeTags: p.IncludeTags, FolderIDForHomeAssets: &folderID})
+	// Importing the same package into the same folder again is safe, so
+	// an ambiguous import is sent again. Root-folder assets and a Home
+	// assets project go to the package's own folder: Workato requires
+	// folder_id_for_home_assets then, and it may never be Home, which the
+	// schema keeps a package's folder from being.
+	imp, err := settle(ctx, func() (*workato.Import, error) {
+		return r.x.Client.ImportPackage(ctx, r.ref(), folderID, bytes.NewReader(built.Zip),
+			workato.ImportOptions{RestartRecipes: p.RestartRecipes, IncludeTags: p.IncludeTags, FolderIDForHomeAssets: &folderID})
+	}, nil)
 	if err != nil {
 		return err
 	}
@@ -194,8 +215,16 @@ func (r *run) recipe(a plan.Action) error {
 			return fmt.Errorf("recipe %q is not in folder %q after the import", a.Key.Name, a.Key.Folder)
 		}
 	}
+	// Starting a running recipe, or stopping a stopped one, changes nothing.
 	if a.Op == plan.OpStart {
-		return r.x.Client.StartRecipe(ctx, r.ref(), id)
+		return settleErr(ctx, func() error { return r.x.Client.StartRecipe(ctx, r.ref(), id) }, nil)
 	}
-	return r.x.Client.StopRecipe(ctx, r.ref(), id)
+	return settleErr(ctx, func() error { return r.x.Client.StopRecipe(ctx, r.ref(), id) }, nil)
+}
+
+// disconnect disconnects connection id, and settles an ambiguous answer
+// by reading its authorization status back.
+func (r *run) disconnect(ctx context.Context, id int64) error {
+	return settleErr(ctx, func() error { return r.x.Client.DisconnectConnection(ctx, r.ref(), id, false) },
+		r.connectionDisconnected(ctx, id))
 }

@@ -39,6 +39,10 @@ type Executor struct {
 	// finish and each ledger records what succeeded. Result's
 	// TimeLimitReached says whether it stopped anything.
 	Expired func() bool
+	// MaxFailedShare is the rollout's threshold (spec.Rollout): when the
+	// plans carry waves, a wave whose share of failed tenants is above it
+	// stops the tenants of later waves from being applied.
+	MaxFailedShare float64
 
 	timeLimited atomic.Bool
 }
@@ -71,18 +75,30 @@ func (x *Executor) Apply(ctx context.Context, work []Work) *Result {
 	}
 	sem := make(chan struct{}, n)
 	x.timeLimited.Store(false)
-	var wg sync.WaitGroup
-	for i, w := range work {
-		wg.Go(func() {
-			select {
-			case sem <- struct{}{}:
-				defer func() { <-sem }()
-			case <-ctx.Done():
+	stopped := ""
+	for _, wave := range waves(work) {
+		if stopped != "" {
+			for _, i := range wave {
+				res.Tenants[i] = notInRollout(work[i], stopped)
 			}
-			res.Tenants[i] = x.tenant(ctx, w)
-		})
+			continue
+		}
+		var wg sync.WaitGroup
+		for _, i := range wave {
+			wg.Go(func() {
+				select {
+				case sem <- struct{}{}:
+					defer func() { <-sem }()
+				case <-ctx.Done():
+				}
+				res.Tenants[i] = x.tenant(ctx, work[i])
+				res.Tenants[i].Wave = work[i].Plan.Wave
+			})
+		}
+		wg.Wait()
+		stopped = x.rolloutStop(res.Tenants, wave, work)
+		res.RolloutStopped = stopped
 	}
-	wg.Wait()
 	res.TimeLimitReached = x.timeLimited.Load()
 	return res
 }

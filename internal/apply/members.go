@@ -28,7 +28,7 @@ func (r *run) member(a plan.Action) error {
 	case plan.OpUpdate:
 		// The member update endpoint is deprecated; a new role is a
 		// removal and an invitation with the new role.
-		if err := r.removeMember(ctx, a.LiveID); err != nil {
+		if err := r.removeOwnedMember(ctx, a.LiveID); err != nil {
 			return err
 		}
 		return r.invite(ctx, a)
@@ -40,7 +40,7 @@ func (r *run) member(a plan.Action) error {
 		r.mu.Unlock()
 		return nil
 	case plan.OpDelete:
-		return r.removeMember(ctx, a.LiveID)
+		return r.removeOwnedMember(ctx, a.LiveID)
 	}
 	return unsupported(a)
 }
@@ -56,7 +56,11 @@ func (r *run) invite(ctx context.Context, a plan.Action) error {
 	}
 	sent := r.now()
 	inv := workato.MemberInvitation{Name: m.Name, Email: m.Email, RoleName: m.Role}
-	if err := r.x.Client.InviteMember(ctx, r.ref(), inv); err != nil {
+	// An ambiguous send (did it arrive?) is sent again: if the first one
+	// arrived, Workato's 20-minute rule refuses the second, which is
+	// handled below as the invitation being out.
+	send := func() error { return r.x.Client.InviteMember(ctx, r.ref(), inv) }
+	if err := settleErr(ctx, send, nil); err != nil {
 		var rl *workato.RateLimitError
 		if !errors.As(err, &rl) || rl.RetryAfter <= 0 || rl.RetryAfter > invitationInterval {
 			return err
@@ -70,8 +74,9 @@ func (r *run) invite(ctx context.Context, a plan.Action) error {
 	return nil
 }
 
-func (r *run) removeMember(ctx context.Context, id int64) error {
-	if err := r.x.Client.RemoveMember(ctx, r.ref(), id); err != nil && !errors.Is(err, workato.ErrNotFound) {
+// removeOwnedMember removes a member and its ledger entry.
+func (r *run) removeOwnedMember(ctx context.Context, id int64) error {
+	if err := r.removeMember(ctx, id); err != nil {
 		return err
 	}
 	r.mu.Lock()

@@ -10,6 +10,9 @@ type Result struct {
 	// TimeLimitReached is set when the time limit (apply --max-duration)
 	// kept a tenant or an action from starting.
 	TimeLimitReached bool `json:"time_limit_reached,omitempty"`
+	// RolloutStopped says which wave stopped the rollout, and why; the
+	// tenants of later waves are not_applied with the same reason.
+	RolloutStopped string `json:"rollout_stopped,omitempty"`
 }
 
 // Tenant statuses after an apply.
@@ -26,6 +29,7 @@ type TenantResult struct {
 	Name        string     `json:"name"`
 	Status      string     `json:"status"`
 	Reason      string     `json:"reason,omitempty"`
+	Wave        int        `json:"wave,omitempty"` // the rollout wave (1: the canaries); 0: none
 	Ran         []Outcome  `json:"ran"`
 	Failed      []Outcome  `json:"failed"`
 	Skipped     []Outcome  `json:"skipped"`

@@ -14,7 +14,7 @@ func TestResultJSONDocumented(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	full := &Result{FormatVersion: "1.0", Tenants: []TenantResult{{
+	full := &Result{FormatVersion: "1.1", Tenants: []TenantResult{{
 		Name: "t", Status: StatusPartial, Reason: "r", Ledger: "written",
 		Ran: []Outcome{{Action: "a", LiveID: 1}}, Failed: []Outcome{{Action: "a", Error: "e"}}, Skipped: []Outcome{{Action: "a", Reason: "r"}},
 		Connections: []Verified{{Key: "k", ID: 1, AuthorizationStatus: "failed", AuthorizationError: "e"}},

@@ -148,7 +148,9 @@ func (r *run) writeLedger() {
 	}
 	ctx, cancel := r.call()
 	defer cancel()
-	if err := r.x.Client.UpsertProperties(ctx, workato.ByID(id), changes); err != nil {
+	// An upsert of the same properties again is safe.
+	upsert := func() error { return r.x.Client.UpsertProperties(ctx, workato.ByID(id), changes) }
+	if err := settleErr(ctx, upsert, nil); err != nil {
 		r.res.Ledger = "failed: " + r.scrub(err.Error())
 		if r.leased { // release the lease alone, so the next apply need not wait for it to expire
 			_ = r.x.Client.UpsertProperties(ctx, workato.ByID(id), map[string]string{plan.LeaseProperty: ""})
@@ -173,7 +175,10 @@ func (r *run) verify() {
 	slices.SortFunc(keys, func(a, b spec.Key) int { return strings.Compare(a.String(), b.String()) })
 	ctx, cancel := r.call()
 	defer cancel()
-	conns, err := r.x.Client.ListConnections(ctx, r.ref(), workato.ListConnectionsOptions{})
+	conns, _, err := readBack(ctx, func() ([]workato.Connection, bool, error) {
+		cs, err := r.x.Client.ListConnections(ctx, r.ref(), workato.ListConnectionsOptions{})
+		return cs, true, err
+	})
 	if err != nil {
 		r.res.Failed = append(r.res.Failed, Outcome{Action: "verify connections", Error: r.scrub(err.Error())})
 		return

@@ -31,13 +31,9 @@ type Options struct {
 	UserAgent string
 }
 
-// KeyEnv is where age identities may come from, as the environment says.
-type KeyEnv struct {
-	AgeKey      string // SOPS_AGE_KEY
-	AgeKeyFile  string // SOPS_AGE_KEY_FILE
-	AgeKeyCmd   string // SOPS_AGE_KEY_CMD (not run; reported)
-	DefaultFile string // the default keys.txt, "" when there is none
-}
+// KeyEnv is where keys may come from: spec's collector, shared with
+// decryption, reads every source SOPS reads.
+type KeyEnv = spec.KeyEnv
 
 // Counts is how many findings were OK, WARN and FAIL.
 type Counts struct{ OK, Warn, Fail int }

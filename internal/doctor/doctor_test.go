@@ -69,7 +69,12 @@ func TestPickTenant(t *testing.T) {
 func TestRunOffline(t *testing.T) {
 	var out bytes.Buffer
 	n := Run(context.Background(), &out, Options{Dir: "../../examples/tenants", Offline: true, Schemas: schemas.FS,
-		Keys: KeyEnv{AgeKeyFile: "../../examples/demo-age-key.txt"}})
+		Keys: KeyEnv{Getenv: func(k string) string {
+			if k == "SOPS_AGE_KEY_FILE" {
+				return "../../examples/demo-age-key.txt"
+			}
+			return ""
+		}}})
 	if n.Fail != 0 || n.Warn != 0 || n.OK == 0 {
 		t.Errorf("counts %+v:\n%s", n, out.String())
 	}

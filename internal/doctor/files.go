@@ -191,7 +191,7 @@ func checkFingerprintKey(r *report, repo *spec.Repo, files []spec.FileReport) {
 			verb = "has"
 		}
 		r.add(finding{sev: sevFail, area: "config", msg: fmt.Sprintf("no fingerprintKey, but %s %s input", plural(needed, "connection"), verb),
-			hint: "add fingerprintKey: <32+ random characters, e.g. from openssl rand -base64 32> to workato-gitops.yaml, then encrypt it with sops (encrypted_regex: ^fingerprintKey$)"})
+			hint: "add fingerprintKey: <32+ random characters, e.g. from openssl rand -base64 32> to workato-gitops.yaml, then run workato-gitops encrypt workato-gitops.yaml"})
 	default:
 		r.ok("config", "no fingerprintKey; none needed, as no connection has input")
 	}

@@ -1,55 +1,38 @@
 package doctor
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"strings"
 
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
-// maxKeyFile bounds an age identity file: real ones are a few hundred bytes.
-const maxKeyFile = 1 << 20
-
-// checkKeys gathers age identities the way ageKeys does, but reports on
-// every source instead of stopping at the first bad one. It returns the
-// keys and, for each public key, where its identity came from.
+// checkKeys reads keys through the same collector as every other command
+// (spec.CollectKeys), but reports on every source instead of stopping at
+// the first bad one. It returns the keys and, for each public key, where
+// its identity came from.
 func checkKeys(r *report, ke KeyEnv) (spec.Keys, map[string]string) {
-	var keys spec.Keys
-	if v := ke.AgeKey; v != "" {
-		keys.Age = append(keys.Age, spec.KeySource{Origin: "SOPS_AGE_KEY", Data: []byte(v)})
-	}
-	if p := ke.AgeKeyFile; p != "" {
-		data, f := readKeyFile(p, "SOPS_AGE_KEY_FILE="+p)
-		if f != nil {
-			r.add(*f)
-		} else {
-			keys.Age = append(keys.Age, spec.KeySource{Origin: "SOPS_AGE_KEY_FILE=" + p, Data: data})
-		}
-	}
-	if p := ke.DefaultFile; p != "" {
-		if _, err := os.Stat(p); err == nil {
-			data, f := readKeyFile(p, p)
-			if f != nil {
-				r.add(*f)
-			} else {
-				keys.Age = append(keys.Age, spec.KeySource{Origin: p, Data: data})
-			}
-		}
-	}
-	if ke.AgeKeyCmd != "" {
-		r.add(finding{sev: sevWarn, area: "keys", msg: "SOPS_AGE_KEY_CMD is set, but workato-gitops does not run it",
-			hint: "hand the key over in SOPS_AGE_KEY instead, e.g. SOPS_AGE_KEY=\"$(your-command)\" workato-gitops ..."})
-	}
+	keys, reports := spec.CollectKeys(ke)
 	origin := map[string]string{}
-	for _, kr := range spec.InspectKeys(keys.Age) {
+	var looked []string
+	for _, kr := range reports {
+		looked = append(looked, lookedAt(kr))
 		for _, p := range kr.Problems {
-			r.add(keyProblemFinding(kr.Origin, p))
+			if p.Kind == spec.SourceUnset {
+				continue
+			}
+			f := keyProblemFinding(kr.Origin, p, kr.Detail)
+			if kr.Kind == spec.SSHKey && !kr.Explicit {
+				f.sev = sevWarn // a default ~/.ssh key that is not usable stops nothing
+			}
+			r.add(f)
 		}
 		if len(kr.PublicKeys) > 0 {
-			r.ok("keys", "%s: %s: %s", kr.Origin, plural(len(kr.PublicKeys), "age identity"), strings.Join(kr.PublicKeys, ", "))
+			what := "age identity"
+			if kr.Kind == spec.SSHKey {
+				what = "SSH key"
+			}
+			r.ok("keys", "%s: %s: %s", kr.Origin, plural(len(kr.PublicKeys), what), strings.Join(kr.PublicKeys, ", "))
 		}
 		for _, pk := range kr.PublicKeys {
 			if _, seen := origin[pk]; !seen {
@@ -57,45 +40,46 @@ func checkKeys(r *report, ke KeyEnv) (spec.Keys, map[string]string) {
 			}
 		}
 	}
+	fmt.Fprintf(r.w, "note: keys looked for in %s; PGP and cloud KMS keys are SOPS's to find (gpg agent, AWS/GCP/Azure/Vault credentials)\n", strings.Join(looked, ", "))
 	return keys, origin
 }
 
-// readKeyFile reads a key file, or explains why it cannot.
-func readKeyFile(p, origin string) ([]byte, *finding) {
-	fail := func(msg, hint string) ([]byte, *finding) {
-		return nil, &finding{sev: sevFail, area: "keys", msg: origin + ": " + msg, hint: hint}
-	}
-	st, err := os.Stat(p)
+// lookedAt names a source and what was found there.
+func lookedAt(kr spec.KeyReport) string {
 	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return fail("no such file", "SOPS_AGE_KEY_FILE must name the file age-keygen wrote (absolute, or relative to the current directory); to pass the key itself, use SOPS_AGE_KEY")
-	case err != nil:
-		return fail("cannot read it: "+errTextOS(err), "check the path and the permissions of the directories on the way to it")
-	case st.IsDir():
-		return fail("is a directory, not a key file", "name the key file itself, e.g. SOPS_AGE_KEY_FILE=$HOME/.config/sops/age/keys.txt")
-	case st.Size() > maxKeyFile:
-		return fail("too large to be an age key file", "an age key file holds a few lines; check that SOPS_AGE_KEY_FILE names the right file")
+	case len(kr.PublicKeys) > 0:
+		return fmt.Sprintf("%s (%d)", kr.Origin, len(kr.PublicKeys))
+	case !kr.Read && len(kr.Problems) == 1 && kr.Problems[0].Kind == spec.SourceUnset:
+		if kr.Explicit || strings.HasPrefix(kr.Origin, "SOPS_") {
+			return kr.Origin + " (not set)"
+		}
+		return kr.Origin + " (none)"
 	}
-	data, err := os.ReadFile(p)
-	if err != nil {
-		return fail("cannot read it: "+errTextOS(err), "make the file readable by this user (chmod 600, owned by the user that runs workato-gitops)")
-	}
-	return data, nil
+	return kr.Origin + " (unusable)"
 }
 
-// errTextOS strips the path from an OS error: the caller names the file.
-func errTextOS(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
-}
-
-func keyProblemFinding(origin string, p spec.KeyProblem) finding {
+func keyProblemFinding(origin string, p spec.KeyProblem, detail string) finding {
 	f := finding{sev: sevFail, area: "keys"}
 	at := fmt.Sprintf("%s: line %d", origin, p.Line)
+	whole := origin + ": " + spec.KeyProblemText(p.Kind)
+	if detail != "" {
+		whole += ": " + detail
+	}
 	switch p.Kind {
+	case spec.NoSuchFile:
+		f.msg, f.hint = whole, "SOPS_AGE_KEY_FILE must name the file age-keygen wrote (absolute, or relative to the current directory); to pass the key itself, use SOPS_AGE_KEY"
+	case spec.NotAFile:
+		f.msg, f.hint = whole, "name the key file itself, e.g. SOPS_AGE_KEY_FILE=$HOME/.config/sops/age/keys.txt"
+	case spec.TooLarge:
+		f.msg, f.hint = whole, "a key file holds a few lines; check that the variable names the right file"
+	case spec.Unreadable:
+		f.msg, f.hint = whole, "make the file readable by this user (chmod 600, owned by the user that runs workato-gitops)"
+	case spec.CommandFailed, spec.CommandNotRun:
+		f.msg, f.hint = whole, "the command must print the key on its standard output; run it yourself to see why it fails"
+	case spec.SSHPassphrase:
+		f.msg, f.hint = whole, "use an SSH key without a passphrase for SOPS, or print the decrypted key with SOPS_AGE_SSH_PRIVATE_KEY_CMD"
+	case spec.SSHMalformed:
+		f.msg, f.hint = whole, "name an ed25519 or RSA private key in OpenSSH or PEM form (the file without .pub)"
 	case spec.NoIdentity:
 		f.msg = origin + ": holds no age identity"
 		f.hint = "put the secret key there: the line age-keygen writes that starts with AGE-SECRET-KEY-1..."

@@ -56,14 +56,14 @@ var kinds = map[Kind]kindInfo{
 		},
 	},
 	KindFolder: {
-		ops: []Op{OpCreate, OpUpdate, OpAdopt, OpDelete, OpUnmanaged}, phase: 1, ledger: ledgerFolder,
+		ops: []Op{OpCreate, OpUpdate, OpProtect, OpUnprotect, OpAdopt, OpDelete, OpUnmanaged}, phase: 1, ledger: ledgerFolder,
 		plan: (*planner).planFolders, prune: (*planner).pruneFolders,
 		live: func(l *Live, id int64) (any, bool) {
 			return byID(l.Folders, id, func(f LiveFolder) int64 { return f.ID })
 		},
 	},
 	KindConnection: {
-		ops:   []Op{OpCreate, OpUpdate, OpReconnect, OpAdopt, OpDisconnect, OpDelete, OpUnmanaged},
+		ops:   []Op{OpCreate, OpUpdate, OpReconnect, OpProtect, OpUnprotect, OpAdopt, OpDisconnect, OpDelete, OpUnmanaged},
 		phase: 3, createPhase: 2, ledger: ledgerConnection,
 		plan: (*planner).planConnections, prune: (*planner).orphanConnections,
 		live: func(l *Live, id int64) (any, bool) {

@@ -29,6 +29,8 @@ type Input struct {
 type Options struct {
 	MaxDeletesPerTenant int
 	MaxDeletesTotal     int
+	// Rollout puts the tenants with changes in waves (TenantPlan.Wave).
+	Rollout spec.Rollout
 	// Providers, when set, is checked against every connection's
 	// provider; nil skips the check (the catalogue could not be read).
 	Providers Providers
@@ -58,6 +60,7 @@ func Build(inputs []Input, opts Options) *Plan {
 			}
 		}
 	}
+	AssignWaves(p.Tenants, opts.Rollout)
 	return p
 }
 

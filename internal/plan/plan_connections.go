@@ -158,6 +158,8 @@ func (pl *planner) updateConnection(c spec.Connection, lc LiveConnection, byName
 	le, owned := pl.ledger.Connections[lc.ID]
 	if !owned {
 		setsCredentials(pl.add(Action{Op: OpAdopt, Kind: KindConnection, Key: key, LiveID: lc.ID, Reason: "exists; not yet managed", Desired: c, Before: lc}, c.Pos))
+	} else if le.Protect != c.Protect {
+		setsCredentials(pl.add(asProtect(Action{Kind: KindConnection, Key: key, LiveID: lc.ID, Desired: c, Before: lc}, le.Protect, c.Protect), c.Pos))
 	}
 	var ch []Change
 	var deps []string

@@ -39,8 +39,7 @@ func (pl *planner) planFolders() {
 			case !owned && !f.Implied:
 				pl.add(Action{Op: OpAdopt, Kind: KindFolder, Key: key, LiveID: lf.ID, Reason: "exists; not yet managed", Desired: f, Before: lf}, f.Pos)
 			case owned && le.Protect != f.Protect && !f.Implied:
-				pl.add(Action{Op: OpAdopt, Kind: KindFolder, Key: key, LiveID: lf.ID, Reason: "record protect in the ledger",
-					Changes: []Change{{Field: "protect", Old: le.Protect, New: f.Protect}}, Desired: f, Before: lf}, f.Pos)
+				pl.add(asProtect(Action{Kind: KindFolder, Key: key, LiveID: lf.ID, Desired: f, Before: lf}, le.Protect, f.Protect), f.Pos)
 			}
 			if f.Protect {
 				pl.protect(KindFolder, lf.ID)
@@ -161,4 +160,16 @@ func (pl *planner) folderID(p spec.Path) int64 {
 		return pl.live.HomeID
 	}
 	return pl.folders[p].ID
+}
+
+// asProtect makes a a change of protect, recorded in the ledger. It is its
+// own line and count, never an adopt: a reviewer must see protection
+// removed.
+func asProtect(a Action, was, want bool) Action {
+	a.Op, a.Reason = OpProtect, "protect: true in the manifest"
+	if !want {
+		a.Op, a.Reason = OpUnprotect, "protect removed from the manifest: it may now be disconnected or deleted"
+	}
+	a.Changes = []Change{{Field: "protect", Old: was, New: want}}
+	return a
 }

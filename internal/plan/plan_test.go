@@ -225,6 +225,7 @@ func TestTenantPlans(t *testing.T) {
 			live: inSync,
 			want: []string{"status blocked",
 				`guard protected: connection "Sales/CRM/SF" is protected; it is never disconnected or deleted (remove protect and apply first to allow it)`,
+				"protect connection Sales/CRM/SF #21 protect=false->true",
 				"disconnect connection Sales/CRM/SF #21"},
 		},
 		{

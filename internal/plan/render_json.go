@@ -50,6 +50,8 @@ type jsonCounts struct {
 	Import     int `json:"import"`
 	Start      int `json:"start"`
 	Stop       int `json:"stop"`
+	Protect    int `json:"protect"`
+	Unprotect  int `json:"unprotect"`
 	Adopt      int `json:"adopt"`
 	Pending    int `json:"pending"`
 	Unmanaged  int `json:"unmanaged"`
@@ -59,7 +61,7 @@ func newJSONCounts(c Counts) jsonCounts {
 	return jsonCounts{
 		Create: c[OpCreate], Update: c[OpUpdate], Reconnect: c[OpReconnect],
 		Disconnect: c[OpDisconnect], Delete: c[OpDelete], Import: c[OpImport],
-		Start: c[OpStart], Stop: c[OpStop], Adopt: c[OpAdopt], Pending: c[OpPending], Unmanaged: c[OpUnmanaged],
+		Start: c[OpStart], Stop: c[OpStop], Protect: c[OpProtect], Unprotect: c[OpUnprotect], Adopt: c[OpAdopt], Pending: c[OpPending], Unmanaged: c[OpUnmanaged],
 	}
 }
 

@@ -39,6 +39,9 @@ func tallyPlan(p *Plan) tally {
 
 // totalLine is the closing sentence of the text plan and the headline of
 // the Markdown one.
+// TotalLine is the plan's last line in text ("Plan: 2 to create, ...").
+func TotalLine(p *Plan) string { return totalLine(p) }
+
 func totalLine(p *Plan) string {
 	t := tallyPlan(p)
 	switch {

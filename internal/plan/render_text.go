@@ -43,6 +43,8 @@ var symbols = map[Op]string{
 	OpImport:     "<=",
 	OpStart:      ">",
 	OpStop:       "||",
+	OpProtect:    "!",
+	OpUnprotect:  "!",
 	OpAdopt:      "*",
 	OpPending:    "..",
 	OpUnmanaged:  "?",
@@ -57,12 +59,16 @@ var verbs = map[Op]string{
 	OpImport:     "will be imported",
 	OpStart:      "will be started",
 	OpStop:       "will be stopped",
+	OpProtect:    "will be protected",
+	OpUnprotect:  "will no longer be protected",
 	OpAdopt:      "will be adopted",
 	OpPending:    "is invited",
 	OpUnmanaged:  "is not managed",
 }
 
 var legendNotes = map[Op]string{
+	OpProtect:   "protect, unprotect (recorded in the ledger; no API call)",
+	OpUnprotect: "protect, unprotect (recorded in the ledger; no API call)",
 	OpAdopt:     "adopt (recorded as managed; no API call)",
 	OpPending:   "pending (invitation sent, not yet accepted; reported only)",
 	OpUnmanaged: "unmanaged (reported only)",
@@ -152,6 +158,12 @@ func tenantHeader(t *TenantPlan) string {
 	s := fmt.Sprintf("%s (external id %s", printable(t.Name), strconv.Quote(t.ExternalID))
 	if t.CustomerID != 0 {
 		s += fmt.Sprintf(", customer #%d", t.CustomerID)
+	}
+	switch {
+	case t.Wave == 1:
+		s += ", rollout wave 1: canary"
+	case t.Wave > 1:
+		s += fmt.Sprintf(", rollout wave %d", t.Wave)
 	}
 	return s + ")"
 }
@@ -287,6 +299,7 @@ var opColors = map[Op]string{
 	OpStart:      ansiCyan,
 	OpStop:       ansiCyan,
 	OpPending:    ansiDim,
+	OpUnprotect:  ansiRed,
 	OpUnmanaged:  ansiDim,
 }
 

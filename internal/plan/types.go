@@ -4,7 +4,7 @@ import "github.com/workato-gitops/workato-gitops/internal/spec"
 
 // FormatVersion is the version of the JSON form of a Plan (and of saved
 // plans). Minor versions add fields; a major version change breaks readers.
-const FormatVersion = "1.1"
+const FormatVersion = "1.2"
 
 // Kind is the kind of object an action is about.
 type Kind string
@@ -31,6 +31,8 @@ const (
 	OpImport     Op = "import"     // import a package (new content or target folder)
 	OpStart      Op = "start"      // start a recipe
 	OpStop       Op = "stop"       // stop a recipe
+	OpProtect    Op = "protect"    // record protect: true in the ledger (no API call)
+	OpUnprotect  Op = "unprotect"  // record that protect was removed (no API call): deletes become possible
 	OpAdopt      Op = "adopt"      // record an existing object as managed (ledger only, no API call)
 	OpPending    Op = "pending"    // reported only: an invitation sent and not yet accepted
 	OpUnmanaged  Op = "unmanaged"  // reported only: a live object the tool does not own
@@ -41,7 +43,7 @@ const (
 func (op Op) ReportOnly() bool { return op == OpUnmanaged || op == OpPending }
 
 // Ops lists every Op in display order.
-var Ops = []Op{OpCreate, OpUpdate, OpReconnect, OpDisconnect, OpDelete, OpImport, OpStart, OpStop, OpAdopt, OpPending, OpUnmanaged}
+var Ops = []Op{OpCreate, OpUpdate, OpReconnect, OpDisconnect, OpDelete, OpImport, OpStart, OpStop, OpProtect, OpUnprotect, OpAdopt, OpPending, OpUnmanaged}
 
 // Status of a tenant's plan.
 type Status string
@@ -67,6 +69,9 @@ type TenantPlan struct {
 	Error      string   `json:"error,omitempty"`  // why it failed
 	Guards     []Guard  `json:"guards,omitempty"` // why it is blocked
 	Actions    []Action `json:"actions"`
+	// Wave is the rollout wave the tenant is applied in (1: the canaries);
+	// 0 when the config has no rollout or the tenant has nothing to do.
+	Wave int `json:"wave,omitempty"`
 }
 
 // Guard is one safety rule a plan broke.

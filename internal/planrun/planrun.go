@@ -72,6 +72,7 @@ func Run(ctx context.Context, repo *spec.Repo, patterns []string, live Live) (*P
 	}
 	pl.Plan = plan.Build(pl.Inputs, plan.Options{
 		MaxDeletesPerTenant: repo.Config.Guards.MaxDeletesPerTenant, MaxDeletesTotal: repo.Config.Guards.MaxDeletesTotal,
+		Rollout:   repo.Config.Rollout,
 		Providers: pl.catalog(ctx),
 	})
 	return pl, nil

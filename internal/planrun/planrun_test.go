@@ -2,6 +2,7 @@ package planrun
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -54,21 +55,23 @@ func TestManifestChanges(t *testing.T) {
 }
 
 func TestDifferences(t *testing.T) {
-	tp := func(name string, ids ...string) plan.TenantPlan {
+	tp := func(name string, folders ...string) plan.TenantPlan {
 		p := plan.TenantPlan{Name: name, Status: plan.StatusPlanned}
-		for _, id := range ids {
-			p.Actions = append(p.Actions, plan.Action{ID: id})
+		for _, f := range folders {
+			key := spec.FolderKey(spec.ParsePath(f))
+			p.Actions = append(p.Actions, plan.Action{ID: plan.ActionID(plan.OpCreate, plan.KindFolder, key), Op: plan.OpCreate, Kind: plan.KindFolder, Key: key})
 		}
 		return p
 	}
-	saved := &plan.Saved{Plan: &plan.Plan{Tenants: []plan.TenantPlan{tp("acme", "create folder A")}}, Live: map[string]*plan.Live{"acme": {}}}
-	same := &Planned{Plan: &plan.Plan{Tenants: []plan.TenantPlan{tp("acme", "create folder A")}}, Inputs: []plan.Input{{Live: &plan.Live{}}}}
+	saved := &plan.Saved{Plan: &plan.Plan{Tenants: []plan.TenantPlan{tp("acme", "A")}}, Live: map[string]*plan.Live{"acme": {}}}
+	same := &Planned{Plan: &plan.Plan{Tenants: []plan.TenantPlan{tp("acme", "A")}}, Inputs: []plan.Input{{Live: &plan.Live{}}}}
 	if d := Differences(saved, same); len(d) != 0 {
 		t.Errorf("same plan: %v", d)
 	}
-	other := &Planned{Plan: &plan.Plan{Tenants: []plan.TenantPlan{tp("acme", "create folder B")}}, Inputs: []plan.Input{{Live: &plan.Live{}}}}
-	if d := Differences(saved, other); len(d) != 1 {
-		t.Errorf("other actions: %v, want one difference", d)
+	// Another action: the reviewed one is gone and an unreviewed one came.
+	other := &Planned{Plan: &plan.Plan{Tenants: []plan.TenantPlan{tp("acme", "B")}}, Inputs: []plan.Input{{Live: &plan.Live{}}}}
+	if d := Differences(saved, other); len(d) != 2 || !strings.Contains(d[0]+d[1], `"A"`) || !strings.Contains(d[0]+d[1], `"B"`) {
+		t.Errorf("other actions: %v, want the saved action and the new one named", d)
 	}
 	if d := Differences(saved, &Planned{Plan: &plan.Plan{}}); len(d) != 1 {
 		t.Errorf("no tenants now: %v", d)

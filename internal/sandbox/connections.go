@@ -198,6 +198,11 @@ func (s *Server) applyConnectionBody(c *customer, conn *Connection, b connection
 			errs.add("parent_id", "is invalid")
 		}
 	}
+	if b.Input != nil {
+		for _, k := range unknownInputKeys(conn.Provider, *b.Input) {
+			errs.add("input", k+" is not a field of the "+conn.Provider+" connector")
+		}
+	}
 	if b.Input == nil || len(errs) > 0 {
 		return
 	}

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -62,8 +63,10 @@ postgresql
 jira
   host_name|Host name|string|url|false|e.g. acme.atlassian.net
   auth_type|Authentication type|string|select|false|basic or api_token
-  email|Email|string|text|false|
-  api_token|API token|string|password|false|
+  email|Email|string|text|true|Jira Cloud, with the API token
+  api_token|API token|string|password|true|Jira Cloud, with email
+  username|Username|string|text|true|Jira Server or Data Center, basic authentication
+  password|Password|string|password|true|Jira Server or Data Center, basic authentication
 snowflake
   account_identifier|Account identifier|string|text|false|e.g. acme-xy12345
   warehouse|Warehouse|string|text|false|
@@ -122,6 +125,25 @@ func schemaFor(provider string) ([]apiInputField, bool) {
 		}
 	}
 	return nil, false
+}
+
+// unknownInputKeys are the keys of input that the provider's connection
+// fields do not have, sorted, as Workato refuses a connection whose input
+// names a field its connector lacks. Providers whose fields the table does
+// not list (OAuth connectors, custom connectors) accept any input.
+func unknownInputKeys(provider string, input map[string]any) []string {
+	fields, ok := inputSchemas[provider]
+	if !ok {
+		return nil
+	}
+	var out []string
+	for k := range input {
+		if !slices.ContainsFunc(fields, func(f apiInputField) bool { return f.Name == k }) {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // registerInputSchemaRoutes adds both input-schema endpoints. Their

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"testing"
 
@@ -75,4 +76,22 @@ func TestInputSchemaThroughClient(t *testing.T) {
 	if _, err := c.InputSchema(ctx, workato.ByExternalID("A1"), "acme_custom"); !errors.Is(err, workato.ErrNotFound) {
 		t.Errorf("custom connector: err = %v, want not found", err)
 	}
+}
+
+// TestUnknownInputKeyRefused: where the connector's fields are known, an
+// input naming another field is refused, on create and on update; other
+// providers take any input.
+func TestUnknownInputKeyRefused(t *testing.T) {
+	e := newEnv(t, Options{}, acmeSeed)
+	body := obj(t, e.json("POST", "/managed_users/98178/connections", map[string]any{
+		"name": "Slack", "provider": "slack", "input": map[string]any{"token": "xoxb-1", "bot_token": "xoxb-2"}}, 400))
+	if body["message"] != "Input token is not a field of the slack connector" {
+		t.Errorf("refusal = %v", body)
+	}
+	ok := obj(t, e.json("POST", "/managed_users/98178/connections", map[string]any{
+		"name": "Slack", "provider": "slack", "input": map[string]any{"bot_token": "xoxb-2"}}, 200))
+	e.json("PUT", fmt.Sprintf("/managed_users/98178/connections/%d", num(t, ok, "id")), map[string]any{
+		"input": map[string]any{"bot_tokn": "xoxb-3"}}, 400)
+	e.json("POST", "/managed_users/98178/connections", map[string]any{
+		"name": "Sheets", "provider": "google_sheets", "input": map[string]any{"anything": "x"}}, 200)
 }

@@ -18,7 +18,7 @@ func TestStatePersistsAndReloads(t *testing.T) {
 	path := filepath.Join(dir, "state.json")
 	e := newEnv(t, Options{StatePath: path}, acmeSeed)
 	e.json("POST", "/managed_users/98178/folders", map[string]any{"name": "Added"}, 200)
-	e.json("POST", "/managed_users/98178/connections", map[string]any{"name": "Slack", "provider": "slack", "input": map[string]any{"token": "xoxb-1"}}, 200)
+	e.json("POST", "/managed_users/98178/connections", map[string]any{"name": "Slack", "provider": "slack", "input": map[string]any{"bot_token": "xoxb-1"}}, 200)
 	e.json("PUT", "/managed_users/98178/recipes/500/stop", nil, 200)
 	e.json("POST", "/managed_users/98178/properties", map[string]any{"properties": map[string]string{"k": "v"}}, 200)
 	started := obj(t, e.json("POST", "/managed_users/98178/imports?folder_id=1790", salesforcePackage(t, "1"), 200))
@@ -36,7 +36,7 @@ func TestStatePersistsAndReloads(t *testing.T) {
 	if diff := cmp.Diff(want, srv2.Snapshot()); diff != "" {
 		t.Errorf("reloaded state (-want +got):\n%s", diff)
 	}
-	if srv2.InputDigest(map[string]any{"token": "xoxb-1"}) != e.srv.InputDigest(map[string]any{"token": "xoxb-1"}) {
+	if srv2.InputDigest(map[string]any{"bot_token": "xoxb-1"}) != e.srv.InputDigest(map[string]any{"bot_token": "xoxb-1"}) {
 		t.Error("the input digest key did not survive a reload")
 	}
 	// New objects never reuse an id, and the unfinished import fails.

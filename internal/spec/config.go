@@ -21,7 +21,29 @@ type rawConfig struct {
 	} `yaml:"guards"`
 	Ignore     []string          `yaml:"ignore"`
 	RateLimits map[string]string `yaml:"rateLimits"`
+	Rollout    struct {
+		Canary         []string `yaml:"canary"`
+		CanaryCount    int      `yaml:"canaryCount"`
+		WaveSize       int      `yaml:"waveSize"`
+		MaxFailedShare float64  `yaml:"maxFailedShare"`
+	} `yaml:"rollout"`
 }
+
+// Rollout is the progressive rollout of an apply across the fleet: the
+// canary tenants first (those named, or else the first CanaryCount tenants
+// with changes), then waves of WaveSize tenants (0: all the rest at once).
+// After a wave, when the share of its tenants that failed is above
+// MaxFailedShare, the later waves are not applied. The zero Rollout is one
+// wave, as before.
+type Rollout struct {
+	Canary         []string
+	CanaryCount    int
+	WaveSize       int
+	MaxFailedShare float64
+}
+
+// Enabled reports whether the config asks for waves.
+func (r Rollout) Enabled() bool { return len(r.Canary) > 0 || r.CanaryCount > 0 || r.WaveSize > 0 }
 
 // RateLimit is a rate budget from the config: Requests per Per, or
 // unlimited when both are zero.
@@ -73,7 +95,7 @@ func (l *loader) loadConfig() (Config, *File) {
 	d := digest(rel, data)
 	doc, ds := parseDocument(file, data)
 	if ds == nil {
-		ds = checkEncryption(doc, false, "/fingerprintKey", "encrypt workato-gitops.yaml with sops (encrypted_regex: ^fingerprintKey$)")
+		ds = checkEncryption(doc, false, "/fingerprintKey", "encrypt it with `workato-gitops encrypt workato-gitops.yaml` (a .sops.yaml rule with encrypted_regex: ^fingerprintKey$)")
 	}
 	if ds == nil {
 		ds = validate(l.schemas.config, doc)
@@ -94,6 +116,8 @@ func (l *loader) loadConfig() (Config, *File) {
 		}
 		cfg.RateLimits[class] = parseRate(v) // the schema vouched for its form
 	}
+	cfg.Rollout = Rollout{Canary: raw.Rollout.Canary, CanaryCount: raw.Rollout.CanaryCount,
+		WaveSize: raw.Rollout.WaveSize, MaxFailedShare: raw.Rollout.MaxFailedShare}
 	if raw.Parallelism > 0 {
 		cfg.Parallelism = raw.Parallelism
 	}
@@ -133,4 +157,19 @@ func (l *loader) configKey(cfg *Config, doc *document, data []byte) {
 		return
 	}
 	cfg.FingerprintKey = key
+}
+
+// checkCanaries reports each canary name of the config that names no
+// tenant.
+func (l *loader) checkCanaries(repo *Repo) {
+	names := map[string]bool{}
+	for _, t := range repo.Tenants {
+		names[t.Name] = true
+	}
+	for i, name := range repo.Config.Rollout.Canary {
+		if !names[name] {
+			l.diags = append(l.diags, Diagnostic{File: repo.Config.File, Line: repo.Config.Line,
+				Field: "rollout.canary[" + strconv.Itoa(i) + "]", Message: "names no tenant: " + strconv.Quote(name)})
+		}
+	}
 }

@@ -38,8 +38,6 @@ func IsInputPlaceholder(v any) bool {
 
 // Errors Encrypt returns that callers branch on.
 var (
-	// ErrAlreadyEncrypted: the file has sops metadata already.
-	ErrAlreadyEncrypted = errors.New("already encrypted (it has sops metadata); edit it with `sops edit`")
 	// ErrNothingToEncrypt: the file holds no connection input or fingerprintKey.
 	ErrNothingToEncrypt = errors.New("nothing to encrypt: no connection input and no fingerprintKey")
 )
@@ -51,6 +49,9 @@ type EncryptOptions struct {
 	SopsConfig string
 	// Now stamps the file's lastmodified; nil means time.Now.
 	Now func() time.Time
+	// Keys open a file that is encrypted already, whose data key seals
+	// the values added since (as sops edit needs them).
+	Keys Keys
 }
 
 // Encrypted is the result of Encrypt.
@@ -61,11 +62,17 @@ type Encrypted struct {
 	Warnings   []string // advice that does not stop the encryption
 }
 
-// Encrypt encrypts the secret values of one manifest (connection input
+// Encrypt seals the secret values of one manifest (connection input
 // values of a Tenant or Base, or the fingerprintKey of the repository
-// config) with SOPS, following the creation rule of a .sops.yaml for file,
-// and returns the new file content. file names the file on disk (creation
-// rules match its path); data is its content.
+// config) with SOPS and returns the new file content. file names the file
+// on disk (creation rules match its path); data is its content.
+//
+// A plaintext file is encrypted with the creation rule of a .sops.yaml for
+// file, needing public keys only. A file encrypted already has its
+// plaintext secret values (added since) encrypted with its own data key,
+// which opts.Keys must open; its other values keep their ciphertext.
+// Either way only the bytes of the secret values (and the sops metadata)
+// change: indentation, flow style and comments stay as they were.
 //
 // The result is checked before it is returned: exactly the secret values
 // must be encrypted, as the loader demands, so a creation rule that
@@ -85,9 +92,6 @@ func Encrypt(file string, data []byte, opts EncryptOptions) (_ *Encrypted, err e
 	if ds != nil {
 		return nil, ds
 	}
-	if _, ok := doc.value["sops"]; ok {
-		return nil, ErrAlreadyEncrypted
-	}
 	secretPtr := "" // the config's extra secret
 	if doc.value["kind"] == "Config" {
 		secretPtr = "/fingerprintKey"
@@ -98,6 +102,20 @@ func Encrypt(file string, data []byte, opts EncryptOptions) (_ *Encrypted, err e
 	}
 	if n == 0 {
 		return nil, ErrNothingToEncrypt
+	}
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	if _, ok := doc.value["sops"]; ok {
+		if len(plaintextSecrets(doc, isSecretPtr(secretPtr))) == 0 {
+			return nil, ErrAlreadySealed
+		}
+		out, sealed, err := reseal(doc, data, isSecretPtr(secretPtr), opts.Keys, now())
+		if err != nil {
+			return nil, err
+		}
+		return &Encrypted{Data: out, Values: sealed}, nil
 	}
 	abs, err := filepath.Abs(file)
 	if err != nil {
@@ -111,25 +129,25 @@ func Encrypt(file string, data []byte, opts EncryptOptions) (_ *Encrypted, err e
 	if !rule.MACOnlyEncrypted {
 		out.Warnings = append(out.Warnings, confPath+": the creation rule lacks mac_only_encrypted: true, so editing any plain field by hand will break the file's MAC")
 	}
-	now := time.Now
-	if opts.Now != nil {
-		now = opts.Now
-	}
-	if out.Data, err = sopsEncrypt(abs, data, rule, now().UTC(), storeIndent(confPath)); err != nil {
+	enc, err := sopsEncrypt(abs, data, rule, now().UTC(), storeIndent(confPath))
+	if err != nil {
 		return nil, err
 	}
-	check, ds := parseDocument(file, out.Data)
+	check, ds := parseDocument(file, enc)
 	if ds == nil {
 		ds = checkEncryption(check, false, secretPtr, "")
 	}
 	if ds != nil {
 		return nil, fmt.Errorf("%s: its creation rule does not encrypt exactly the secret values (set encrypted_regex: %s); nothing was written", confPath, wantRegex(secretPtr))
 	}
+	if out.Data, err = spliceFirstSeal(doc, data, enc, isSecretPtr(secretPtr)); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
 // scrubbedError carries a scrubbed message but keeps the cause for
-// errors.Is (ErrAlreadyEncrypted, Diagnostics...).
+// errors.Is (ErrAlreadySealed, Diagnostics...).
 type scrubbedError struct {
 	msg string
 	err error

@@ -160,7 +160,7 @@ func TestEncryptRefusals(t *testing.T) {
 		is      error
 		message string
 	}{
-		{"already encrypted", string(encrypted), "", ErrAlreadyEncrypted, "already encrypted"},
+		{"already sealed", string(encrypted), "", ErrAlreadySealed, "encrypted already"},
 		{"nothing to encrypt", "apiVersion: workato-gitops/v1\nkind: Tenant\nmetadata: {name: a}\n", "", ErrNothingToEncrypt, "nothing to encrypt"},
 		{"placeholder left", placeholders, "", nil, "t.yaml:20: connections[0].input.password: still the placeholder that export wrote"},
 		{"rule encrypts too much", plainTenant, everything, nil, "does not encrypt exactly the secret values"},

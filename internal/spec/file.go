@@ -148,7 +148,7 @@ func checkEncryption(doc *document, allowPlaintext bool, extraSecret, plaintextH
 		case enc && !hasSops:
 			ds = append(ds, Diagnostic{File: doc.file, Line: doc.line(ptr), Field: fieldName(ptr), Message: "value is SOPS-encrypted but the file has no sops metadata"})
 		case !enc && isSecretPtr(ptr) && hasSops:
-			ds = append(ds, Diagnostic{File: doc.file, Line: doc.line(ptr), Field: fieldName(ptr), Message: "plaintext value in an encrypted file: it was added after encryption; edit the file with `sops edit`"})
+			ds = append(ds, Diagnostic{File: doc.file, Line: doc.line(ptr), Field: fieldName(ptr), Message: "plaintext value in an encrypted file: it was added after encryption; seal it with `workato-gitops encrypt FILE`"})
 		case !enc && isSecretPtr(ptr) && !allowPlaintext:
 			ds = append(ds, Diagnostic{File: doc.file, Line: doc.line(ptr), Field: fieldName(ptr), Message: "plaintext secret: " + plaintextHint})
 		}

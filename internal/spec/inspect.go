@@ -19,13 +19,23 @@ import (
 // when not, why. Like the rest of the package it never returns key
 // material: only origins, line numbers and public keys (recipients).
 
-// KeyReport describes one source of age identities.
+// KeyReport describes one key source: what it holds, or why it could not
+// be used.
 type KeyReport struct {
 	Origin string
+	Kind   KeyKind
+	// Read is whether the source was there and could be read.
+	Read bool
+	// Explicit sources are named by a variable; defaults are not.
+	Explicit bool
+	// Detail is the reason a source could not be read (an OS error
+	// without the path, or a command's failure); never key material.
+	Detail string
 	// PublicKeys are the recipients (public keys) of the identities the
 	// source holds, in file order. Public keys are not secret.
 	PublicKeys []string
-	// Problems are the lines that are not age identities.
+	// Problems are the lines that are not age identities, or why the
+	// whole source is unusable (SourceUnset for one that is not there).
 	Problems []KeyProblem
 }
 
@@ -121,21 +131,30 @@ func publicKey(id age.Identity) string {
 		return x.Recipient().String()
 	case *age.HybridIdentity:
 		return x.Recipient().String()
+	case sshIdentity:
+		return x.pub
 	}
 	return "(an age identity of an unknown type)"
 }
 
-// UsableKeys keeps only the lines of keys that are age identities, so that
-// one bad line does not hide the good ones from a diagnosis.
+// UsableKeys keeps only the lines of keys that are age identities, and the
+// SSH keys that parse, so that one bad line does not hide the good ones
+// from a diagnosis.
 func UsableKeys(keys Keys) Keys {
 	var good bytes.Buffer
 	for _, src := range keys.Age {
 		inspectKeySource(src, &good)
 	}
-	if good.Len() == 0 {
-		return Keys{}
+	var out Keys
+	if good.Len() > 0 {
+		out.Age = []KeySource{{Origin: "usable age identities", Data: good.Bytes()}}
 	}
-	return Keys{Age: []KeySource{{Origin: "usable age identities", Data: good.Bytes()}}}
+	for _, src := range keys.SSH {
+		if _, p := inspectSSHKey(src.Data); p == 0 {
+			out.SSH = append(out.SSH, src)
+		}
+	}
+	return out
 }
 
 // Recipient is one key a SOPS file is encrypted to.
@@ -197,7 +216,7 @@ func Inspect(dir string, opts Options) ([]FileReport, error) {
 	}
 	ours := map[string]bool{}
 	for _, id := range dec.ages {
-		ours[publicKey(id)] = true
+		ours[recipientKey(publicKey(id))] = true
 	}
 	// The config is read only for its ignore list; its problems are
 	// Load's to report.
@@ -262,7 +281,7 @@ func inspectFile(l *loader, dec *decryptor, ours map[string]bool, rel string) (r
 	}
 	r.Recipients = recipients(tree.Metadata)
 	for _, rc := range r.Recipients {
-		if rc.Type == "age" && ours[rc.ID] {
+		if rc.Type == "age" && ours[recipientKey(rc.ID)] {
 			r.Ours = append(r.Ours, rc.ID)
 		}
 	}

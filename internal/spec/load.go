@@ -103,6 +103,7 @@ func (l *loader) load() (*Repo, error) {
 	}
 	slices.SortFunc(repo.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	repo.Tenants = l.resolve(manifests)
+	l.checkCanaries(repo)
 	if len(l.diags) > 0 {
 		l.diags.sort()
 		return repo, l.diags.dedupe()
@@ -132,6 +133,12 @@ func (l *loader) find(ignore []string) ([]string, error) {
 				return filepath.SkipDir
 			}
 			return nil
+		}
+		if d.IsDir() && isFile(filepath.Join(p, ConfigFile)) {
+			// A nested repository: mixing its tenants and config with
+			// this one's would be a guess (see FindRepository).
+			l.diags = append(l.diags, Diagnostic{File: l.display(rel + "/" + ConfigFile), Message: "a nested repository: this directory holds its own " + ConfigFile + "; run workato-gitops on it separately, or list it under ignore in the config above"})
+			return filepath.SkipDir
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
 			target, err := filepath.EvalSymlinks(p)
@@ -234,7 +241,7 @@ func (l *loader) processManifest(rel string, data []byte) (m *manifest, ds Diagn
 	// otherwise surface as a confusing schema error.
 	meta, _ := doc.value["metadata"].(map[string]any)
 	allowPlain, _ := meta["allowPlaintextInput"].(bool)
-	if ds := checkEncryption(doc, allowPlain, "", "encrypt this file with sops (encrypted_regex: ^input$), or set metadata.allowPlaintextInput: true for a throw-away tenant"); ds != nil {
+	if ds := checkEncryption(doc, allowPlain, "", "encrypt it with `workato-gitops encrypt FILE` (the rules of .sops.yaml, see docs/manifest.md), or set metadata.allowPlaintextInput: true for a throw-away tenant"); ds != nil {
 		return nil, ds
 	}
 	if ds := validate(l.schemas.tenant, doc); ds != nil {

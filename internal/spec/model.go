@@ -25,6 +25,7 @@ type Config struct {
 	Ignore         []string
 	RateLimits     map[string]RateLimit // by rate class; absent classes keep Workato's documented limits
 	FingerprintKey Secret               // zero when not configured or not decrypted
+	Rollout        Rollout              // waves of a fleet apply; zero: one wave
 }
 
 // Guards are the safety limits from the config.

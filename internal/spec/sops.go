@@ -21,12 +21,12 @@ import (
 	sopsyaml "github.com/getsops/sops/v3/stores/yaml"
 )
 
-// Keys are the decryption keys the caller hands in. The CLI fills them from
-// SOPS's own environment variables (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, the
-// default keys.txt); PGP and cloud KMS keys are reached through SOPS's own
-// key service, which finds its credentials itself.
+// Keys are the decryption keys the caller hands in, as CollectKeys gathers
+// them from SOPS's own sources. PGP and cloud KMS keys are reached through
+// SOPS's own key service, which finds its credentials itself.
 type Keys struct {
-	Age []KeySource
+	Age []KeySource // age identity files
+	SSH []KeySource // SSH private keys, for "ssh-..." age recipients
 }
 
 // A KeySource is the text of an age identity file and where it came from,
@@ -85,6 +85,11 @@ func newDecryptor(keys Keys) (*decryptor, error) {
 	if err != nil {
 		return nil, err
 	}
+	sshIDs, err := parseSSHIdentities(keys.SSH)
+	if err != nil {
+		return nil, err
+	}
+	ids = append(ids, sshIDs...)
 	// SOPS logs through its own loggers to stderr; this program prints only
 	// from package main.
 	quietSOPS.Do(func() {

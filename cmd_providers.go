@@ -1,0 +1,245 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/workato-gitops/workato-gitops/internal/catalog"
+	"github.com/workato-gitops/workato-gitops/internal/spec"
+	"github.com/workato-gitops/workato-gitops/internal/target"
+	"github.com/workato-gitops/workato-gitops/internal/workato"
+)
+
+func providersCommand(e env) *cli.Command {
+	return &cli.Command{
+		Name:      "providers",
+		Usage:     "list the account's connectors, or the input keys a provider takes",
+		ArgsUsage: "[NAME]",
+		Description: `Without NAME, lists the connectors the Embedded account offers (the
+provider of a connection is one of their names). With NAME, lists the input
+keys of that provider's connection, from the API's input schema: the keys a
+connection's input may hold.
+
+What it reads is cached in the user's cache directory
+($XDG_CACHE_HOME/workato-gitops, else ~/.cache/workato-gitops), one file per
+API URL. validate reads that cache, offline, and warns about input keys a
+cached provider does not take.
+
+Input schemas are read in a customer workspace: --customer names one by its
+external id; by default, the first one the account lists.
+
+Examples:
+   workato-gitops providers
+   workato-gitops providers salesforce`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "customer", Usage: "read input schemas in the workspace of the customer with this external `ID`"},
+		},
+		Action: func(ctx context.Context, c *cli.Command) error {
+			if c.NArg() > 1 {
+				return &hinted{err: errors.New("providers takes at most one NAME"), hint: "workato-gitops providers salesforce"}
+			}
+			return runProviders(ctx, c.Args().First(), c.String("customer"), e)
+		},
+	}
+}
+
+// cacheDir is the user's cache directory, as the XDG spec has it.
+func cacheDir(e env) string {
+	if d := e.getenv("XDG_CACHE_HOME"); d != "" {
+		return d
+	}
+	if h := e.getenv("HOME"); h != "" {
+		return filepath.Join(h, ".cache")
+	}
+	return ""
+}
+
+// repoConfig is the config of the repository around the current
+// directory, when there is one that loads; else the defaults.
+func repoConfig(e env) spec.Config {
+	dir, err := findRepository(".")
+	if err != nil {
+		return spec.Config{}
+	}
+	repo, err := spec.Load(dir, spec.Options{Schemas: schemaFS, SkipDecrypt: true})
+	if err != nil || repo == nil {
+		return spec.Config{}
+	}
+	return repo.Config
+}
+
+func runProviders(ctx context.Context, name, customer string, e env) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	cfg := repoConfig(e)
+	tgt, err := target.Resolve(apiEnv(e), cfg)
+	if err != nil {
+		return err
+	}
+	client, err := apiClient(e, cfg, false)
+	if err != nil {
+		return err
+	}
+	path := ""
+	if d := cacheDir(e); d != "" {
+		path = catalog.Path(d, tgt.Base)
+	}
+	cat, _ := catalog.Load(path, tgt.Base) // an unusable cache is rebuilt
+	if cat == nil {
+		cat = &catalog.Catalog{API: tgt.Base}
+	}
+	if name == "" {
+		err = listProviders(ctx, client, cat, e)
+	} else {
+		err = providerInputs(ctx, client, cat, name, customer, e)
+	}
+	if err != nil {
+		return err
+	}
+	if path == "" {
+		return nil
+	}
+	cat.FetchedAt = time.Now().UTC().Truncate(time.Second)
+	if err := cat.Save(path); err != nil {
+		fmt.Fprintf(e.stderr, "workato-gitops: warning: cannot cache the catalogue: %v\n", err)
+	}
+	return nil
+}
+
+func listProviders(ctx context.Context, client *workato.Client, cat *catalog.Catalog, e env) error {
+	conns, err := client.ListConnectors(ctx)
+	if err != nil {
+		return fmt.Errorf("list connectors: %w", err)
+	}
+	slices.SortFunc(conns, func(a, b workato.Connector) int { return strings.Compare(a.Name, b.Name) })
+	cat.Connectors = cat.Connectors[:0]
+	width := 0
+	for _, c := range conns {
+		width = max(width, len(c.Name))
+	}
+	for _, c := range conns {
+		cat.Connectors = append(cat.Connectors, catalog.Connector{Name: c.Name, Title: c.Title, OAuth: c.OAuth})
+		note := ""
+		if c.OAuth {
+			note = "  (OAuth: connected by the customer in a browser)"
+		}
+		fmt.Fprintf(e.stdout, "%-*s  %s%s\n", width, printable(c.Name), printable(c.Title), note)
+	}
+	fmt.Fprintf(e.stdout, "\n%d connectors; workato-gitops providers NAME lists the input keys of one.\n", len(conns))
+	return nil
+}
+
+func providerInputs(ctx context.Context, client *workato.Client, cat *catalog.Catalog, name, customer string, e env) error {
+	ref, err := schemaCustomer(ctx, client, customer)
+	if err != nil {
+		return err
+	}
+	fields, err := client.InputSchema(ctx, ref, name)
+	if errors.Is(err, workato.ErrNotFound) {
+		return &hinted{err: fmt.Errorf("the API has no input schema for %q", name), hint: "workato-gitops providers lists the connectors' names; a custom connector has no schema"}
+	}
+	if err != nil {
+		return fmt.Errorf("input schema of %s: %w", name, err)
+	}
+	if cat.Inputs == nil {
+		cat.Inputs = map[string][]catalog.Field{}
+	}
+	out := make([]catalog.Field, 0, len(fields))
+	for _, f := range fields {
+		out = append(out, catalog.Field{Name: f.Name, Label: f.Label, Optional: f.Optional, Secret: f.LooksSecret()})
+	}
+	cat.Inputs[name] = out
+	if len(out) == 0 {
+		fmt.Fprintf(e.stdout, "%s takes no input keys (an OAuth connector is connected by the customer in a browser)\n", printable(name))
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "input keys of %s:\n", printable(name))
+	width := 0
+	for _, f := range out {
+		width = max(width, len(f.Name))
+	}
+	for _, f := range out {
+		var notes []string
+		if f.Optional {
+			notes = append(notes, "optional")
+		} else {
+			notes = append(notes, "required")
+		}
+		if f.Secret {
+			notes = append(notes, "secret")
+		}
+		fmt.Fprintf(e.stdout, "  %-*s  %s (%s)\n", width, printable(f.Name), printable(f.Label), strings.Join(notes, ", "))
+	}
+	return nil
+}
+
+// schemaCustomer is the workspace input schemas are read in.
+func schemaCustomer(ctx context.Context, client *workato.Client, externalID string) (workato.CustomerRef, error) {
+	if externalID != "" {
+		return workato.ByExternalID(externalID), nil
+	}
+	custs, err := client.ListCustomers(ctx)
+	if err != nil {
+		return workato.CustomerRef{}, fmt.Errorf("list customers: %w", err)
+	}
+	if len(custs) == 0 {
+		return workato.CustomerRef{}, &hinted{err: errors.New("input schemas are read in a customer workspace, and the account has none"),
+			hint: "create one (apply a tenant), or name one with --customer ID"}
+	}
+	slices.SortFunc(custs, func(a, b workato.Customer) int { return int(a.ID - b.ID) })
+	return workato.ByID(custs[0].ID), nil
+}
+
+// printable keeps API text on one line and free of control characters.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// warnUnknownInputs prints a warning for each input key of a connection
+// whose provider's keys the cached catalogue knows and which it does not
+// take. No cache, or an unusable one, means no warnings: validate stays
+// offline and never fails on a cache.
+func warnUnknownInputs(repo *spec.Repo, e env) {
+	tgt, err := target.Resolve(apiEnv(e), repo.Config)
+	d := cacheDir(e)
+	if err != nil || d == "" {
+		return
+	}
+	cat, err := catalog.Load(catalog.Path(d, tgt.Base), tgt.Base)
+	if err != nil || cat == nil {
+		return
+	}
+	seen := map[string]bool{}
+	for _, t := range repo.Tenants {
+		for _, c := range t.Connections {
+			keys := make([]string, 0, len(c.Input))
+			for k := range c.Input {
+				keys = append(keys, k)
+			}
+			unknown, known := cat.UnknownKeys(c.Provider, keys)
+			for _, k := range unknown {
+				msg := fmt.Sprintf("%s:%d: %s.input.%s: the %s connector takes no input key %q (it takes %s; from the catalogue workato-gitops providers cached on %s)",
+					c.File, c.Line, c.Field, k, c.Provider, k, strings.Join(cat.FieldNames(c.Provider), ", "), cat.FetchedAt.Format(time.DateOnly))
+				if known && !seen[msg] {
+					seen[msg] = true
+					fmt.Fprintf(e.stderr, "workato-gitops: warning: %s\n", msg)
+				}
+			}
+		}
+	}
+}
