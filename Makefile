@@ -4,7 +4,7 @@ BIN     := $(CURDIR)/bin
 SOPS    := $(BIN)/sops
 DEMOKEY := examples/demo-age-key.txt
 
-.PHONY: build demo test lint lint-fast vulncheck bench fuzz clean
+.PHONY: build demo test lint lint-fast vulncheck release release-snapshot release-check bench fuzz clean
 
 build:
 	$(GO) build -o $(BIN)/workato-gitops .
@@ -76,6 +76,27 @@ $(VULNDB):
 	$(GO) mod download -json golang.org/x/vulndb@$(VULNDB_VERSION) > $@.download.json
 	$(GO) run ./tools/vulndb -download $@.download.json -sum $(VULNDB_SUM) -out $@
 
+# Releases (GoReleaser, pinned): `make release-snapshot` builds every
+# target into dist/ (archives, and their SHA-256 checksums) from the
+# checkout, with no tag and nothing published; `make release-check`
+# checks the configuration and builds a snapshot for this machine only
+# (CI); `make release` is the tag's release (.github/workflows/release.yml).
+GORELEASER_VERSION := v2.17.0
+GORELEASER         := $(BIN)/goreleaser-$(GORELEASER_VERSION)/goreleaser
+
+$(GORELEASER):
+	GOBIN=$(dir $@) $(GO) install github.com/goreleaser/goreleaser/v2@$(GORELEASER_VERSION)
+
+release-snapshot: $(GORELEASER)
+	$(GORELEASER) release --snapshot --clean
+
+release-check: $(GORELEASER)
+	$(GORELEASER) check
+	$(GORELEASER) release --snapshot --clean --single-target
+
+release: $(GORELEASER)
+	$(GORELEASER) release --clean
+
 # Benchmarks, on one core, with the sops CLI to compare against.
 $(SOPS):
 	GOBIN=$(BIN) $(GO) install github.com/getsops/sops/v3/cmd/sops@v3.13.3
@@ -95,4 +116,4 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecodeInputSchema -fuzztime $(FUZZTIME) ./internal/workato/
 
 clean:
-	rm -rf $(BIN)
+	rm -rf $(BIN) dist
