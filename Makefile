@@ -79,7 +79,7 @@ $(VULNDB):
 # Releases (GoReleaser, pinned): `make release-snapshot` builds every
 # target into dist/ (archives, and their SHA-256 checksums) from the
 # checkout, with no tag and nothing published; `make release-check`
-# checks the configuration and builds a snapshot for this machine only
+# checks the configuration and builds this machine's binary with it
 # (CI); `make release` is the tag's release (.github/workflows/release.yml).
 GORELEASER_VERSION := v2.17.0
 GORELEASER         := $(BIN)/goreleaser-$(GORELEASER_VERSION)/goreleaser
@@ -92,7 +92,7 @@ release-snapshot: $(GORELEASER)
 
 release-check: $(GORELEASER)
 	$(GORELEASER) check
-	$(GORELEASER) release --snapshot --clean --single-target
+	$(GORELEASER) build --snapshot --clean --single-target
 
 release: $(GORELEASER)
 	$(GORELEASER) release --clean
