@@ -59,6 +59,11 @@ func script(t *testing.T, name string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Read by the test itself, so that go test's cache knows the result
+	// depends on the script.
+	if _, err := os.ReadFile(p); err != nil {
+		t.Fatal(err)
+	}
 	return p
 }
 
