@@ -114,6 +114,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzFromZip -fuzztime $(FUZZTIME) ./internal/pkgzip/
 	$(GO) test -run '^$$' -fuzz FuzzUnzip -fuzztime $(FUZZTIME) ./internal/pkgzip/
 	$(GO) test -run '^$$' -fuzz FuzzDecodeInputSchema -fuzztime $(FUZZTIME) ./internal/workato/
+	$(GO) test -run '^$$' -fuzz FuzzReadEntry -fuzztime $(FUZZTIME) ./tools/vulndb/
 
 clean:
 	rm -rf $(BIN) dist
