@@ -3,7 +3,7 @@
 # downloads the archive for the runner's OS and architecture and the
 # release's checksums file, refuses the archive unless its SHA-256 is the
 # one the checksums file lists for it, unpacks the binary, puts it on
-# GITHUB_PATH and runs `workato-gitops version`.
+# GITHUB_PATH and runs `workato-gitops --version`.
 #
 # needs: VERSION, REPOSITORY; RUNNER_OS, RUNNER_ARCH, RUNNER_TEMP,
 # GITHUB_PATH and GITHUB_OUTPUT as GitHub Actions sets them; curl, tar or
@@ -50,4 +50,4 @@ else
 fi
 echo "$dir/bin" >> "$GITHUB_PATH"
 echo "path=$exe" >> "$GITHUB_OUTPUT"
-"$exe" version
+"$exe" --version

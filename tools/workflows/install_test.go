@@ -99,7 +99,7 @@ func TestInstallRelease(t *testing.T) {
 		t.Errorf("GITHUB_PATH = %q, want %q", path, want)
 	}
 	if !strings.Contains(out, "workato-gitops_0.1.0_linux_amd64.tar.gz matches workato-gitops_0.1.0_checksums.txt") ||
-		!strings.Contains(out, "workato-gitops v0.1.0 (version)") {
+		!strings.Contains(out, "workato-gitops v0.1.0 (--version)") {
 		t.Errorf("output:\n%s", out)
 	}
 	o, _ := os.ReadFile(filepath.Join(r.dir, "github_output"))
