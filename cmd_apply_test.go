@@ -133,7 +133,6 @@ func TestApplyFleet200(t *testing.T) {
 func httpSandbox(t *testing.T, opts sandbox.Options) (map[string]string, *sandbox.Server) {
 	t.Helper()
 	opts.Token = "sandbox-test-token"
-	opts.InviteesExist = true
 	srv, err := sandbox.New(opts)
 	if err != nil {
 		t.Fatal(err)

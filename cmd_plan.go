@@ -185,7 +185,14 @@ func planRepo(ctx context.Context, o planOptions, e env, repo *spec.Repo) (*plan
 	if err != nil {
 		return nil, err
 	}
-	return planrun.Run(ctx, repo, o.tenants, live)
+	pl, err := planrun.Run(ctx, repo, o.tenants, live)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range pl.Warnings {
+		fmt.Fprintf(e.stderr, "workato-gitops: warning: %s\n", w)
+	}
+	return pl, nil
 }
 
 func renderPlan(e env, p *plan.Plan, format string, noColor bool, w io.Writer) error {

@@ -62,59 +62,6 @@ func (r *run) customer(a plan.Action) error {
 	return nil
 }
 
-func (r *run) member(a plan.Action) error {
-	ctx, cancel := r.call()
-	defer cancel()
-	email := a.Key.Name // the member key: the lower-case email
-	add := func() error {
-		m, err := desired[spec.Member](a)
-		if err != nil {
-			return err
-		}
-		// Workato adds no member by email: invite, then find the member
-		// (an invitee with a Workato account joins at once). Pending
-		// invitations are issue 10's planner work.
-		inv := workato.MemberInvitation{Name: m.Name, Email: m.Email, RoleName: m.Role}
-		got, err := r.invite(ctx, inv)
-		if err != nil {
-			return err
-		}
-		r.mu.Lock()
-		r.members[a.Key] = got.ID
-		r.ledger.Members[got.ID] = plan.LedgerMember{Email: email}
-		r.mu.Unlock()
-		return nil
-	}
-	remove := func() error {
-		if err := r.removeMember(ctx, a.LiveID); err != nil {
-			return err
-		}
-		r.mu.Lock()
-		delete(r.ledger.Members, a.LiveID)
-		r.mu.Unlock()
-		return nil
-	}
-	switch a.Op {
-	case plan.OpCreate:
-		return add()
-	case plan.OpUpdate:
-		// The member update endpoint is deprecated; a new role is a
-		// remove and an add.
-		if err := remove(); err != nil {
-			return err
-		}
-		return add()
-	case plan.OpAdopt:
-		r.mu.Lock()
-		r.ledger.Members[a.LiveID] = plan.LedgerMember{Email: email}
-		r.mu.Unlock()
-		return nil
-	case plan.OpDelete:
-		return remove()
-	}
-	return unsupported(a)
-}
-
 // liveFolder is the client's view of the folder a delete acts on.
 func liveFolder(a plan.Action) workato.Folder {
 	lf, _ := a.Before.(plan.LiveFolder)

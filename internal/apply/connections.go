@@ -168,10 +168,13 @@ func (r *run) pkg(a plan.Action) error {
 	ctx, cancel := r.call()
 	defer cancel()
 	// Importing the same package into the same folder again is safe, so
-	// an ambiguous import is sent again.
+	// an ambiguous import is sent again. Root-folder assets and a Home
+	// assets project go to the package's own folder: Workato requires
+	// folder_id_for_home_assets then, and it may never be Home, which the
+	// schema keeps a package's folder from being.
 	imp, err := settle(ctx, func() (*workato.Import, error) {
 		return r.x.Client.ImportPackage(ctx, r.ref(), folderID, bytes.NewReader(built.Zip),
-			workato.ImportOptions{RestartRecipes: p.RestartRecipes, IncludeTags: p.IncludeTags})
+			workato.ImportOptions{RestartRecipes: p.RestartRecipes, IncludeTags: p.IncludeTags, FolderIDForHomeAssets: &folderID})
 	}, nil)
 	if err != nil {
 		return err

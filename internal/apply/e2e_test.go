@@ -44,10 +44,11 @@ func tenantNamed(repo *spec.Repo, name string) *spec.Tenant {
 }
 
 // newSandbox serves a sandbox seeded with state over real HTTP and returns
-// it with a client for it.
+// it with a client for it. Invitees have no Workato account: an
+// invitation stays pending until the test accepts it.
 func newSandbox(t testing.TB, state sandbox.State) (*sandbox.Server, *workato.Client) {
 	t.Helper()
-	srv, err := sandbox.New(sandbox.Options{InviteesExist: true})
+	srv, err := sandbox.New(sandbox.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

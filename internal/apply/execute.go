@@ -29,7 +29,7 @@ type Executor struct {
 	LeaseOwner  string
 	LeaseTTL    time.Duration
 	LeaseSettle time.Duration
-	Now         func() time.Time // nil: time.Now
+	Now         func() time.Time // nil: time.Now; leases and invitations use it
 	// Events, when set, hears about every action as it starts and ends.
 	// It is called from many goroutines.
 	Events func(Event)
@@ -121,8 +121,9 @@ func (x *Executor) tenant(ctx context.Context, w Work) TenantResult {
 		tr.Status, tr.Reason = StatusNotApplied, why
 		return tr
 	}
-	// Unmanaged objects are reported by the plan, never acted on.
-	w.Plan.Actions = slices.DeleteFunc(slices.Clone(w.Plan.Actions), func(a plan.Action) bool { return a.Op == plan.OpUnmanaged })
+	// Unmanaged objects and pending invitations are reported by the plan,
+	// never acted on.
+	w.Plan.Actions = slices.DeleteFunc(slices.Clone(w.Plan.Actions), func(a plan.Action) bool { return a.Op.ReportOnly() })
 	r := newRun(ctx, x, w)
 	// A workspace created by this apply has no lease to take yet; Workato
 	// refuses a second workspace with the same external id.

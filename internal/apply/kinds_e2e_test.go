@@ -189,6 +189,7 @@ func TestEveryKind(t *testing.T) {
 		yaml   string // the kind's part of the manifest
 		seed   func(*sandbox.Customer)
 		pruned string // the manifest once the object left it, "" when the kind cannot be pruned
+		accept string // an email whose invitation is accepted after the first apply
 		check  func(t *testing.T, st sandbox.Customer)
 	}{
 		plan.KindCustomer: {
@@ -198,6 +199,7 @@ func TestEveryKind(t *testing.T) {
 		plan.KindMember: {
 			yaml:   "members:\n  - email: dev@acme.example\n    name: Dev\n    role: Admin\n",
 			pruned: "prune:\n  members: true\n",
+			accept: "dev@acme.example",
 			check:  func(t *testing.T, st sandbox.Customer) { want(t, "members", len(st.Members), 1) },
 		},
 		plan.KindFolder: {
@@ -240,6 +242,13 @@ func TestEveryKind(t *testing.T) {
 			tenant := loadYAML(t, tc.yaml)
 			l.apply(tenant)
 			l.converged(tenant)
+			if tc.accept != "" {
+				if err := srv.AcceptInvitation(100, tc.accept); err != nil {
+					t.Fatal(err)
+				}
+				l.apply(tenant)
+				l.converged(tenant)
+			}
 			tc.check(t, srv.Snapshot().Customers[0])
 			if tc.pruned == "" {
 				return
@@ -280,4 +289,16 @@ func loadYAML(t *testing.T, body string) *spec.Tenant {
 		t.Fatalf("tenants: %d", len(repo.Tenants))
 	}
 	return repo.Tenants[0]
+}
+
+// TestImportHomeAssetsProject: in a workspace whose Home assets became a
+// project, Workato refuses an import without folder_id_for_home_assets;
+// apply sends the package's own folder, so the import goes through.
+func TestImportHomeAssetsProject(t *testing.T) {
+	seed := emptyCustomer(func(c *sandbox.Customer, _ *plan.Ledger) { c.HomeAssetsProject = true })
+	srv, l := newLoop(t, seed)
+	tenant := loadYAML(t, "folders:\n  - path: Sync\npackages:\n  - name: sf\n    source: pkg\n    folder: Sync\n")
+	l.apply(tenant)
+	l.converged(tenant)
+	want(t, "recipes imported", len(srv.Snapshot().Customers[0].Recipes), 2)
 }

@@ -3,8 +3,6 @@ package apply
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strings"
 
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 	"github.com/workato-gitops/workato-gitops/internal/workato"
@@ -158,22 +156,6 @@ func (r *run) connectionGone(ctx context.Context, id int64) func() (bool, error)
 	}
 }
 
-// memberByEmail finds a member by its natural key, the email.
-func (r *run) memberByEmail(ctx context.Context, email string) func() (*workato.Member, bool, error) {
-	return func() (*workato.Member, bool, error) {
-		ms, err := r.x.Client.ListMembers(ctx, r.ref())
-		if err != nil {
-			return nil, false, err
-		}
-		for i := range ms {
-			if strings.EqualFold(ms[i].Email, email) {
-				return &ms[i], true, nil
-			}
-		}
-		return nil, false, nil
-	}
-}
-
 // memberGone reports whether member id is no longer listed.
 func (r *run) memberGone(ctx context.Context, id int64) func() (bool, error) {
 	return func() (bool, error) {
@@ -188,25 +170,6 @@ func (r *run) memberGone(ctx context.Context, id int64) func() (bool, error) {
 		}
 		return true, nil
 	}
-}
-
-// invite invites a member and finds the member it made (an invitee with
-// a Workato account joins at once). An ambiguous invitation is settled by
-// looking for the member by email.
-func (r *run) invite(ctx context.Context, inv workato.MemberInvitation) (*workato.Member, error) {
-	find := r.memberByEmail(ctx, inv.Email)
-	send := func() error { return r.x.Client.InviteMember(ctx, r.ref(), inv) }
-	if err := settleErr(ctx, send, func() (bool, error) { _, ok, err := find(); return ok, err }); err != nil {
-		return nil, err
-	}
-	m, ok, err := readBack(ctx, find)
-	switch {
-	case err != nil:
-		return nil, err
-	case !ok:
-		return nil, fmt.Errorf("invited %s, who has not joined yet", inv.Email)
-	}
-	return m, nil
 }
 
 // removeMember removes a member; a 404 means it is gone already.

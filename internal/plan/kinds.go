@@ -39,6 +39,7 @@ const (
 	ledgerConnection = "connection"
 	ledgerMember     = "member"
 	ledgerPackage    = "package"
+	ledgerInvitation = "invitation"
 )
 
 var kinds = map[Kind]kindInfo{
@@ -48,7 +49,7 @@ var kinds = map[Kind]kindInfo{
 		live: func(l *Live, _ int64) (any, bool) { return l.Customer, l.Customer != nil },
 	},
 	KindMember: {
-		ops: []Op{OpCreate, OpUpdate, OpAdopt, OpDelete, OpUnmanaged}, phase: 1, ledger: ledgerMember,
+		ops: []Op{OpCreate, OpUpdate, OpAdopt, OpDelete, OpPending, OpUnmanaged}, phase: 1, ledger: ledgerMember,
 		plan: (*planner).planMembers, prune: nothing,
 		live: func(l *Live, id int64) (any, bool) {
 			return byID(l.Members, id, func(m LiveMember) int64 { return m.ID })
@@ -110,7 +111,7 @@ func KindOps(k Kind) []Op { return slices.Clone(info(k).ops) }
 func LiveObject(l *Live, k Kind, id int64) (any, bool) { return info(k).live(l, id) }
 
 // opPhases place the ops whose phase does not depend on the kind.
-var opPhases = map[Op]int{OpImport: 4, OpStart: 5, OpStop: 6, OpDisconnect: 7, OpDelete: 8, OpUnmanaged: 9}
+var opPhases = map[Op]int{OpImport: 4, OpStart: 5, OpStop: 6, OpDisconnect: 7, OpDelete: 8, OpPending: 9, OpUnmanaged: 9}
 
 // Phase is the place of an action in a tenant's plan: customer, then
 // folders and members, connections created (parents first), connections

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The ledger is kept in the tenant itself, as account properties under
@@ -34,6 +35,7 @@ type Ledger struct {
 	Connections map[int64]LedgerConnection
 	Packages    map[string]LedgerPackage // by package name
 	Members     map[int64]LedgerMember
+	Invitations map[string]LedgerInvitation // by lower-case email
 	// Unverified entries grant nothing; the plan reports them.
 	Unverified []Unverified
 	// Unsigned is set when there was no key to verify with: every entry
@@ -71,6 +73,21 @@ type LedgerMember struct {
 	Email string `json:"email"`
 }
 
+// LedgerInvitation records an email invitation the tool sent and that has
+// not been accepted yet: Workato adds no member by email, and allows one
+// invitation per email and workspace every 20 minutes. Sent is when it
+// was sent (RFC 3339, UTC).
+type LedgerInvitation struct {
+	Email string `json:"email"`
+	Name  string `json:"name,omitempty"`
+	Role  string `json:"role"`
+	Sent  string `json:"sent"`
+}
+
+// kindInvitation is the ledger section of invitations; it is no Kind of
+// action (an invitation is planned as a member).
+const kindInvitation Kind = "invitation"
+
 // NewLedger returns an empty ledger.
 func NewLedger() *Ledger {
 	return &Ledger{
@@ -78,6 +95,7 @@ func NewLedger() *Ledger {
 		Connections: map[int64]LedgerConnection{},
 		Packages:    map[string]LedgerPackage{},
 		Members:     map[int64]LedgerMember{},
+		Invitations: map[string]LedgerInvitation{},
 	}
 }
 
@@ -131,7 +149,12 @@ func parseLedger(props map[string]string, k *LedgerKey) (*Ledger, error) {
 		} else if env := (envelope{}); json.Unmarshal([]byte(value), &env) == nil && len(env.Entry) > 0 {
 			value = string(env.Entry)
 		}
-		if err := l.set(kind, id, value); err != nil {
+		if kind == kindInvitation {
+			err = l.setInvitation(name, value)
+		} else {
+			err = l.set(kind, id, value)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("ledger property %s: %v", name, err)
 		}
 	}
@@ -150,6 +173,8 @@ func entryKind(name string) (Kind, int64, error) {
 	switch Kind(kind) {
 	case KindPackage:
 		return KindPackage, 0, nil
+	case kindInvitation:
+		return kindInvitation, 0, nil
 	case KindFolder, KindConnection, KindMember:
 		n, err := strconv.ParseInt(id, 10, 64)
 		if err != nil || n <= 0 {
@@ -216,6 +241,10 @@ func (l *Ledger) Properties(k LedgerKey) map[string]string {
 		name := LedgerPrefix + "member." + strconv.FormatInt(id, 10)
 		props[name] = entry(k, name, m, m)
 	}
+	for email, inv := range l.Invitations {
+		prop := invitationKey(email)
+		props[prop] = entry(k, prop, inv, LedgerInvitation{Email: inv.Email, Role: inv.Role, Sent: inv.Sent})
+	}
 	for name, p := range l.Packages {
 		prop := PackageProperty(name)
 		props[prop] = entry(k, prop, p, p)
@@ -278,7 +307,37 @@ func (l *Ledger) Clone() *Ledger {
 		Connections: maps.Clone(l.Connections),
 		Packages:    maps.Clone(l.Packages),
 		Members:     maps.Clone(l.Members),
+		Invitations: maps.Clone(l.Invitations),
 		Unverified:  slices.Clone(l.Unverified),
 		Unsigned:    l.Unsigned,
 	}
+}
+
+// invitationKey is the property of the invitation for email: a digest,
+// as for packages, because an email may be longer than a property name
+// allows.
+func invitationKey(email string) string {
+	sum := sha256.Sum256([]byte(email))
+	return LedgerPrefix + string(kindInvitation) + "." + hex.EncodeToString(sum[:8])
+}
+
+// setInvitation records a verified invitation entry, checked against its
+// property name and its time, so that an entry cannot stand for another
+// email.
+func (l *Ledger) setInvitation(name, value string) error {
+	var inv LedgerInvitation
+	if err := json.Unmarshal([]byte(value), &inv); err != nil {
+		return err
+	}
+	if inv.Email == "" || inv.Email != strings.ToLower(inv.Email) {
+		return fmt.Errorf("invitation email %q is not a lower-case email", inv.Email)
+	}
+	if invitationKey(inv.Email) != name {
+		return fmt.Errorf("invitation for %q is filed under another key", inv.Email)
+	}
+	if _, err := time.Parse(time.RFC3339, inv.Sent); err != nil {
+		return fmt.Errorf("invitation for %q: sent: %v", inv.Email, err)
+	}
+	l.Invitations[inv.Email] = inv
+	return nil
 }

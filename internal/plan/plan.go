@@ -25,12 +25,15 @@ type Input struct {
 	ReadErr error
 }
 
-// Options are the guards' limits.
+// Options are the guards' limits and the connectors catalogue.
 type Options struct {
 	MaxDeletesPerTenant int
 	MaxDeletesTotal     int
 	// Rollout puts the tenants with changes in waves (TenantPlan.Wave).
 	Rollout spec.Rollout
+	// Providers, when set, is checked against every connection's
+	// provider; nil skips the check (the catalogue could not be read).
+	Providers Providers
 }
 
 // Build plans every tenant. Tenants are independent: one that fails or is
@@ -80,6 +83,7 @@ func Tenant(in Input, opts Options) TenantPlan {
 		return fail(err)
 	}
 	pl := newPlanner(in.Desired, in.Live, ledger)
+	pl.checkProviders(opts.Providers)
 	pl.plan()
 	if len(pl.problems) > 0 {
 		return fail(fmt.Errorf("%s", strings.Join(pl.problems, "; ")))

@@ -22,16 +22,19 @@ func (pl *planner) planMembers() {
 		declared[key] = true
 		lm, ok := live[key]
 		if !ok {
-			pl.add(Action{Op: OpCreate, Kind: KindMember, Key: key, Reason: "not a member of the workspace", Desired: m,
-				Changes: []Change{{Field: "role", New: m.Role}, {Field: "name", New: nonEmpty(m.Name)}}}, m.Pos)
+			pl.planInvitation(m)
 			continue
 		}
 		if m.Role != lm.Role {
-			pl.add(Action{Op: OpUpdate, Kind: KindMember, Key: key, LiveID: lm.ID, Reason: "role differs from the manifest", Desired: m, Before: lm,
+			pl.add(Action{Op: OpUpdate, Kind: KindMember, Key: key, LiveID: lm.ID, Reason: "role differs from the manifest; Workato has no role update, so the member is removed and invited again", Desired: m, Before: lm,
 				Changes: []Change{{Field: "role", Old: lm.Role, New: m.Role}}}, m.Pos)
 		}
 		if _, owned := pl.ledger.Members[lm.ID]; !owned {
-			pl.add(Action{Op: OpAdopt, Kind: KindMember, Key: key, LiveID: lm.ID, Reason: "already a member; not yet managed", Desired: m, Before: lm}, m.Pos)
+			why := "already a member; not yet managed"
+			if _, invited := pl.ledger.Invitations[key.Name]; invited {
+				why = "accepted the invitation"
+			}
+			pl.add(Action{Op: OpAdopt, Kind: KindMember, Key: key, LiveID: lm.ID, Reason: why, Desired: m, Before: lm}, m.Pos)
 		}
 	}
 	for _, id := range sortedIDs(pl.ledger.Members) {
@@ -47,6 +50,25 @@ func (pl *planner) planMembers() {
 			pl.add(Action{Op: OpUnmanaged, Kind: KindMember, Key: key, LiveID: id, Before: lm, Reason: "left the manifest; prune.members is off"}, spec.Pos{})
 		}
 	}
+}
+
+// planInvitation plans a declared member who is not in the workspace.
+// Workato adds no member by email, only invites one (once per email and
+// workspace every 20 minutes), so an invitation on record is reported as
+// pending, never sent again: the collaborator joins by accepting it, and
+// the next plan adopts them.
+func (pl *planner) planInvitation(m spec.Member) {
+	key := m.Key()
+	if inv, ok := pl.ledger.Invitations[key.Name]; ok {
+		why := "invitation pending since " + inv.Sent
+		if inv.Role != m.Role {
+			why += fmt.Sprintf(" (as %s; the manifest says %s, which the next plan sets once they join)", inv.Role, m.Role)
+		}
+		pl.add(Action{Op: OpPending, Kind: KindMember, Key: key, Reason: why, Desired: m}, m.Pos)
+		return
+	}
+	pl.add(Action{Op: OpCreate, Kind: KindMember, Key: key, Reason: "not a member of the workspace; will be invited by email", Desired: m,
+		Changes: []Change{{Field: "role", New: m.Role}, {Field: "name", New: nonEmpty(m.Name)}}}, m.Pos)
 }
 
 func findMember(ms []LiveMember, id int64) (LiveMember, bool) {

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -416,6 +417,7 @@ func TestLedgerRoundTrip(t *testing.T) {
 	l.Connections[7] = LedgerConnection{Folder: "A/B", Name: "x", Fingerprint: "hmac-sha256:ff", Protect: true}
 	l.Packages["p"] = LedgerPackage{Name: "p", Digest: "sha256:1", Folder: "A"}
 	l.Members[9] = LedgerMember{Email: "a@b.c"}
+	l.Invitations["d@e.f"] = LedgerInvitation{Email: "d@e.f", Name: "D", Role: "Admin", Sent: "2026-12-01T22:00:00Z"}
 	k := NewLedgerKey(fpKey, 1)
 	got, err := ParseLedger(l.Properties(k), k)
 	if err != nil {
@@ -441,5 +443,26 @@ func TestLedgerRoundTrip(t *testing.T) {
 		if len(v) > maxPropertyValue || len(k) > 100 {
 			t.Errorf("property %s is %d chars", k, len(v))
 		}
+	}
+}
+
+// TestLedgerInvitationVerified: an invitation entry must be filed under
+// its own email's key, with a lower-case email and a sent time; anything
+// else is refused rather than trusted.
+func TestLedgerInvitationVerified(t *testing.T) {
+	good := LedgerInvitation{Email: "d@e.f", Role: "Admin", Sent: "2026-12-01T22:00:00Z"}
+	for name, inv := range map[string]LedgerInvitation{
+		"other key":  {Email: "x@e.f", Role: "Admin", Sent: good.Sent},
+		"upper case": {Email: "D@e.f", Role: "Admin", Sent: good.Sent},
+		"no time":    {Email: "d@e.f", Role: "Admin", Sent: "yesterday"},
+	} {
+		data, _ := json.Marshal(inv)
+		if _, err := ParseLedgerClaims(map[string]string{invitationKey(good.Email): string(data)}); err == nil {
+			t.Errorf("%s: ParseLedger accepted %s", name, data)
+		}
+	}
+	data, _ := json.Marshal(good)
+	if l, err := ParseLedgerClaims(map[string]string{invitationKey(good.Email): string(data)}); err != nil || l.Invitations["d@e.f"] != good {
+		t.Errorf("good entry: %v %+v", err, l)
 	}
 }

@@ -53,6 +53,7 @@ type jsonCounts struct {
 	Protect    int `json:"protect"`
 	Unprotect  int `json:"unprotect"`
 	Adopt      int `json:"adopt"`
+	Pending    int `json:"pending"`
 	Unmanaged  int `json:"unmanaged"`
 }
 
@@ -60,7 +61,7 @@ func newJSONCounts(c Counts) jsonCounts {
 	return jsonCounts{
 		Create: c[OpCreate], Update: c[OpUpdate], Reconnect: c[OpReconnect],
 		Disconnect: c[OpDisconnect], Delete: c[OpDelete], Import: c[OpImport],
-		Start: c[OpStart], Stop: c[OpStop], Protect: c[OpProtect], Unprotect: c[OpUnprotect], Adopt: c[OpAdopt], Unmanaged: c[OpUnmanaged],
+		Start: c[OpStart], Stop: c[OpStop], Protect: c[OpProtect], Unprotect: c[OpUnprotect], Adopt: c[OpAdopt], Pending: c[OpPending], Unmanaged: c[OpUnmanaged],
 	}
 }
 

@@ -208,8 +208,11 @@ func codeFence(text string) string {
 
 func detailsSummary(t *TenantPlan) string {
 	c := t.Counts()
-	n := len(t.Actions) - c[OpUnmanaged]
+	n := len(t.Actions) - c[OpUnmanaged] - c[OpPending]
 	s := mdText(t.Name) + ": " + plural(n, "change", "changes")
+	if c[OpPending] > 0 {
+		s += fmt.Sprintf(", %s pending", commas(c[OpPending]))
+	}
 	if c[OpUnmanaged] > 0 {
 		s += fmt.Sprintf(", %s unmanaged", commas(c[OpUnmanaged]))
 	}

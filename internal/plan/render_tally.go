@@ -52,6 +52,9 @@ func totalLine(p *Plan) string {
 		if t.Tenants == 1 {
 			s = "No changes. 1 tenant matches its manifest."
 		}
+		if n := t.ToApply[OpPending]; n > 0 {
+			s += fmt.Sprintf(" %s pending.", plural(n, "invitation is", "invitations are"))
+		}
 		if n := t.ToApply[OpUnmanaged]; n > 0 {
 			s += fmt.Sprintf(" %s not managed.", plural(n, "object is", "objects are"))
 		}
@@ -78,9 +81,9 @@ func countsPhrase(c Counts) string {
 	for _, op := range Ops {
 		n := c[op]
 		switch {
-		case op == OpUnmanaged && n > 0:
-			parts = append(parts, commas(n)+" unmanaged")
-		case op == OpCreate || op == OpUpdate || op == OpDelete || (n > 0 && op != OpUnmanaged):
+		case op.ReportOnly() && n > 0:
+			parts = append(parts, commas(n)+" "+string(op))
+		case op == OpCreate || op == OpUpdate || op == OpDelete || (n > 0 && !op.ReportOnly()):
 			parts = append(parts, fmt.Sprintf("%s to %s", commas(n), op))
 		}
 	}

@@ -46,6 +46,7 @@ var symbols = map[Op]string{
 	OpProtect:    "!",
 	OpUnprotect:  "!",
 	OpAdopt:      "*",
+	OpPending:    "..",
 	OpUnmanaged:  "?",
 }
 
@@ -61,6 +62,7 @@ var verbs = map[Op]string{
 	OpProtect:    "will be protected",
 	OpUnprotect:  "will no longer be protected",
 	OpAdopt:      "will be adopted",
+	OpPending:    "is invited",
 	OpUnmanaged:  "is not managed",
 }
 
@@ -68,6 +70,7 @@ var legendNotes = map[Op]string{
 	OpProtect:   "protect, unprotect (recorded in the ledger; no API call)",
 	OpUnprotect: "protect, unprotect (recorded in the ledger; no API call)",
 	OpAdopt:     "adopt (recorded as managed; no API call)",
+	OpPending:   "pending (invitation sent, not yet accepted; reported only)",
 	OpUnmanaged: "unmanaged (reported only)",
 }
 
@@ -173,6 +176,9 @@ func tenantLine(t *TenantPlan) string {
 		return fmt.Sprintf("%s: blocked by %s; nothing will be applied.", name, plural(len(t.Guards), "guard", "guards"))
 	}
 	if !t.Changes() {
+		if c[OpPending] > 0 {
+			return fmt.Sprintf("%s: no changes, %d pending, %d unmanaged.", name, c[OpPending], c[OpUnmanaged])
+		}
 		return fmt.Sprintf("%s: no changes, %d unmanaged.", name, c[OpUnmanaged])
 	}
 	return fmt.Sprintf("%s: %s.", name, countsPhrase(c))
@@ -187,7 +193,7 @@ func writeAction(ew *errWriter, a *Action, pal palette) {
 	if a.Reason != "" {
 		line += ": " + printable(a.Reason)
 	}
-	if a.Op == OpUnmanaged {
+	if a.Op.ReportOnly() {
 		ew.printf("%s\n", pal.dim(fmt.Sprintf("%3s %s", symbols[a.Op], line)))
 	} else {
 		ew.printf("%s %s\n", pal.op(a.Op, fmt.Sprintf("%3s", symbols[a.Op])), line)
@@ -292,6 +298,7 @@ var opColors = map[Op]string{
 	OpDisconnect: ansiRed,
 	OpStart:      ansiCyan,
 	OpStop:       ansiCyan,
+	OpPending:    ansiDim,
 	OpUnprotect:  ansiRed,
 	OpUnmanaged:  ansiDim,
 }

@@ -4,7 +4,7 @@ import "github.com/workato-gitops/workato-gitops/internal/spec"
 
 // FormatVersion is the version of the JSON form of a Plan (and of saved
 // plans). Minor versions add fields; a major version change breaks readers.
-const FormatVersion = "1.1"
+const FormatVersion = "1.2"
 
 // Kind is the kind of object an action is about.
 type Kind string
@@ -34,11 +34,16 @@ const (
 	OpProtect    Op = "protect"    // record protect: true in the ledger (no API call)
 	OpUnprotect  Op = "unprotect"  // record that protect was removed (no API call): deletes become possible
 	OpAdopt      Op = "adopt"      // record an existing object as managed (ledger only, no API call)
+	OpPending    Op = "pending"    // reported only: an invitation sent and not yet accepted
 	OpUnmanaged  Op = "unmanaged"  // reported only: a live object the tool does not own
 )
 
+// ReportOnly reports whether an action of op is shown and never acted on:
+// apply makes no call and writes no ledger entry for it.
+func (op Op) ReportOnly() bool { return op == OpUnmanaged || op == OpPending }
+
 // Ops lists every Op in display order.
-var Ops = []Op{OpCreate, OpUpdate, OpReconnect, OpDisconnect, OpDelete, OpImport, OpStart, OpStop, OpProtect, OpUnprotect, OpAdopt, OpUnmanaged}
+var Ops = []Op{OpCreate, OpUpdate, OpReconnect, OpDisconnect, OpDelete, OpImport, OpStart, OpStop, OpProtect, OpUnprotect, OpAdopt, OpPending, OpUnmanaged}
 
 // Status of a tenant's plan.
 type Status string
@@ -144,10 +149,10 @@ func (t *TenantPlan) Counts() Counts {
 }
 
 // Changes reports whether applying the tenant would call the API or write
-// its ledger (unmanaged reports do neither).
+// its ledger (unmanaged and pending reports do neither).
 func (t *TenantPlan) Changes() bool {
 	for _, a := range t.Actions {
-		if a.Op != OpUnmanaged {
+		if !a.Op.ReportOnly() {
 			return true
 		}
 	}

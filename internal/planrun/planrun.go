@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"slices"
 
 	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
@@ -30,6 +31,9 @@ type Planned struct {
 	// apply writes through the same one, so that one scheduler counts
 	// every call against Workato's budget.
 	Client *workato.Client
+	// Warnings are what the run could not check, for package main to
+	// print (the connectors catalogue could not be read).
+	Warnings []string
 }
 
 // Live is where the live state comes from: a client, or a saved plan.
@@ -68,9 +72,25 @@ func Run(ctx context.Context, repo *spec.Repo, patterns []string, live Live) (*P
 	}
 	pl.Plan = plan.Build(pl.Inputs, plan.Options{
 		MaxDeletesPerTenant: repo.Config.Guards.MaxDeletesPerTenant, MaxDeletesTotal: repo.Config.Guards.MaxDeletesTotal,
-		Rollout: repo.Config.Rollout,
+		Rollout:   repo.Config.Rollout,
+		Providers: pl.catalog(ctx),
 	})
 	return pl, nil
+}
+
+// catalog reads the connectors catalogue once for the whole fleet, when a
+// tenant declares connections; a failed read is a warning and the
+// providers go unchecked (apply would still meet Workato's refusal).
+func (pl *Planned) catalog(ctx context.Context) plan.Providers {
+	if pl.Client == nil || !slices.ContainsFunc(pl.Tenants, func(t *spec.Tenant) bool { return len(t.Connections) > 0 }) {
+		return nil
+	}
+	cat, err := pl.Client.ConnectorCatalog(ctx)
+	if err != nil {
+		pl.Warnings = append(pl.Warnings, fmt.Sprintf("connectors catalogue: %v; providers are not checked", err))
+		return nil
+	}
+	return cat
 }
 
 func readLive(ctx context.Context, repo *spec.Repo, tenants []*spec.Tenant, live Live) []apply.LiveResult {

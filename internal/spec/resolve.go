@@ -51,6 +51,7 @@ func (l *loader) resolve(manifests []*manifest) []*Tenant {
 				ids[id] = m
 			}
 		}
+		ds = append(ds, checkCustomer(m.customer)...)
 		merged, mds := r.expand(m)
 		ds = append(ds, mds...)
 		if merged != nil {

@@ -73,7 +73,9 @@ type Options struct {
 }
 
 // Client builds the client for t. A sandbox target runs the sandbox
-// in-process, needs no token and enforces no rate limits; any other
+// in-process, needs no token and enforces no rate limits (and, as with a
+// real invitee without a Workato account, a member invited by email stays
+// pending until accepted: docs/design.md, "Members"); any other
 // needs env.Token and keeps to the config's rate limits.
 func Client(t Target, token string, cfg spec.Config, o Options) (*workato.Client, error) {
 	wc := workato.Config{BaseURL: t.Base, UserAgent: o.UserAgent, Limits: workato.Limits{}, Debug: o.Debug,
@@ -85,7 +87,7 @@ func Client(t Target, token string, cfg spec.Config, o Options) (*workato.Client
 		if path == "" {
 			return nil, errors.New("WORKATO_API_URL=sandbox: needs a state file path, e.g. sandbox:sandbox.json")
 		}
-		srv, err := sandbox.New(sandbox.Options{StatePath: path, InviteesExist: true})
+		srv, err := sandbox.New(sandbox.Options{StatePath: path})
 		if err != nil {
 			return nil, fmt.Errorf("sandbox: %w", err)
 		}
