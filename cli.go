@@ -209,12 +209,8 @@ func report(stderr io.Writer, err error) int {
 			return code
 		}
 	}
-	var ds spec.Diagnostics
-	if errors.As(err, &ds) {
-		for _, d := range ds {
-			fmt.Fprintln(stderr, d)
-		}
-		fmt.Fprintf(stderr, "workato-gitops: error: %s\n", plural(len(ds), "problem")+" found")
+	if errors.As(err, new(spec.Diagnostics)) {
+		fmt.Fprintf(stderr, "workato-gitops: error: %s\n", printDiagnostics(stderr, err))
 		return code
 	}
 	fmt.Fprintf(stderr, "workato-gitops: error: %s\n", err)
@@ -226,6 +222,19 @@ func report(stderr io.Writer, err error) int {
 		fmt.Fprintln(stderr, "workato-gitops: hint: see 'workato-gitops --help'")
 	}
 	return code
+}
+
+// printDiagnostics prints the manifest diagnostics err carries, one a
+// line, and returns an error that counts them; any other err as it is.
+func printDiagnostics(stderr io.Writer, err error) error {
+	var ds spec.Diagnostics
+	if !errors.As(err, &ds) {
+		return err
+	}
+	for _, d := range ds {
+		fmt.Fprintln(stderr, d)
+	}
+	return errors.New(plural(len(ds), "problem") + " found")
 }
 
 func plural(n int, word string) string {
