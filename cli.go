@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/workato-gitops/workato-gitops/internal/buildinfo"
+	"github.com/workato-gitops/workato-gitops/internal/completion"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
@@ -84,37 +85,8 @@ Environment:
 		},
 		Action: unknownCommand,
 	}
-	completeWith(root)
+	completion.Install(root)
 	return root
-}
-
-// completeWith makes c and its commands answer --generate-shell-completion
-// with plain words, one a line, as the completion scripts want them: the
-// flags that start with the last argument when it starts with "-", else
-// the commands.
-func completeWith(c *cli.Command) {
-	c.ShellComplete = func(_ context.Context, c *cli.Command) {
-		w, last := c.Root().Writer, ""
-		if args := c.Args().Slice(); len(args) > 0 {
-			last = args[len(args)-1]
-		}
-		if strings.HasPrefix(last, "-") {
-			for _, f := range c.VisibleFlags() {
-				for _, name := range f.Names() {
-					if len(name) > 1 && strings.HasPrefix("--"+name, last) {
-						fmt.Fprintln(w, "--"+name)
-					}
-				}
-			}
-			return
-		}
-		for _, sub := range c.VisibleCommands() {
-			fmt.Fprintln(w, sub.Name)
-		}
-	}
-	for _, sub := range c.Commands {
-		completeWith(sub)
-	}
 }
 
 // unknownCommand runs when no command matched: help with no arguments,
