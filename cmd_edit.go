@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/workato-gitops/workato-gitops/internal/atomicfile"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
@@ -69,7 +70,7 @@ func runEdit(file string, e env) error {
 		err = printDiagnostics(e.stderr, err)
 		return &hinted{err: fmt.Errorf("%s: the edit was not saved: %v", file, err), hint: "run workato-gitops edit again; the file on disk is as it was"}
 	}
-	if err := atomicWriteMode(file, perm, out); err != nil {
+	if err := atomicfile.WriteMode(file, perm, out); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%s: sealed again (%s encrypted anew)\n", file, plural(n, "value"))

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/workato-gitops/workato-gitops/internal/atomicfile"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
@@ -94,7 +94,7 @@ func encryptFile(file string, o encryptOptions, stdout, stderr io.Writer) error 
 	for _, w := range enc.Warnings {
 		fmt.Fprintf(stderr, "workato-gitops: warning: %s\n", w)
 	}
-	if err := atomicWriteMode(file, perm, enc.Data); err != nil {
+	if err := atomicfile.WriteMode(file, perm, enc.Data); err != nil {
 		return err
 	}
 	if enc.SopsConfig == "" {
@@ -103,17 +103,4 @@ func encryptFile(file string, o encryptOptions, stdout, stderr io.Writer) error 
 	}
 	fmt.Fprintf(stdout, "%s: encrypted %s with the rules of %s\n", file, plural(enc.Values, "value"), enc.SopsConfig)
 	return nil
-}
-
-// atomicWriteMode replaces file with data, keeping its permissions.
-func atomicWriteMode(file string, perm os.FileMode, data []byte) error {
-	return atomicWrite(file, func(w io.Writer) error {
-		if f, ok := w.(*os.File); ok {
-			if err := f.Chmod(perm); err != nil {
-				return err
-			}
-		}
-		_, err := w.Write(data)
-		return err
-	})
 }
