@@ -79,6 +79,16 @@ func SchemaID(schemas fs.FS) (string, error) {
 	return s.ID, nil
 }
 
+// SchemaURL is the schema reference exported manifests carry: a relative
+// path to the repository's own schema when out has one, which works in any
+// editor without a network; else the embedded schema's $id.
+func SchemaURL(out string, schemas fs.FS) (string, error) {
+	if ref, ok := spec.SchemaRef(out); ok {
+		return ref, nil
+	}
+	return SchemaID(schemas)
+}
+
 // Customers finds the customers to export: every one when all is set;
 // else each of tenants, as an external id first and, when that finds
 // nothing and it is a number, as a numeric id.
