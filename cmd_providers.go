@@ -92,10 +92,7 @@ func runProviders(ctx context.Context, name, customer string, e env) error {
 	if d := cacheDir(e); d != "" {
 		path = catalog.Path(d, tgt.Base)
 	}
-	cat, _ := catalog.Load(path, tgt.Base) // an unusable cache is rebuilt
-	if cat == nil {
-		cat = &catalog.Catalog{API: tgt.Base}
-	}
+	cat := catalog.LoadOrNew(path, tgt.Base)
 	if name == "" {
 		err = listProviders(ctx, client, cat, e)
 	} else {

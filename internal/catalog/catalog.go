@@ -96,6 +96,15 @@ func Load(path, base string) (*Catalog, error) {
 	return &c, nil
 }
 
+// LoadOrNew is the cache at path for the API at base when it is usable,
+// else an empty catalogue for that API, to be rebuilt.
+func LoadOrNew(path, base string) *Catalog {
+	if c, err := Load(path, base); err == nil && c != nil {
+		return c
+	}
+	return &Catalog{API: base}
+}
+
 func (c *Catalog) check(base string) error {
 	switch {
 	case c.FormatVersion != FormatVersion:

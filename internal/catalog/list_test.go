@@ -60,3 +60,22 @@ func TestUnknownInputs(t *testing.T) {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
 }
+
+func TestLoadOrNew(t *testing.T) {
+	dir := t.TempDir()
+	const api = "https://www.workato.com/api"
+	p := Path(dir, api)
+	if c := LoadOrNew(p, api); c.API != api || len(c.Connectors) != 0 {
+		t.Errorf("no cache: %+v, want an empty catalogue for %s", c, api)
+	}
+	saved := &Catalog{API: api, Connectors: []Connector{{Name: "http", Title: "HTTP"}}}
+	if err := saved.Save(p); err != nil {
+		t.Fatal(err)
+	}
+	if c := LoadOrNew(p, api); len(c.Connectors) != 1 {
+		t.Errorf("a saved cache: %+v, want it loaded", c)
+	}
+	if c := LoadOrNew(p, "https://app.eu.workato.com/api"); c.API != "https://app.eu.workato.com/api" || len(c.Connectors) != 0 {
+		t.Errorf("another API's cache: %+v, want an empty catalogue", c)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 	"testing/fstest"
+
+	"github.com/workato-gitops/workato-gitops/schemas"
 )
 
 func TestSchemaURL(t *testing.T) {
@@ -29,5 +31,24 @@ func TestSchemaURL(t *testing.T) {
 	}
 	if _, err := SchemaURL(bare, fstest.MapFS{}); err == nil {
 		t.Error("no schema at all: no error")
+	}
+}
+
+func TestConfig(t *testing.T) {
+	bare := t.TempDir()
+	if err := os.Mkdir(filepath.Join(bare, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if cfg, err := Config(filepath.Join(bare, "pkg"), fstest.MapFS{}); err != nil || cfg.DataCenter != "" {
+		t.Errorf("outside a repository: %+v, %v; want the defaults", cfg, err)
+	}
+	repo := t.TempDir()
+	config := "apiVersion: workato-gitops/v1\nkind: Config\napi:\n  dataCenter: eu\n"
+	if err := os.WriteFile(filepath.Join(repo, "workato-gitops.yaml"), []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Config(filepath.Join(repo, "packages", "crm"), schemas.FS)
+	if err != nil || cfg.DataCenter != "eu" {
+		t.Errorf("below a repository: data center %q, %v; want eu", cfg.DataCenter, err)
 	}
 }

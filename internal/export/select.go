@@ -47,6 +47,20 @@ func Repo(dir string, schemas fs.FS) (*spec.Repo, error) {
 	return repo, nil
 }
 
+// Config is the config of the repository dir belongs to (see FindRoot);
+// the defaults when it belongs to none.
+func Config(dir string, schemas fs.FS) (spec.Config, error) {
+	root, ok := FindRoot(dir)
+	if !ok {
+		return spec.Config{}, nil
+	}
+	repo, err := Repo(root, schemas)
+	if err != nil {
+		return spec.Config{}, err
+	}
+	return repo.Config, nil
+}
+
 // FindRoot finds the repository dir belongs to: the nearest directory at
 // or above it (dir need not exist) that holds a workato-gitops.yaml,
 // looking no higher than a directory with .git.
