@@ -4,7 +4,7 @@ BIN     := $(CURDIR)/bin
 SOPS    := $(BIN)/sops
 DEMOKEY := examples/demo-age-key.txt
 
-.PHONY: build demo test lint bench fuzz clean
+.PHONY: build demo test lint lint-fast vulncheck release release-snapshot release-check bench fuzz clean
 
 build:
 	$(GO) build -o $(BIN)/workato-gitops .
@@ -21,20 +21,82 @@ demo: build
 	$(DEMOENV) $(BIN)/workato-gitops apply --plan $(BIN)/demo-plan.json --auto-approve examples/tenants
 	$(DEMOENV) $(BIN)/workato-gitops plan --detailed-exitcode examples/tenants
 
-# Every test, as CI runs it.
-test: lint
+# Every test, as CI runs it: the fast linters, then the tests.
+test: lint-fast
 	$(GO) test -race -count=1 ./...
+
+# Every linter: `make test`'s, and govulncheck.
+lint: lint-fast vulncheck
 
 ACTIONLINT := $(BIN)/actionlint
 
-lint: $(ACTIONLINT)
+# The linters are pinned; each version installs into its own directory,
+# so changing a pin installs the new one.
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK         := $(BIN)/staticcheck-$(STATICCHECK_VERSION)/staticcheck
+GOVULNCHECK_VERSION := v1.9.0
+GOVULNCHECK         := $(BIN)/govulncheck-$(GOVULNCHECK_VERSION)/govulncheck
+
+lint-fast: $(ACTIONLINT) $(STATICCHECK)
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(ACTIONLINT) .github/workflows/*.yml
+	$(STATICCHECK) ./...
+
+# govulncheck reads an offline database built from a pinned version of
+# golang.org/x/vulndb (its data/osv entries, from the Go module proxy), so
+# the check needs no access to vuln.go.dev and gives the same answer
+# everywhere. To update: pick a newer version, then
+#   go mod download -json golang.org/x/vulndb@VERSION
+# and copy its "Sum" here. The standard library is checked as of
+# VULNCHECK_GO, the Go that CI and releases build with (the go command
+# fetches it through the module proxy when it is not the local one; go.mod
+# names no toolchain, so that `make test` builds with the local Go).
+# Not part of `make test`: it type-checks every dependency, several
+# minutes on a cold cache; CI runs it as a job of its own.
+VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
+VULNDB_SUM     := h1:mfngRv0Yoh0VApsXKEN82CjD99kl7mtparN3bs3JnqI=
+VULNDB         := $(BIN)/vulndb-$(VULNDB_VERSION)
+VULNCHECK_GO   := go1.26.10
+
+vulncheck: $(GOVULNCHECK) $(VULNDB)
+	GOTOOLCHAIN=$(VULNCHECK_GO) $(GOVULNCHECK) -db file://$(VULNDB) ./...
 
 $(ACTIONLINT):
 	GOBIN=$(BIN) $(GO) install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+
+$(STATICCHECK):
+	GOBIN=$(dir $@) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+$(GOVULNCHECK):
+	GOBIN=$(dir $@) $(GO) install golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION)
+
+$(VULNDB):
+	@mkdir -p $(BIN)
+	$(GO) mod download -json golang.org/x/vulndb@$(VULNDB_VERSION) > $@.download.json
+	$(GO) run ./tools/vulndb -download $@.download.json -sum $(VULNDB_SUM) -out $@
+
+# Releases (GoReleaser, pinned): `make release-snapshot` builds every
+# target into dist/ (archives, and their SHA-256 checksums) from the
+# checkout, with no tag and nothing published; `make release-check`
+# checks the configuration and builds this machine's binary with it
+# (CI); `make release` is the tag's release (.github/workflows/release.yml).
+GORELEASER_VERSION := v2.17.0
+GORELEASER         := $(BIN)/goreleaser-$(GORELEASER_VERSION)/goreleaser
+
+$(GORELEASER):
+	GOBIN=$(dir $@) $(GO) install github.com/goreleaser/goreleaser/v2@$(GORELEASER_VERSION)
+
+release-snapshot: $(GORELEASER)
+	$(GORELEASER) release --snapshot --clean
+
+release-check: $(GORELEASER)
+	$(GORELEASER) check
+	$(GORELEASER) build --snapshot --clean --single-target
+
+release: $(GORELEASER)
+	$(GORELEASER) release --clean
 
 # Benchmarks, on one core, with the sops CLI to compare against.
 $(SOPS):
@@ -59,6 +121,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME) ./internal/catalog/
 	$(GO) test -run '^$$' -fuzz FuzzRender -fuzztime $(FUZZTIME) ./internal/export/
 	$(GO) test -run '^$$' -fuzz FuzzParseNameStatus -fuzztime $(FUZZTIME) ./internal/scope/
+	$(GO) test -run '^$$' -fuzz FuzzReadEntry -fuzztime $(FUZZTIME) ./tools/vulndb/
 
 clean:
-	rm -rf $(BIN)
+	rm -rf $(BIN) dist

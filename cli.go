@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,14 +12,10 @@ import (
 
 	"github.com/urfave/cli/v3"
 
-	"github.com/workato-gitops/workato-gitops/internal/buildinfo"
 	"github.com/workato-gitops/workato-gitops/internal/completion"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
+	"github.com/workato-gitops/workato-gitops/internal/version"
 )
-
-// version is set at build time with -ldflags "-X main.version=v1.2.3";
-// otherwise the module version from the build info is used.
-var version = ""
 
 // Exit codes, the contract with CI scripts (see --help).
 const (
@@ -114,9 +111,20 @@ func versionCommand(e env) *cli.Command {
 	}
 }
 
-func buildVersion() string { return buildinfo.Version(version) }
+// buildVersion is the module version (a release's, set at link time; a
+// go install's, from the build info) or "(devel)".
+func buildVersion() string { return version.Get().Version }
 
-func versionText() string { return buildinfo.Text("workato-gitops", buildVersion()) }
+// versionText is what version and --version print: the version, the
+// commit (marked when the tree had local changes) and the Go version.
+func versionText() string {
+	i := version.Get()
+	commit := cmp.Or(i.Commit, "unknown")
+	if i.Modified {
+		commit += " (modified)"
+	}
+	return fmt.Sprintf("workato-gitops version %s\ncommit: %s\ngo: %s\n", i.Version, commit, i.GoVersion)
+}
 
 // run executes the command line and returns the process exit code.
 func run(args []string, e env) int {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
@@ -59,6 +60,11 @@ func runValidate(o validateOptions, e env) error {
 	repo, err := loadRepo(o.dir, o.skipDecrypt, e)
 	if err != nil {
 		return err
+	}
+	// Packages get the checks plan gives them (zip slip, symlinks,
+	// sizes), so a pull request from a fork is refused here already.
+	if ds := (&apply.Packages{}).Check(repo.Tenants); len(ds) > 0 {
+		return ds
 	}
 	if !o.skipDecrypt {
 		warnUnknownInputs(repo, e)

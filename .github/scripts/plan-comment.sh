@@ -4,15 +4,35 @@
 # often it is pushed. The comment is found by the marker line that
 # `workato-gitops plan --format markdown` starts with.
 #
-# usage: plan-comment.sh PLAN.md
+# With DIGEST (sha256:<hex> of the plan's JSON, see apply-guard.sh), the
+# comment also records, in a line only machines read, the digest and the
+# head commit it was planned for; the apply on merge proceeds only when
+# its own plan has that digest.
+#
+# usage: plan-comment.sh PLAN.md [DIGEST]
 # needs: gh and jq on PATH; GH_TOKEN, GITHUB_REPOSITORY and GITHUB_EVENT_PATH
 # (a pull_request event), as GitHub Actions provides.
 set -euo pipefail
 
-body=${1:?usage: plan-comment.sh PLAN.md}
+body=${1:?usage: plan-comment.sh PLAN.md [DIGEST]}
+digest=${2:-}
 marker='<!-- workato-gitops plan -->'
 pr=$(jq -er '.pull_request.number' "$GITHUB_EVENT_PATH")
 [ "$(head -n 1 "$body")" = "$marker" ] || { echo "plan-comment: $body does not start with $marker" >&2; exit 1; }
+
+if [ -n "$digest" ]; then
+  [[ $digest =~ ^sha256:[0-9a-f]{64}$ ]] || { echo "plan-comment: $digest is not sha256:<64 hex digits>" >&2; exit 1; }
+  head=$(jq -er '.pull_request.head.sha' "$GITHUB_EVENT_PATH")
+  withdigest=$(mktemp)
+  {
+    echo "$marker"
+    echo "<!-- workato-gitops plan-digest: $digest head: $head -->"
+    tail -n +2 "$body"
+    echo
+    echo "Plan digest \`$digest\` for ${head:0:12}: the apply on merge runs only a plan with this digest."
+  } > "$withdigest"
+  body=$withdigest
+fi
 
 # The first comment of ours (the Actions bot's) that carries the marker.
 existing=$(gh api --paginate "repos/$GITHUB_REPOSITORY/issues/$pr/comments?per_page=100" |

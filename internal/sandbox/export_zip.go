@@ -85,6 +85,7 @@ func (c *customer) buildPackage(folderID int64, spec manifestSpec, now time.Time
 		files[a.ZipName] = indentJSON(connectionFile{Name: conn.Name, Provider: conn.Provider, RootFolder: a.RootFolder})
 	}
 	if len(files) == 0 {
+		//lint:ignore ST1005 the sandbox answers with Workato's own message
 		return nil, errors.New("The manifest selects no assets")
 	}
 	return writeExportZip(files, now)

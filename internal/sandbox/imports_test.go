@@ -78,10 +78,7 @@ func TestImportHappyPath(t *testing.T) {
 		t.Fatalf("import: %v", st)
 	}
 	snap := e.srv.Snapshot().Customers[0]
-	var paths []string
-	for _, f := range flatten(snap.Folders, "") {
-		paths = append(paths, f)
-	}
+	paths := flatten(snap.Folders, "")
 	want := []string{"Integrations", "Integrations/Salesforce", "Integrations/Salesforce/Sync",
 		"Integrations/Salesforce/Sync/Accounts", "Integrations/Salesforce/Workspace Connections"}
 	if diff := cmp.Diff(want, paths); diff != "" {

@@ -25,7 +25,6 @@ var (
 	// reference §9, recipe object (the fields the sandbox models).
 	recipeSampleKeys = []string{"code", "config", "created_at", "description", "folder_id", "id",
 		"last_run_at", "name", "running", "stop_cause", "stopped_at", "updated_at", "user_id", "version_no"}
-	connectorKeys = []string{"categories", "deprecated", "name", "oauth", "secondary", "title"}
 )
 
 // TestEndpointShapes checks every endpoint's status and the fields of its

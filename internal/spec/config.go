@@ -59,7 +59,7 @@ func parseRate(s string) RateLimit {
 		return RateLimit{}
 	}
 	requests, _ := strconv.Atoi(n)
-	num := strings.TrimRight(d, "mshms")
+	num := strings.TrimRight(d, "hms")
 	count, _ := strconv.Atoi(num)
 	unit := map[string]time.Duration{"ms": time.Millisecond, "s": time.Second, "m": time.Minute, "h": time.Hour}[d[len(num):]]
 	return RateLimit{Requests: requests, Per: time.Duration(count) * unit}

@@ -79,6 +79,10 @@ func (p Pos) position() Pos { return p }
 // same reports whether p and q are the same declaration.
 func (p Pos) same(q Pos) bool { return p.File == q.File && p.Line == q.Line && p.Field == q.Field }
 
+// Diag is diag for the packages that check what spec cannot (package
+// contents): a problem with the object at p, or with its field sub.
+func (p Pos) Diag(sub, format string, args ...any) Diagnostic { return p.diag(sub, format, args...) }
+
 // diag reports a problem with the object at p, or with one of its fields
 // when sub is not empty.
 func (p Pos) diag(sub, format string, args ...any) Diagnostic {

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"archive/zip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestValidateChecksPackages: validate, and so the fork-PR check, refuses
+// every package plan would refuse, naming the manifest line (issue 11,
+// finding 11: zip slip, symlinks, bombs and oversized files passed validate
+// and failed only at plan).
+func TestValidateChecksPackages(t *testing.T) {
+	cases := []struct {
+		name string
+		make func(t *testing.T, dir string) string // returns the source, relative to the manifest
+		want string
+	}{
+		{"zip slip", func(t *testing.T, dir string) string {
+			writeZip(t, filepath.Join(dir, "slip.zip"), map[string]string{"../evil.recipe.json": "{}"})
+			return "slip.zip"
+		}, `leaves the package's folder`},
+		{"zip bomb", func(t *testing.T, dir string) string {
+			// 128 MiB of zeros deflate to about 128 KiB.
+			f, err := os.Create(filepath.Join(dir, "bomb.zip"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			zw := zip.NewWriter(f)
+			w, err := zw.Create("bomb.recipe.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			zeros := make([]byte, 1<<20)
+			for range 128 {
+				w.Write(zeros)
+			}
+			if err := zw.Close(); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+			return "bomb.zip"
+		}, `zip inflates to more than`},
+		{"symlink in a directory", func(t *testing.T, dir string) string {
+			pkg := filepath.Join(dir, "linked")
+			if err := os.MkdirAll(pkg, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			// Inside the repository, so only the package rules refuse it.
+			if err := os.Symlink("../acme.yaml", filepath.Join(pkg, "a.recipe.json")); err != nil {
+				t.Fatal(err)
+			}
+			return "linked"
+		}, `a.recipe.json`},
+		{"oversized file", func(t *testing.T, dir string) string {
+			pkg := filepath.Join(dir, "big")
+			if err := os.MkdirAll(pkg, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			f, err := os.Create(filepath.Join(pkg, "huge.recipe.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if err := f.Truncate(6 << 30); err != nil { // sparse: no disk used
+				t.Fatal(err)
+			}
+			return "big"
+		}, `huge.recipe.json`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			src := tc.make(t, dir)
+			manifest := `apiVersion: workato-gitops/v1
+kind: Tenant
+metadata:
+  name: acme
+customer:
+  externalId: A1
+  name: ACME
+  notificationEmail: ops@acme.example
+packages:
+  - name: pkg
+    source: ` + src + `
+    folder: Sync
+folders:
+  - path: Sync
+`
+			if err := os.WriteFile(filepath.Join(dir, "acme.yaml"), []byte(manifest), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, stdout, stderr := runCLI(t, nil, "validate", dir)
+			if code != exitError {
+				t.Fatalf("validate exit %d, want %d\nstdout: %s\nstderr: %s", code, exitError, stdout, stderr)
+			}
+			if !strings.Contains(stderr, "acme.yaml:11: packages[0].source: ") || !strings.Contains(stderr, tc.want) {
+				t.Errorf("stderr does not name acme.yaml:11, the field and %q:\n%s", tc.want, stderr)
+			}
+		})
+	}
+}
+
+func writeZip(t *testing.T, file string, entries map[string]string) {
+	t.Helper()
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	for name, body := range entries {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(body))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+}
