@@ -12,6 +12,7 @@ import (
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/workato-gitops/workato-gitops/internal/completion"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 	"github.com/workato-gitops/workato-gitops/internal/version"
 )
@@ -81,37 +82,8 @@ Environment:
 		},
 		Action: unknownCommand,
 	}
-	completeWith(root)
+	completion.Install(root)
 	return root
-}
-
-// completeWith makes c and its commands answer --generate-shell-completion
-// with plain words, one a line, as the completion scripts want them: the
-// flags that start with the last argument when it starts with "-", else
-// the commands.
-func completeWith(c *cli.Command) {
-	c.ShellComplete = func(_ context.Context, c *cli.Command) {
-		w, last := c.Root().Writer, ""
-		if args := c.Args().Slice(); len(args) > 0 {
-			last = args[len(args)-1]
-		}
-		if strings.HasPrefix(last, "-") {
-			for _, f := range c.VisibleFlags() {
-				for _, name := range f.Names() {
-					if len(name) > 1 && strings.HasPrefix("--"+name, last) {
-						fmt.Fprintln(w, "--"+name)
-					}
-				}
-			}
-			return
-		}
-		for _, sub := range c.VisibleCommands() {
-			fmt.Fprintln(w, sub.Name)
-		}
-	}
-	for _, sub := range c.Commands {
-		completeWith(sub)
-	}
 }
 
 // unknownCommand runs when no command matched: help with no arguments,
@@ -217,12 +189,8 @@ func report(stderr io.Writer, err error) int {
 			return code
 		}
 	}
-	var ds spec.Diagnostics
-	if errors.As(err, &ds) {
-		for _, d := range ds {
-			fmt.Fprintln(stderr, d)
-		}
-		fmt.Fprintf(stderr, "workato-gitops: error: %s\n", plural(len(ds), "problem")+" found")
+	if errors.As(err, new(spec.Diagnostics)) {
+		fmt.Fprintf(stderr, "workato-gitops: error: %s\n", printDiagnostics(stderr, err))
 		return code
 	}
 	fmt.Fprintf(stderr, "workato-gitops: error: %s\n", err)
@@ -234,6 +202,19 @@ func report(stderr io.Writer, err error) int {
 		fmt.Fprintln(stderr, "workato-gitops: hint: see 'workato-gitops --help'")
 	}
 	return code
+}
+
+// printDiagnostics prints the manifest diagnostics err carries, one a
+// line, and returns an error that counts them; any other err as it is.
+func printDiagnostics(stderr io.Writer, err error) error {
+	var ds spec.Diagnostics
+	if !errors.As(err, &ds) {
+		return err
+	}
+	for _, d := range ds {
+		fmt.Fprintln(stderr, d)
+	}
+	return errors.New(plural(len(ds), "problem") + " found")
 }
 
 func plural(n int, word string) string {

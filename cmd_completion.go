@@ -5,31 +5,9 @@ import (
 	"fmt"
 
 	"github.com/urfave/cli/v3"
+
+	"github.com/workato-gitops/workato-gitops/internal/completion"
 )
-
-// bashCompletion asks the program itself for the words that may come next
-// (urfave/cli answers --generate-shell-completion), and falls back to file
-// names, which is what DIR and FILE arguments want.
-const bashCompletion = `# workato-gitops completion for bash (and zsh through bashcompinit)
-_workato_gitops() {
-  local cur words
-  COMPREPLY=()
-  cur="${COMP_WORDS[COMP_CWORD]}"
-  if [[ "$cur" == -* ]]; then
-    words=$("${COMP_WORDS[@]:0:$COMP_CWORD}" "$cur" --generate-shell-completion 2>/dev/null)
-  else
-    words=$("${COMP_WORDS[@]:0:$COMP_CWORD}" --generate-shell-completion 2>/dev/null)
-  fi
-  COMPREPLY=($(compgen -W "$words" -- "$cur"))
-  return 0
-}
-complete -o default -o bashdefault -F _workato_gitops workato-gitops
-`
-
-const zshPreamble = `# workato-gitops completion for zsh
-autoload -U +X compinit && compinit
-autoload -U +X bashcompinit && bashcompinit
-`
 
 func completionCommand(e env) *cli.Command {
 	return &cli.Command{
@@ -45,10 +23,10 @@ Examples:
 		Action: func(ctx context.Context, c *cli.Command) error {
 			switch c.Args().First() {
 			case "bash":
-				_, err := fmt.Fprint(e.stdout, bashCompletion)
+				_, err := fmt.Fprint(e.stdout, completion.Bash)
 				return err
 			case "zsh":
-				_, err := fmt.Fprint(e.stdout, zshPreamble+bashCompletion)
+				_, err := fmt.Fprint(e.stdout, completion.ZshPreamble+completion.Bash)
 				return err
 			case "fish":
 				script, err := c.Root().ToFishCompletion()

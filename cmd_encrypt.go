@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/workato-gitops/workato-gitops/internal/atomicfile"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
@@ -65,14 +65,7 @@ func runEncrypt(o encryptOptions, e env) error {
 	for _, file := range o.files {
 		if err := encryptFile(file, o, e.stdout, e.stderr); err != nil {
 			failed++
-			var ds spec.Diagnostics
-			if errors.As(err, &ds) {
-				for _, d := range ds {
-					fmt.Fprintln(e.stderr, d)
-				}
-				err = errors.New(plural(len(ds), "problem") + " found")
-			}
-			fmt.Fprintf(e.stderr, "workato-gitops: error: %s: %v\n", file, err)
+			fmt.Fprintf(e.stderr, "workato-gitops: error: %s: %v\n", file, printDiagnostics(e.stderr, err))
 		}
 	}
 	if failed > 0 {
@@ -82,19 +75,9 @@ func runEncrypt(o encryptOptions, e env) error {
 }
 
 func encryptFile(file string, o encryptOptions, stdout, stderr io.Writer) error {
-	st, err := os.Stat(file)
+	data, perm, err := spec.ReadManifest(file)
 	if err != nil {
-		return errors.New("no such file")
-	}
-	if !st.Mode().IsRegular() {
-		return errors.New("not a regular file")
-	}
-	if st.Size() > spec.DefaultMaxFileSize {
-		return fmt.Errorf("larger than the %d-byte limit for manifests", spec.DefaultMaxFileSize)
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return errors.New("cannot read")
+		return err
 	}
 	enc, err := spec.Encrypt(file, data, spec.EncryptOptions{SopsConfig: o.sopsConfig, Keys: o.keys})
 	switch {
@@ -111,7 +94,7 @@ func encryptFile(file string, o encryptOptions, stdout, stderr io.Writer) error 
 	for _, w := range enc.Warnings {
 		fmt.Fprintf(stderr, "workato-gitops: warning: %s\n", w)
 	}
-	if err := atomicWriteMode(file, st.Mode().Perm(), enc.Data); err != nil {
+	if err := atomicfile.WriteMode(file, perm, enc.Data); err != nil {
 		return err
 	}
 	if enc.SopsConfig == "" {
@@ -120,17 +103,4 @@ func encryptFile(file string, o encryptOptions, stdout, stderr io.Writer) error 
 	}
 	fmt.Fprintf(stdout, "%s: encrypted %s with the rules of %s\n", file, plural(enc.Values, "value"), enc.SopsConfig)
 	return nil
-}
-
-// atomicWriteMode replaces file with data, keeping its permissions.
-func atomicWriteMode(file string, perm os.FileMode, data []byte) error {
-	return atomicWrite(file, func(w io.Writer) error {
-		if f, ok := w.(*os.File); ok {
-			if err := f.Chmod(perm); err != nil {
-				return err
-			}
-		}
-		_, err := w.Write(data)
-		return err
-	})
 }

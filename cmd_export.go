@@ -9,7 +9,6 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/workato-gitops/workato-gitops/internal/export"
-	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
 type exportOptions struct {
@@ -76,11 +75,7 @@ func runExport(ctx context.Context, o exportOptions, e env) error {
 		return err
 	}
 	if o.schemaURL == "" {
-		// A relative path to the repository's own schema works in any
-		// editor without a network; the schema's $id is the fallback.
-		if ref, ok := spec.SchemaRef(o.out); ok {
-			o.schemaURL = ref
-		} else if o.schemaURL, err = export.SchemaID(schemaFS); err != nil {
+		if o.schemaURL, err = export.SchemaURL(o.out, schemaFS); err != nil {
 			return err
 		}
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/workato-gitops/workato-gitops/internal/export"
 	"github.com/workato-gitops/workato-gitops/internal/pkgpull"
-	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
 type packagePullOptions struct {
@@ -87,13 +86,9 @@ func runPackagePull(ctx context.Context, o packagePullOptions, e env) error {
 		return err
 	}
 	// The API is the one of the repository --out belongs to, as for plan.
-	var cfg spec.Config
-	if root, ok := export.FindRoot(o.out); ok {
-		repo, err := export.Repo(root, schemaFS)
-		if err != nil {
-			return err
-		}
-		cfg = repo.Config
+	cfg, err := export.Config(o.out, schemaFS)
+	if err != nil {
+		return err
 	}
 	client, err := apiClient(e, cfg, o.debug)
 	if err != nil {

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/urfave/cli/v3"
@@ -94,10 +92,7 @@ func runProviders(ctx context.Context, name, customer string, e env) error {
 	if d := cacheDir(e); d != "" {
 		path = catalog.Path(d, tgt.Base)
 	}
-	cat, _ := catalog.Load(path, tgt.Base) // an unusable cache is rebuilt
-	if cat == nil {
-		cat = &catalog.Catalog{API: tgt.Base}
-	}
+	cat := catalog.LoadOrNew(path, tgt.Base)
 	if name == "" {
 		err = listProviders(ctx, client, cat, e)
 	} else {
@@ -121,26 +116,16 @@ func listProviders(ctx context.Context, client *workato.Client, cat *catalog.Cat
 	if err != nil {
 		return fmt.Errorf("list connectors: %w", err)
 	}
-	slices.SortFunc(conns, func(a, b workato.Connector) int { return strings.Compare(a.Name, b.Name) })
-	cat.Connectors = cat.Connectors[:0]
-	width := 0
-	for _, c := range conns {
-		width = max(width, len(c.Name))
-	}
-	for _, c := range conns {
-		cat.Connectors = append(cat.Connectors, catalog.Connector{Name: c.Name, Title: c.Title, OAuth: c.OAuth})
-		note := ""
-		if c.OAuth {
-			note = "  (OAuth: connected by the customer in a browser)"
-		}
-		fmt.Fprintf(e.stdout, "%-*s  %s%s\n", width, printable(c.Name), printable(c.Title), note)
-	}
-	fmt.Fprintf(e.stdout, "\n%d connectors; workato-gitops providers NAME lists the input keys of one.\n", len(conns))
+	cat.SetConnectors(conns)
+	cat.WriteConnectors(e.stdout)
 	return nil
 }
 
 func providerInputs(ctx context.Context, client *workato.Client, cat *catalog.Catalog, name, customer string, e env) error {
-	ref, err := schemaCustomer(ctx, client, customer)
+	ref, err := catalog.SchemaCustomer(ctx, client, customer)
+	if errors.Is(err, catalog.ErrNoCustomer) {
+		return &hinted{err: err, hint: "create one (apply a tenant), or name one with --customer ID"}
+	}
 	if err != nil {
 		return err
 	}
@@ -151,63 +136,9 @@ func providerInputs(ctx context.Context, client *workato.Client, cat *catalog.Ca
 	if err != nil {
 		return fmt.Errorf("input schema of %s: %w", name, err)
 	}
-	if cat.Inputs == nil {
-		cat.Inputs = map[string][]catalog.Field{}
-	}
-	out := make([]catalog.Field, 0, len(fields))
-	for _, f := range fields {
-		out = append(out, catalog.Field{Name: f.Name, Label: f.Label, Optional: f.Optional, Secret: f.LooksSecret()})
-	}
-	cat.Inputs[name] = out
-	if len(out) == 0 {
-		fmt.Fprintf(e.stdout, "%s takes no input keys (an OAuth connector is connected by the customer in a browser)\n", printable(name))
-		return nil
-	}
-	fmt.Fprintf(e.stdout, "input keys of %s:\n", printable(name))
-	width := 0
-	for _, f := range out {
-		width = max(width, len(f.Name))
-	}
-	for _, f := range out {
-		var notes []string
-		if f.Optional {
-			notes = append(notes, "optional")
-		} else {
-			notes = append(notes, "required")
-		}
-		if f.Secret {
-			notes = append(notes, "secret")
-		}
-		fmt.Fprintf(e.stdout, "  %-*s  %s (%s)\n", width, printable(f.Name), printable(f.Label), strings.Join(notes, ", "))
-	}
+	cat.SetInputs(name, fields)
+	cat.WriteInputs(e.stdout, name)
 	return nil
-}
-
-// schemaCustomer is the workspace input schemas are read in.
-func schemaCustomer(ctx context.Context, client *workato.Client, externalID string) (workato.CustomerRef, error) {
-	if externalID != "" {
-		return workato.ByExternalID(externalID), nil
-	}
-	custs, err := client.ListCustomers(ctx)
-	if err != nil {
-		return workato.CustomerRef{}, fmt.Errorf("list customers: %w", err)
-	}
-	if len(custs) == 0 {
-		return workato.CustomerRef{}, &hinted{err: errors.New("input schemas are read in a customer workspace, and the account has none"),
-			hint: "create one (apply a tenant), or name one with --customer ID"}
-	}
-	slices.SortFunc(custs, func(a, b workato.Customer) int { return int(a.ID - b.ID) })
-	return workato.ByID(custs[0].ID), nil
-}
-
-// printable keeps API text on one line and free of control characters.
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
 }
 
 // warnUnknownInputs prints a warning for each input key of a connection
@@ -224,22 +155,7 @@ func warnUnknownInputs(repo *spec.Repo, e env) {
 	if err != nil || cat == nil {
 		return
 	}
-	seen := map[string]bool{}
-	for _, t := range repo.Tenants {
-		for _, c := range t.Connections {
-			keys := make([]string, 0, len(c.Input))
-			for k := range c.Input {
-				keys = append(keys, k)
-			}
-			unknown, known := cat.UnknownKeys(c.Provider, keys)
-			for _, k := range unknown {
-				msg := fmt.Sprintf("%s:%d: %s.input.%s: the %s connector takes no input key %q (it takes %s; from the catalogue workato-gitops providers cached on %s)",
-					c.File, c.Line, c.Field, k, c.Provider, k, strings.Join(cat.FieldNames(c.Provider), ", "), cat.FetchedAt.Format(time.DateOnly))
-				if known && !seen[msg] {
-					seen[msg] = true
-					fmt.Fprintf(e.stderr, "workato-gitops: warning: %s\n", msg)
-				}
-			}
-		}
+	for _, msg := range cat.UnknownInputs(repo) {
+		fmt.Fprintf(e.stderr, "workato-gitops: warning: %s\n", msg)
 	}
 }

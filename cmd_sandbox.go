@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -91,14 +89,8 @@ func runSandbox(ctx context.Context, o sandboxOptions, e env) error {
 		return fmt.Errorf("sandbox: %w", err)
 	}
 	if o.seed != "" {
-		f, err := os.Open(o.seed)
-		if err != nil {
-			return fmt.Errorf("sandbox: seed: %w", err)
-		}
-		err = srv.LoadSeed(f)
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("sandbox: seed %s: %w", o.seed, err)
+		if err := srv.LoadSeedFile(o.seed); err != nil {
+			return err
 		}
 	}
 	ln, err := net.Listen("tcp", o.listen)
@@ -107,21 +99,11 @@ func runSandbox(ctx context.Context, o sandboxOptions, e env) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	url := "http://" + ln.Addr().String() + "/api"
 	fmt.Fprintf(e.stderr, "workato-gitops: sandbox serving the Embedded API at %s\n", url)
 	fmt.Fprintf(e.stderr, "workato-gitops: hint: export WORKATO_API_URL=%s%s\n", url, tokenHint(o.token))
-	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
-	select {
-	case err := <-served:
-		return fmt.Errorf("sandbox: %w", err)
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("sandbox: shutdown: %w", err)
+	if err := srv.Serve(ctx, ln); err != nil {
+		return err
 	}
 	fmt.Fprintln(e.stderr, "workato-gitops: sandbox stopped")
 	return nil

@@ -33,3 +33,17 @@ func Write(path string, write func(io.Writer) error) (err error) {
 	}
 	return os.Rename(tmp.Name(), path)
 }
+
+// WriteMode is Write with data, the new file getting permissions perm:
+// a rewritten file keeps the old one's.
+func WriteMode(path string, perm os.FileMode, data []byte) error {
+	return Write(path, func(w io.Writer) error {
+		if f, ok := w.(*os.File); ok {
+			if err := f.Chmod(perm); err != nil {
+				return err
+			}
+		}
+		_, err := w.Write(data)
+		return err
+	})
+}

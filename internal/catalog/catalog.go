@@ -7,8 +7,9 @@
 // The copy is a cache, not a source of truth: it is keyed by the API base
 // URL it came from, read through a size limit, checked before use, and a
 // missing or unreadable one only means no warnings. It holds no secret:
-// connector names and input field names only. It does no network or
-// environment access itself; package main hands in the path and the data.
+// connector names and input field names only. It reads no environment
+// and writes to no terminal: package main hands in the path, the API
+// client and the writer it lists to.
 package catalog
 
 import (
@@ -93,6 +94,15 @@ func Load(path, base string) (*Catalog, error) {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	return &c, nil
+}
+
+// LoadOrNew is the cache at path for the API at base when it is usable,
+// else an empty catalogue for that API, to be rebuilt.
+func LoadOrNew(path, base string) *Catalog {
+	if c, err := Load(path, base); err == nil && c != nil {
+		return c
+	}
+	return &Catalog{API: base}
 }
 
 func (c *Catalog) check(base string) error {

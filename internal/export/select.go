@@ -47,6 +47,20 @@ func Repo(dir string, schemas fs.FS) (*spec.Repo, error) {
 	return repo, nil
 }
 
+// Config is the config of the repository dir belongs to (see FindRoot);
+// the defaults when it belongs to none.
+func Config(dir string, schemas fs.FS) (spec.Config, error) {
+	root, ok := FindRoot(dir)
+	if !ok {
+		return spec.Config{}, nil
+	}
+	repo, err := Repo(root, schemas)
+	if err != nil {
+		return spec.Config{}, err
+	}
+	return repo.Config, nil
+}
+
 // FindRoot finds the repository dir belongs to: the nearest directory at
 // or above it (dir need not exist) that holds a workato-gitops.yaml,
 // looking no higher than a directory with .git.
@@ -77,6 +91,16 @@ func SchemaID(schemas fs.FS) (string, error) {
 		return "", errors.New("the embedded tenant schema has no $id")
 	}
 	return s.ID, nil
+}
+
+// SchemaURL is the schema reference exported manifests carry: a relative
+// path to the repository's own schema when out has one, which works in any
+// editor without a network; else the embedded schema's $id.
+func SchemaURL(out string, schemas fs.FS) (string, error) {
+	if ref, ok := spec.SchemaRef(out); ok {
+		return ref, nil
+	}
+	return SchemaID(schemas)
 }
 
 // Customers finds the customers to export: every one when all is set;
