@@ -115,6 +115,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseLedger -fuzztime $(FUZZTIME) ./internal/plan/
 	$(GO) test -run '^$$' -fuzz FuzzDecodeEnvelope -fuzztime $(FUZZTIME) ./internal/workato/
 	$(GO) test -run '^$$' -fuzz FuzzParsePackage -fuzztime $(FUZZTIME) ./internal/sandbox/
+	$(GO) test -run '^$$' -fuzz FuzzReadState -fuzztime $(FUZZTIME) ./internal/sandbox/
 	$(GO) test -run '^$$' -fuzz FuzzFromZip -fuzztime $(FUZZTIME) ./internal/pkgzip/
 	$(GO) test -run '^$$' -fuzz FuzzUnzip -fuzztime $(FUZZTIME) ./internal/pkgzip/
 	$(GO) test -run '^$$' -fuzz FuzzDecodeInputSchema -fuzztime $(FUZZTIME) ./internal/workato/
