@@ -2,6 +2,10 @@ package main
 
 import (
 	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"fmt"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,19 +27,25 @@ func TestValidateChecksPackages(t *testing.T) {
 			return "slip.zip"
 		}, `leaves the package's folder`},
 		{"zip bomb", func(t *testing.T, dir string) string {
-			// 128 MiB of zeros deflate to about 128 KiB.
+			// 110 entries of 1 MiB of zeros each, compressed once (about
+			// 1 KiB each): deflating 110 MiB would dominate the test.
+			var one bytes.Buffer
+			fw, _ := flate.NewWriter(&one, flate.BestCompression)
+			zeros := make([]byte, 1<<20)
+			fw.Write(zeros)
+			fw.Close()
 			f, err := os.Create(filepath.Join(dir, "bomb.zip"))
 			if err != nil {
 				t.Fatal(err)
 			}
 			zw := zip.NewWriter(f)
-			w, err := zw.Create("bomb.recipe.json")
-			if err != nil {
-				t.Fatal(err)
-			}
-			zeros := make([]byte, 1<<20)
-			for range 128 {
-				w.Write(zeros)
+			for i := range 110 {
+				w, err := zw.CreateRaw(&zip.FileHeader{Name: fmt.Sprintf("bomb%03d.recipe.json", i), Method: zip.Deflate,
+					CRC32: crc32.ChecksumIEEE(zeros), CompressedSize64: uint64(one.Len()), UncompressedSize64: 1 << 20})
+				if err != nil {
+					t.Fatal(err)
+				}
+				w.Write(one.Bytes())
 			}
 			if err := zw.Close(); err != nil {
 				t.Fatal(err)
