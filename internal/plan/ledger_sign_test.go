@@ -150,3 +150,54 @@ func TestLedgerWithoutKey(t *testing.T) {
 		t.Errorf("reason %q", r)
 	}
 }
+
+// TestKeylessPlanShowsDeletesApplyVerifies: a pull request's plan has no
+// SOPS key, so it cannot verify the ledger; when the repository does have a
+// fingerprint key, its deletes are planned from the ledger's claims for
+// review, and apply (with the key) gets the same plan only when the claims
+// verify. A forged claim makes the keyed plan differ, so apply --plan
+// refuses: it can never delete.
+func TestKeylessPlanShowsDeletesApplyVerifies(t *testing.T) {
+	d := tenant()
+	d.Connections = nil
+	d.Prune.Connections = true
+	owned := NewLedger()
+	owned.Customer = true
+	owned.Folders[11] = LedgerFolder{Path: "Sales/CRM"}
+	owned.Connections[21] = LedgerConnection{Folder: "Sales/CRM", Name: "SF"}
+	owned.Packages["sync"] = LedgerPackage{Name: "sync", Digest: "sha256:aaa", Folder: "Sales/CRM"}
+	owned.Members[31] = LedgerMember{Email: "admin@acme.example"}
+	key := spec.NewSecret("repository-fingerprint-key-0123456789abcdef")
+	digests := map[string]string{"sync": "sha256:aaa"}
+	planWith := func(ledger map[string]string, fk spec.Secret, sealed bool) TenantPlan {
+		live := inSync()
+		live.Ledger = ledger
+		return Tenant(Input{Desired: Desired{Tenant: d, PackageDigests: digests, FingerprintKey: fk, VerifyAtApply: sealed}, Live: live}, opts)
+	}
+	custID := inSync().Customer.ID
+	genuine := owned.Properties(NewLedgerKey(key, custID))
+	keyless := planWith(genuine, spec.Secret{}, true)
+	// Its running recipe blocks the delete, in the reviewed plan as in apply's.
+	want := []string{"status blocked", `guard in_use: connection "Sales/CRM/SF" is used by running recipe "Sync" (#41); stop the recipe first`, "delete connection Sales/CRM/SF #21"}
+	if diff := cmp.Diff(want, summary(keyless)); diff != "" {
+		t.Fatalf("keyless plan (-want +got):\n%s", diff)
+	}
+	if r := keyless.Actions[len(keyless.Actions)-1].Reason; !strings.Contains(r, "verified when apply plans again") {
+		t.Errorf("reason %q does not say apply verifies the claim", r)
+	}
+	keyed := planWith(genuine, key, false)
+	if d := Differences(&Plan{Tenants: []TenantPlan{keyless}}, &Plan{Tenants: []TenantPlan{keyed}}); len(d) != 0 {
+		t.Errorf("the keyed plan of a genuine ledger differs from the reviewed keyless one: %v", d)
+	}
+	forged := owned.Properties(NewLedgerKey(spec.NewSecret("an-attackers-key-0123456789abcdef-xyz"), custID))
+	keylessForged := planWith(forged, spec.Secret{}, true)
+	keyedForged := planWith(forged, key, false)
+	if len(Differences(&Plan{Tenants: []TenantPlan{keylessForged}}, &Plan{Tenants: []TenantPlan{keyedForged}})) == 0 {
+		t.Errorf("a forged claim gives the same keyed plan as the keyless one: apply would delete\n%v", summary(keyedForged))
+	}
+	for _, a := range keyedForged.Actions {
+		if a.Op == OpDelete {
+			t.Errorf("the keyed plan deletes on a forged claim: %s", a.ID)
+		}
+	}
+}

@@ -15,6 +15,13 @@ type Desired struct {
 	Tenant         *spec.Tenant
 	PackageDigests map[string]string // by package name
 	FingerprintKey spec.Secret
+	// VerifyAtApply: the repository has a fingerprint key that this plan
+	// could not decrypt (a pull request's plan, made without the SOPS
+	// key). Ledger claims then plan their deletes as they are, for review:
+	// apply, which has the key, plans again with the ledger verified and
+	// refuses unless it gets the same plan, so a forged claim can only make
+	// apply refuse, never delete.
+	VerifyAtApply bool
 }
 
 // Input is one tenant's desired and live state; ReadErr is set when its

@@ -88,6 +88,14 @@ func (pl *planner) keepUnsignedClaims() {
 	if !pl.ledger.Unsigned {
 		return
 	}
+	if pl.d.VerifyAtApply {
+		for _, a := range pl.actions {
+			if a.Op == OpDelete {
+				a.Reason += " (the ledger's claim is verified when apply plans again with the key)"
+			}
+		}
+		return
+	}
 	renamed := map[string]bool{}
 	for _, a := range pl.actions {
 		if a.Op != OpDelete {

@@ -66,8 +66,9 @@ func Run(ctx context.Context, repo *spec.Repo, patterns []string, live Live) (*P
 			return nil, err
 		}
 		pl.Inputs = append(pl.Inputs, plan.Input{
-			Desired: plan.Desired{Tenant: t, PackageDigests: digests, FingerprintKey: repo.Config.FingerprintKey},
-			Live:    results[i].Live, ReadErr: results[i].Err,
+			Desired: plan.Desired{Tenant: t, PackageDigests: digests, FingerprintKey: repo.Config.FingerprintKey,
+				VerifyAtApply: repo.Config.FingerprintKeySealed},
+			Live: results[i].Live, ReadErr: results[i].Err,
 		})
 	}
 	pl.Plan = plan.Build(pl.Inputs, plan.Options{

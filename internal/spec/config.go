@@ -137,7 +137,11 @@ func (l *loader) configKey(cfg *Config, doc *document, data []byte) {
 	if !ok {
 		return
 	}
-	if !strings.HasPrefix(raw, encPrefix) || l.dec == nil {
+	if !strings.HasPrefix(raw, encPrefix) {
+		return
+	}
+	if l.dec == nil {
+		cfg.FingerprintKeySealed = true
 		return
 	}
 	f, err := l.dec.decrypt(doc, data, func(ptr string) bool { return ptr == "/fingerprintKey" })

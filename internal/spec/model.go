@@ -25,7 +25,10 @@ type Config struct {
 	Ignore         []string
 	RateLimits     map[string]RateLimit // by rate class; absent classes keep Workato's documented limits
 	FingerprintKey Secret               // zero when not configured or not decrypted
-	Rollout        Rollout              // waves of a fleet apply; zero: one wave
+	// FingerprintKeySealed: the config holds an encrypted fingerprintKey
+	// that this load did not decrypt (a plan without the SOPS key).
+	FingerprintKeySealed bool
+	Rollout              Rollout // waves of a fleet apply; zero: one wave
 }
 
 // Guards are the safety limits from the config.
