@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 
+	"github.com/workato-gitops/workato-gitops/internal/doctor"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 	"github.com/workato-gitops/workato-gitops/schemas"
 )
@@ -23,28 +24,14 @@ func keyEnv(e env) spec.KeyEnv {
 func decryptionKeys(e env) (spec.Keys, error) {
 	keys, reports := spec.CollectKeys(keyEnv(e))
 	if err := spec.KeysError(reports); err != nil {
-		hint := "an age identity is one line starting with AGE-SECRET-KEY-1; lines starting with # are comments"
+		kind := spec.NotIdentity // the general hint, for a problem of no one kind
 		var ke *spec.KeySourceError
 		if errors.As(err, &ke) {
-			hint = keyHint(ke.Kind, hint)
+			kind = ke.Kind
 		}
-		return keys, &hinted{err: err, hint: hint}
+		return keys, &hinted{err: err, hint: doctor.KeyProblemHint(kind)}
 	}
 	return keys, nil
-}
-
-func keyHint(k spec.KeyProblemKind, fallback string) string {
-	switch k {
-	case spec.NoSuchFile, spec.NotAFile:
-		return "SOPS_AGE_KEY_FILE names a file holding AGE-SECRET-KEY-1... lines (SOPS_AGE_SSH_PRIVATE_KEY_FILE an SSH private key); SOPS_AGE_KEY holds the key itself"
-	case spec.CommandFailed, spec.CommandNotRun:
-		return "the command must print the key on its standard output; run it yourself to see why it fails"
-	case spec.SSHPassphrase:
-		return "use an SSH key without a passphrase, or print the decrypted key with SOPS_AGE_SSH_PRIVATE_KEY_CMD"
-	case spec.SSHMalformed:
-		return "name an ed25519 or RSA private key in OpenSSH or PEM form (the file without .pub)"
-	}
-	return fallback
 }
 
 // noSOPSKey reports whether no SOPS key of any kind is configured: no age

@@ -59,45 +59,60 @@ func lookedAt(kr spec.KeyReport) string {
 }
 
 func keyProblemFinding(origin string, p spec.KeyProblem, detail string) finding {
-	f := finding{sev: sevFail, area: "keys"}
+	f := finding{sev: sevFail, area: "keys", hint: KeyProblemHint(p.Kind)}
 	at := fmt.Sprintf("%s: line %d", origin, p.Line)
-	whole := origin + ": " + spec.KeyProblemText(p.Kind)
-	if detail != "" {
-		whole += ": " + detail
-	}
 	switch p.Kind {
-	case spec.NoSuchFile:
-		f.msg, f.hint = whole, "SOPS_AGE_KEY_FILE must name the file age-keygen wrote (absolute, or relative to the current directory); to pass the key itself, use SOPS_AGE_KEY"
-	case spec.NotAFile:
-		f.msg, f.hint = whole, "name the key file itself, e.g. SOPS_AGE_KEY_FILE=$HOME/.config/sops/age/keys.txt"
-	case spec.TooLarge:
-		f.msg, f.hint = whole, "a key file holds a few lines; check that the variable names the right file"
-	case spec.Unreadable:
-		f.msg, f.hint = whole, "make the file readable by this user (chmod 600, owned by the user that runs workato-gitops)"
-	case spec.CommandFailed, spec.CommandNotRun:
-		f.msg, f.hint = whole, "the command must print the key on its standard output; run it yourself to see why it fails"
-	case spec.SSHPassphrase:
-		f.msg, f.hint = whole, "use an SSH key without a passphrase for SOPS, or print the decrypted key with SOPS_AGE_SSH_PRIVATE_KEY_CMD"
-	case spec.SSHMalformed:
-		f.msg, f.hint = whole, "name an ed25519 or RSA private key in OpenSSH or PEM form (the file without .pub)"
+	case spec.NoSuchFile, spec.NotAFile, spec.TooLarge, spec.Unreadable, spec.CommandFailed, spec.CommandNotRun,
+		spec.SSHPassphrase, spec.SSHMalformed:
+		f.msg = origin + ": " + spec.KeyProblemText(p.Kind)
+		if detail != "" {
+			f.msg += ": " + detail
+		}
 	case spec.NoIdentity:
 		f.msg = origin + ": holds no age identity"
-		f.hint = "put the secret key there: the line age-keygen writes that starts with AGE-SECRET-KEY-1..."
 	case spec.PublicKeyLine:
 		f.msg = at + " is an age public key (age1...), not a secret key"
-		f.hint = "the public key is what files are encrypted to; decrypting needs the secret key, the line of the same key file that starts with AGE-SECRET-KEY-1..."
 	case spec.BadSecretKey:
 		f.msg = at + " looks like an age secret key but does not parse"
-		f.hint = "it is truncated or mistyped: copy the whole line again from the key file, without quotes or spaces"
 	case spec.PluginIdentity:
 		f.msg = at + " is an age plugin identity, which workato-gitops cannot use"
-		f.hint = "use a native age key (age-keygen), added as a recipient with sops updatekeys"
 	case spec.PGPBlock:
 		f.msg = at + " starts a PGP key block, not an age identity"
-		f.hint = "PGP keys belong in your gpg keyring, not in an age key file; SOPS finds them there"
 	default:
 		f.msg = at + " is not an age identity"
-		f.hint = "an age identity is one line starting with AGE-SECRET-KEY-1...; lines starting with # are comments"
 	}
 	return f
+}
+
+// KeyProblemHint says how to mend a key source with problem k: the one
+// table of these hints, for doctor's findings and for the hint a command
+// prints when it cannot collect its keys.
+func KeyProblemHint(k spec.KeyProblemKind) string {
+	switch k {
+	case spec.NoSuchFile:
+		return "SOPS_AGE_KEY_FILE must name the file age-keygen wrote (absolute, or relative to the current directory); to pass the key itself, use SOPS_AGE_KEY"
+	case spec.NotAFile:
+		return "name the key file itself, e.g. SOPS_AGE_KEY_FILE=$HOME/.config/sops/age/keys.txt"
+	case spec.TooLarge:
+		return "a key file holds a few lines; check that the variable names the right file"
+	case spec.Unreadable:
+		return "make the file readable by this user (chmod 600, owned by the user that runs workato-gitops)"
+	case spec.CommandFailed, spec.CommandNotRun:
+		return "the command must print the key on its standard output; run it yourself to see why it fails"
+	case spec.SSHPassphrase:
+		return "use an SSH key without a passphrase for SOPS, or print the decrypted key with SOPS_AGE_SSH_PRIVATE_KEY_CMD"
+	case spec.SSHMalformed:
+		return "name an ed25519 or RSA private key in OpenSSH or PEM form (the file without .pub)"
+	case spec.NoIdentity:
+		return "put the secret key there: the line age-keygen writes that starts with AGE-SECRET-KEY-1..."
+	case spec.PublicKeyLine:
+		return "the public key is what files are encrypted to; decrypting needs the secret key, the line of the same key file that starts with AGE-SECRET-KEY-1..."
+	case spec.BadSecretKey:
+		return "it is truncated or mistyped: copy the whole line again from the key file, without quotes or spaces"
+	case spec.PluginIdentity:
+		return "use a native age key (age-keygen), added as a recipient with sops updatekeys"
+	case spec.PGPBlock:
+		return "PGP keys belong in your gpg keyring, not in an age key file; SOPS finds them there"
+	}
+	return "an age identity is one line starting with AGE-SECRET-KEY-1...; lines starting with # are comments"
 }
