@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 
 	"github.com/google/shlex"
+
+	"github.com/workato-gitops/workato-gitops/internal/fileread"
 )
 
 // ReadManifest reads one manifest file a command names, through the
@@ -24,7 +26,9 @@ func ReadManifest(file string) ([]byte, os.FileMode, error) {
 	case st.Size() > DefaultMaxFileSize:
 		return nil, 0, fmt.Errorf("larger than the %d-byte limit for manifests", DefaultMaxFileSize)
 	}
-	data, err := os.ReadFile(file)
+	// Read through the same bounds again: the file may have changed (grown,
+	// or been replaced by a FIFO) since the Stat.
+	data, err := fileread.Regular(file, DefaultMaxFileSize)
 	if err != nil {
 		return nil, 0, errors.New("cannot read")
 	}
