@@ -102,7 +102,7 @@ func TestPlanScope(t *testing.T) {
 
 	for _, tc := range []struct {
 		name, base, want string // want "" is every tenant
-		warn                   string
+		warn             string
 	}{
 		{"an ancestor of HEAD", base, base, ""},
 		{"no base", "", "", ""},
