@@ -265,3 +265,62 @@ func TestPlanWithinAfterATimeBox(t *testing.T) {
 		t.Errorf("a plan of more tenants is within the reviewed plan:\n%s", out)
 	}
 }
+
+// TestApplyRoundsOnTheSandbox runs apply-round.sh with the real CLI (the
+// test binary, which testscript puts on PATH as workato-gitops) on the
+// sandbox: a round whose time box ends before anything is applied fails
+// rather than handing on forever; after a round that applied part of the
+// reviewed plan (here: acme), the next round's plan is what is left, and
+// that round applies it and says nothing is left.
+func TestApplyRoundsOnTheSandbox(t *testing.T) {
+	for _, tool := range []string{"jq", "sha256sum", "bash"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skip(tool + " is not installed")
+		}
+	}
+	job := t.TempDir() // the job's workspace
+	copyDir(t, "examples/tenants", filepath.Join(job, "tenants"))
+	env := demoEnv(t, "sandbox:"+filepath.Join(job, "sb.json"))
+	keyless := map[string]string{"WORKATO_API_URL": env["WORKATO_API_URL"]}
+	planStep := func() {
+		t.Helper()
+		out, _ := mustCode(t, 0, keyless, "plan", "--format", "json", "--out", filepath.Join(job, "plan.json"), filepath.Join(job, "tenants"))
+		os.WriteFile(filepath.Join(job, "plan-view.json"), []byte(out), 0o644)
+	}
+	planStep()
+	reviewed, _ := os.ReadFile(filepath.Join(job, "plan-view.json"))
+	os.MkdirAll(filepath.Join(job, "reviewed"), 0o755)
+	os.WriteFile(filepath.Join(job, "reviewed", "plan-view.json"), reviewed, 0o644)
+	sum := sha256.Sum256(reviewed)
+	script, _ := filepath.Abs(".github/scripts/apply-round.sh")
+	round := func(n int, maxDuration string) (code int, out, output string) {
+		t.Helper()
+		output = filepath.Join(job, fmt.Sprintf("output-%d", n))
+		cmd := exec.Command(script, "reviewed/plan-view.json")
+		cmd.Dir = job
+		cmd.Env = append(os.Environ(), "SOPS_AGE_KEY="+env["SOPS_AGE_KEY"], "WORKATO_API_URL="+env["WORKATO_API_URL"],
+			"MANIFESTS=tenants", "MAX_DURATION="+maxDuration, "ROUND="+fmt.Sprint(n), "ROUNDS=3",
+			"REVIEWED_DIGEST=sha256:"+hex.EncodeToString(sum[:]), "GITHUB_OUTPUT="+output, "GITHUB_RUN_ATTEMPT=1", "GITHUB_STEP_SUMMARY=")
+		b, err := cmd.CombinedOutput()
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		o, _ := os.ReadFile(output)
+		return code, string(b), string(o)
+	}
+
+	code, out, output := round(1, "1ns")
+	if code != 1 || output != "" || !strings.Contains(out, "stopped at --max-duration 1ns before applying anything") {
+		t.Fatalf("round 1 with a time box shorter than planning: exit %d, output %q:\n%s", code, output, out)
+	}
+
+	mustCode(t, 0, env, "apply", "--auto-approve", "--tenant", "acme", filepath.Join(job, "tenants"))
+	planStep()
+	code, out, output = round(2, "1h")
+	if code != 0 || output != "left=false\n" || !strings.Contains(out, "plan-within: every action planned now is one of the reviewed plan") {
+		t.Fatalf("round 2: exit %d, output %q:\n%s", code, output, out)
+	}
+	mustCode(t, 0, env, "plan", "--detailed-exitcode", filepath.Join(job, "tenants"))
+}
