@@ -157,21 +157,34 @@ func digestPlan(t *testing.T, env map[string]string, dir, base string) (digest s
 // a merge commit, a squash and a rebase, whether or not main moved on
 // (with an unrelated change, applied) between the review and the merge.
 func TestScopedDigestAtMergeIsTheReviewedOne(t *testing.T) {
+	// Once: the fleet applied; the pull request (two commits to acme);
+	// main moved on (initech) and applied, before the review.
+	base := newExamplesRepo(t)
+	state := filepath.Join(t.TempDir(), "sb.json")
+	env := demoEnv(t, "sandbox:"+state)
+	mustCode(t, 0, env, "apply", "--auto-approve", filepath.Join(base.dir, "tenants"))
+	base.git("checkout", "-q", "-b", "pr")
+	base.edit("acme", "name: ACME Corp", "name: ACME Corporation")
+	base.edit("acme", "name: ACME Admin", "name: ACME Administrators")
+	base.git("checkout", "-q", "main")
+	base.edit("initech", "name: Initech\n", "name: Initech Corp\n")
+	mustCode(t, 0, env, "apply", "--auto-approve", filepath.Join(base.dir, "tenants"))
+	applied, err := os.ReadFile(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	for _, merge := range []string{"merge", "squash", "rebase"} {
 		for _, moved := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s, main moved %v", merge, moved), func(t *testing.T) {
-				r := newExamplesRepo(t)
-				env := demoEnv(t, "sandbox:"+filepath.Join(t.TempDir(), "sb.json"))
+				r := &gitRepo{t: t, dir: filepath.Join(t.TempDir(), "repo")}
+				copyDir(t, base.dir, r.dir)
+				sb := filepath.Join(t.TempDir(), "sb.json")
+				if err := os.WriteFile(sb, applied, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				env := demoEnv(t, "sandbox:"+sb)
 				tenants := filepath.Join(r.dir, "tenants")
-				mustCode(t, 0, env, "apply", "--auto-approve", tenants)
-
-				// The pull request: two commits to acme.
-				r.git("checkout", "-q", "-b", "pr")
-				r.edit("acme", "name: ACME Corp", "name: ACME Corporation")
-				r.edit("acme", "name: ACME Admin", "name: ACME Administrators")
-				r.git("checkout", "-q", "main")
-				r.edit("initech", "name: Initech\n", "name: Initech Corp\n") // merged before the review
-				mustCode(t, 0, env, "apply", "--auto-approve", tenants)
 
 				// Its plan: GitHub checks out refs/pull/N/merge, whose first
 				// parent is the base branch's head, github.event.pull_request.base.sha.
