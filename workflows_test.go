@@ -1,9 +1,14 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -79,4 +84,256 @@ func TestPlanCommentStep(t *testing.T) {
 	if posted != md {
 		t.Errorf("the edited comment is not the plan's Markdown")
 	}
+}
+
+// gitRepo is a repository of the examples in tenants/, on branch main.
+type gitRepo struct {
+	t   *testing.T
+	dir string
+}
+
+func newExamplesRepo(t *testing.T) *gitRepo {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	r := &gitRepo{t: t, dir: filepath.Join(t.TempDir(), "repo")}
+	copyDir(t, "examples/tenants", filepath.Join(r.dir, "tenants"))
+	r.git("init", "-q", "-b", "main")
+	r.git("add", ".")
+	r.git("commit", "-q", "-m", "the fleet")
+	return r
+}
+
+func (r *gitRepo) git(args ...string) string {
+	r.t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = r.dir
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t",
+		"GIT_COMMITTER_EMAIL=t@example.com", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		r.t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// edit replaces old by new in a tenant's manifest and commits it.
+func (r *gitRepo) edit(tenant, old, new string) string {
+	r.t.Helper()
+	p := filepath.Join(r.dir, "tenants", "customers", tenant+".yaml")
+	data, err := os.ReadFile(p)
+	if err != nil || !strings.Contains(string(data), old) {
+		r.t.Fatalf("%s has no %q (%v)", p, old, err)
+	}
+	os.WriteFile(p, []byte(strings.Replace(string(data), old, new, 1)), 0o644)
+	r.git("commit", "-q", "-am", tenant+": "+new)
+	return r.git("rev-parse", "HEAD")
+}
+
+// digestPlan is the workflows' digest plan: keyless, `plan
+// --changed-since BASE --format json`, and the SHA-256 of its output.
+func digestPlan(t *testing.T, env map[string]string, dir, base string) (digest string, tenants []string) {
+	t.Helper()
+	keyless := map[string]string{"WORKATO_API_URL": env["WORKATO_API_URL"]}
+	out, _ := mustCode(t, 0, keyless, "plan", "--changed-since", base, "--format", "json", "--out", filepath.Join(t.TempDir(), "plan.json"), dir)
+	var p struct {
+		Tenants []struct{ Name string } `json:"tenants"`
+	}
+	if err := json.Unmarshal([]byte(out), &p); err != nil {
+		t.Fatal(err)
+	}
+	for _, tp := range p.Tenants {
+		tenants = append(tenants, tp.Name)
+	}
+	sum := sha256.Sum256([]byte(out))
+	return "sha256:" + hex.EncodeToString(sum[:]), tenants
+}
+
+// TestScopedDigestAtMergeIsTheReviewedOne: the pull request's plan
+// (GitHub's test merge, --changed-since the pull request's base) and the
+// apply's plan after the merge (main's new HEAD, --changed-since main's
+// previous commit) cover the same tenants and have the same digest, for
+// a merge commit, a squash and a rebase, whether or not main moved on
+// (with an unrelated change, applied) between the review and the merge.
+func TestScopedDigestAtMergeIsTheReviewedOne(t *testing.T) {
+	// Once: the fleet applied; the pull request (two commits to acme);
+	// main moved on (initech) and applied, before the review.
+	base := newExamplesRepo(t)
+	state := filepath.Join(t.TempDir(), "sb.json")
+	env := demoEnv(t, "sandbox:"+state)
+	mustCode(t, 0, env, "apply", "--auto-approve", filepath.Join(base.dir, "tenants"))
+	base.git("checkout", "-q", "-b", "pr")
+	base.edit("acme", "name: ACME Corp", "name: ACME Corporation")
+	base.edit("acme", "name: ACME Admin", "name: ACME Administrators")
+	base.git("checkout", "-q", "main")
+	base.edit("initech", "name: Initech\n", "name: Initech Corp\n")
+	mustCode(t, 0, env, "apply", "--auto-approve", filepath.Join(base.dir, "tenants"))
+	applied, err := os.ReadFile(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	for _, merge := range []string{"merge", "squash", "rebase"} {
+		for _, moved := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s, main moved %v", merge, moved), func(t *testing.T) {
+				r := &gitRepo{t: t, dir: filepath.Join(t.TempDir(), "repo")}
+				copyDir(t, base.dir, r.dir)
+				sb := filepath.Join(t.TempDir(), "sb.json")
+				if err := os.WriteFile(sb, applied, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				env := demoEnv(t, "sandbox:"+sb)
+				tenants := filepath.Join(r.dir, "tenants")
+
+				// Its plan: GitHub checks out refs/pull/N/merge, whose first
+				// parent is the base branch's head, github.event.pull_request.base.sha.
+				reviewBase := r.git("rev-parse", "main")
+				r.git("checkout", "-q", "--detach", reviewBase)
+				r.git("merge", "-q", "--no-ff", "-m", "test merge", "pr")
+				reviewed, reviewedTenants := digestPlan(t, env, tenants, reviewBase)
+				if want := []string{"acme"}; !slices.Equal(reviewedTenants, want) {
+					t.Fatalf("the pull request's plan covers %v, want %v", reviewedTenants, want)
+				}
+				r.git("checkout", "-q", "main")
+				if moved { // another pull request merged and applied after the review
+					r.edit("globex", "name: Globex Corporation", "name: Globex Corp")
+					mustCode(t, 0, env, "apply", "--auto-approve", tenants)
+				}
+
+				before := r.git("rev-parse", "main") // github.event.before
+				switch merge {
+				case "merge":
+					r.git("merge", "-q", "--no-ff", "-m", "Merge pull request #42", "pr")
+				case "squash":
+					r.git("merge", "-q", "--squash", "pr")
+					r.git("commit", "-q", "-m", "acme (#42)")
+				case "rebase":
+					r.git("checkout", "-q", "pr")
+					r.git("rebase", "-q", "main")
+					r.git("checkout", "-q", "main")
+					r.git("merge", "-q", "--ff-only", "pr")
+				}
+				got, gotTenants := digestPlan(t, env, tenants, before)
+				if got != reviewed || !slices.Equal(gotTenants, reviewedTenants) {
+					t.Errorf("the plan at merge (%v, %s) is not the reviewed one (%v, %s)", gotTenants, got, reviewedTenants, reviewed)
+				}
+			})
+		}
+	}
+}
+
+// TestPlanWithinAfterATimeBox runs plan-within.sh on real plans: after an
+// apply that stopped part-way (here: one tenant applied), the plan made
+// again is within the reviewed plan; once someone changes a manifest or
+// a workspace beyond it, it is not.
+func TestPlanWithinAfterATimeBox(t *testing.T) {
+	if _, err := exec.LookPath("jq"); err != nil {
+		t.Skip("jq is not installed")
+	}
+	tmp := t.TempDir()
+	repo := filepath.Join(tmp, "tenants")
+	copyDir(t, "examples/tenants", repo)
+	env := demoEnv(t, "sandbox:"+filepath.Join(tmp, "sb.json"))
+	keyless := map[string]string{"WORKATO_API_URL": env["WORKATO_API_URL"]}
+	view := func(name string) string {
+		t.Helper()
+		out, _ := mustCode(t, 0, keyless, "plan", "--format", "json", repo)
+		p := filepath.Join(tmp, name)
+		os.WriteFile(p, []byte(out), 0o644)
+		return p
+	}
+	within := func(reviewed, fresh string) (bool, string) {
+		t.Helper()
+		out, err := exec.Command(".github/scripts/plan-within.sh", reviewed, fresh).CombinedOutput()
+		if _, ok := err.(*exec.ExitError); err != nil && !ok {
+			t.Fatal(err)
+		}
+		return err == nil, string(out)
+	}
+
+	reviewed := view("reviewed.json")
+	if ok, out := within(reviewed, reviewed); !ok {
+		t.Fatalf("a plan is not within itself:\n%s", out)
+	}
+	mustCode(t, 0, env, "apply", "--auto-approve", "--tenant", "acme", repo)
+	left := view("left.json")
+	if ok, out := within(reviewed, left); !ok {
+		t.Errorf("what is left after acme was applied is not within the reviewed plan:\n%s", out)
+	}
+
+	m := filepath.Join(repo, "customers", "globex.yaml")
+	data, _ := os.ReadFile(m)
+	os.WriteFile(m, []byte(strings.Replace(string(data), "name: Globex Corporation", "name: Globex Corp", 1)), 0o644)
+	if ok, out := within(reviewed, view("edited.json")); ok || !strings.Contains(out, "globex: create customer G-7710: not in the reviewed plan as it is planned now") {
+		t.Errorf("a plan with an edited manifest is within the reviewed plan:\n%s", out)
+	}
+	os.WriteFile(m, data, 0o644)
+
+	// A tenant the reviewed plan did not cover.
+	out, _ := mustCode(t, 0, keyless, "plan", "--format", "json", "--tenant", "initech", repo)
+	onlyInitech := filepath.Join(tmp, "initech.json")
+	os.WriteFile(onlyInitech, []byte(out), 0o644)
+	if ok, out := within(onlyInitech, left); ok || !strings.Contains(out, "globex: planned now, not in the reviewed plan") {
+		t.Errorf("a plan of more tenants is within the reviewed plan:\n%s", out)
+	}
+}
+
+// TestApplyRoundsOnTheSandbox runs apply-round.sh with the real CLI (the
+// test binary, which testscript puts on PATH as workato-gitops) on the
+// sandbox: a round whose time box ends before anything is applied fails
+// rather than handing on forever; after a round that applied part of the
+// reviewed plan (here: acme), the next round's plan is what is left, and
+// that round applies it and says nothing is left.
+func TestApplyRoundsOnTheSandbox(t *testing.T) {
+	for _, tool := range []string{"jq", "sha256sum", "bash"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skip(tool + " is not installed")
+		}
+	}
+	job := t.TempDir() // the job's workspace
+	copyDir(t, "examples/tenants", filepath.Join(job, "tenants"))
+	env := demoEnv(t, "sandbox:"+filepath.Join(job, "sb.json"))
+	keyless := map[string]string{"WORKATO_API_URL": env["WORKATO_API_URL"]}
+	planStep := func() {
+		t.Helper()
+		out, _ := mustCode(t, 0, keyless, "plan", "--format", "json", "--out", filepath.Join(job, "plan.json"), filepath.Join(job, "tenants"))
+		os.WriteFile(filepath.Join(job, "plan-view.json"), []byte(out), 0o644)
+	}
+	planStep()
+	reviewed, _ := os.ReadFile(filepath.Join(job, "plan-view.json"))
+	os.MkdirAll(filepath.Join(job, "reviewed"), 0o755)
+	os.WriteFile(filepath.Join(job, "reviewed", "plan-view.json"), reviewed, 0o644)
+	sum := sha256.Sum256(reviewed)
+	script, _ := filepath.Abs(".github/scripts/apply-round.sh")
+	round := func(n int, maxDuration string) (code int, out, output string) {
+		t.Helper()
+		output = filepath.Join(job, fmt.Sprintf("output-%d", n))
+		cmd := exec.Command(script, "reviewed/plan-view.json")
+		cmd.Dir = job
+		cmd.Env = append(os.Environ(), "SOPS_AGE_KEY="+env["SOPS_AGE_KEY"], "WORKATO_API_URL="+env["WORKATO_API_URL"],
+			"MANIFESTS=tenants", "MAX_DURATION="+maxDuration, "ROUND="+fmt.Sprint(n), "ROUNDS=3",
+			"REVIEWED_DIGEST=sha256:"+hex.EncodeToString(sum[:]), "GITHUB_OUTPUT="+output, "GITHUB_RUN_ATTEMPT=1", "GITHUB_STEP_SUMMARY=")
+		b, err := cmd.CombinedOutput()
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		o, _ := os.ReadFile(output)
+		return code, string(b), string(o)
+	}
+
+	code, out, output := round(1, "1ns")
+	if code != 1 || output != "" || !strings.Contains(out, "stopped at --max-duration 1ns before applying anything") {
+		t.Fatalf("round 1 with a time box shorter than planning: exit %d, output %q:\n%s", code, output, out)
+	}
+
+	mustCode(t, 0, env, "apply", "--auto-approve", "--tenant", "acme", filepath.Join(job, "tenants"))
+	planStep()
+	code, out, output = round(2, "1h")
+	if code != 0 || output != "left=false\n" || !strings.Contains(out, "plan-within: every action planned now is one of the reviewed plan") {
+		t.Fatalf("round 2: exit %d, output %q:\n%s", code, output, out)
+	}
+	mustCode(t, 0, env, "plan", "--detailed-exitcode", filepath.Join(job, "tenants"))
 }

@@ -11,7 +11,12 @@
 # between the reviewed plan and the plan now.
 #
 # The digest is sha256:<hex> of the bytes of `workato-gitops plan --format
-# json`, the same command in the plan and the apply workflows. That output's
+# json`, the same command in the plan and the apply workflows, with the
+# same scope (plan-scope.sh): the pull request's plan covers the tenants
+# changed since its base, the apply's those changed since main's previous
+# commit, which are the same tenants for a pull request that was up to
+# date (or merged through a queue). The digest covers the list of
+# tenants, so equal digests also mean the same scope. That output's
 # key order is fixed and sorted, so the same manifests and live state give
 # the same digest; a changed action, field, guard or live id changes it.
 #
@@ -20,13 +25,20 @@
 #   PLAN.md    the same plan as Markdown, for the refusal comment
 # needs: git, gh, jq, sha256sum on PATH; GH_TOKEN, GITHUB_REPOSITORY,
 # GITHUB_SHA, GITHUB_REF, GITHUB_EVENT_NAME as GitHub Actions sets them;
-# REVIEWED_DIGEST for workflow_dispatch.
+# REVIEWED_DIGEST for workflow_dispatch; CHANGED_SINCE, the scope of
+# PLAN.json (empty: every tenant), to explain a refusal. On success it
+# writes digest=<the checked digest> to $GITHUB_OUTPUT when that is set.
 set -euo pipefail
 
 view=${1:?usage: apply-guard.sh PLAN.json PLAN.md}
 md=${2:?usage: apply-guard.sh PLAN.json PLAN.md}
 marker='<!-- workato-gitops plan -->'
 repo=$GITHUB_REPOSITORY
+
+proceed() {
+  [ -z "${GITHUB_OUTPUT:-}" ] || echo "digest=$digest" >> "$GITHUB_OUTPUT"
+  exit 0
+}
 
 refuse() {
   echo "apply-guard: refusing to apply: $*" >&2
@@ -51,7 +63,7 @@ workflow_dispatch)
   [ -n "$reviewed" ] || refuse "a run by hand needs the digest of the plan you reviewed (the plan is in this run's log and summary; its digest is $digest)"
   [ "$reviewed" = "$digest" ] || refuse "the plan now has digest $digest, not the reviewed $reviewed; read the plan in this run's summary and run again with its digest"
   echo "apply-guard: $checked is main's HEAD; the plan's digest $digest is the one given by hand"
-  exit 0
+  proceed
   ;;
 push) ;;
 *) refuse "unexpected event $GITHUB_EVENT_NAME" ;;
@@ -65,16 +77,28 @@ read -r number prhead <<<"$pr"
 comment=$(mktemp)
 gh api --paginate "repos/$repo/issues/$number/comments?per_page=100" |
   jq -rs --arg m "$marker" '[.[][] | select(.user.login == "github-actions[bot]" and (.body | startswith($m)))][0].body // empty' > "$comment"
-line=$(grep -m 1 -E '^<!-- workato-gitops plan-digest: sha256:[0-9a-f]{64} head: [0-9a-f]{40} -->$' "$comment" || true)
+# "scope:" is left out by plan-comment.sh before it recorded the scope.
+line=$(grep -m 1 -E '^<!-- workato-gitops plan-digest: sha256:[0-9a-f]{64} head: [0-9a-f]{40}( scope: (all|[0-9a-f]{40}))? -->$' "$comment" || true)
 [ -n "$line" ] || refuse "pull request #$number has no plan comment with a digest; nothing was reviewed"
 reviewed=$(sed -E 's/^.* (sha256:[0-9a-f]{64}) .*$/\1/' <<<"$line")
 planned=$(sed -E 's/^.* head: ([0-9a-f]{40}) .*$/\1/' <<<"$line")
+scope=$(sed -E -n 's/^.* scope: ([0-9a-z]+) -->$/\1/p' <<<"$line")
 [ "$planned" = "$prhead" ] ||
   refuse "the plan comment on #$number is for $planned, not the pull request's last commit $prhead; its plan was not reviewed"
 
 if [ "$reviewed" = "$digest" ]; then
   echo "apply-guard: $checked is main's HEAD; the plan's digest $digest is the one reviewed on #$number"
-  exit 0
+  proceed
+fi
+
+# Say so when one plan covered every tenant and the other did not (a
+# comment without "scope:" is from before scoped plans: every tenant).
+since=${CHANGED_SINCE:-}
+scope_note=
+if [ -z "$since" ] && [ "${scope:-all}" != all ]; then
+  scope_note="The reviewed plan covered the tenants changed since ${scope:0:12}; this run's plan covers every tenant (its log says why)."
+elif [ -n "$since" ] && [ "${scope:-all}" = all ]; then
+  scope_note="The reviewed plan covered every tenant; this run's plan covers the tenants changed since ${since:0:12}."
 fi
 
 # Tell the pull request what changed since its plan was reviewed.
@@ -88,6 +112,7 @@ plain "$md" > "$now" || true
   echo '<!-- workato-gitops apply refused -->'
   echo "**The apply of ${checked:0:12} did not run:** the plan at merge differs from the plan reviewed here (reviewed \`$reviewed\`, now \`$digest\`)."
   echo "Someone changed the workspaces or main since the review. Review the plan below; to apply it, run the apply workflow by hand on main with digest \`$digest\`."
+  [ -z "$scope_note" ] || echo "$scope_note"
   echo
   echo '<details><summary>Changes between the reviewed plan and the plan now</summary>'
   echo

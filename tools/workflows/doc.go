@@ -1,5 +1,7 @@
 // Package workflows tests the shell scripts the GitHub Actions workflows
-// run (.github/scripts), with git and gh replaced on PATH by stubs that
-// answer from files, so each decision a script makes is checked without
-// GitHub. It has no code of its own.
+// run (.github/scripts), with git, gh and workato-gitops replaced on PATH
+// by stubs that answer from files (or on a real git repository), so each
+// decision a script makes is checked without GitHub; and the workflows'
+// structure (scopes, time box, follow-up rounds, pinned release) as
+// parsed YAML. It has no code of its own.
 package workflows

@@ -262,7 +262,8 @@ func TestPlanCommentDigest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(string(body), "<!-- workato-gitops plan -->\n<!-- workato-gitops plan-digest: "+digest(reviewedJSON)+" head: "+prHead+" -->\n## Plan\n") {
+	if !strings.HasPrefix(string(body), "<!-- workato-gitops plan -->\n<!-- workato-gitops plan-digest: "+digest(reviewedJSON)+" head: "+prHead+" scope: all -->\n## Plan\n") ||
+		!strings.Contains(string(body), "for 3f1c2e9a7b6d, of every tenant: the apply on merge") {
 		t.Errorf("posted:\n%s", body)
 	}
 	c, _ := json.Marshal(map[string]any{"id": 77, "user": map[string]string{"login": "github-actions[bot]"}, "body": string(body)})
@@ -274,6 +275,42 @@ func TestPlanCommentDigest(t *testing.T) {
 	code, _, posted := w.run()
 	if code != 1 || strings.Contains(posted, "Plan digest") || strings.Contains(posted, "\n-\n") {
 		t.Errorf("exit %d; the diff shows the comment's own digest lines:\n%s", code, posted)
+	}
+
+	// A scoped plan: the comment says what it covered, and the guard reads
+	// the line with its scope; when this run planned every tenant, the
+	// refusal says why the plans differ.
+	w.plan, w.md = reviewedJSON, reviewedMD
+	w.comments(`{"id": 5, "user": {"login": "reviewer"}, "body": "LGTM"}`)
+	cmd = exec.Command(script(t, "plan-comment.sh"), filepath.Join(w.dir, "review.md"), digest(reviewedJSON), later)
+	cmd.Env = append(w.env, "GITHUB_EVENT_PATH="+event)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("plan-comment.sh: %v\n%s", err, out)
+	}
+	body, _ = os.ReadFile(filepath.Join(w.dir, "posted.md"))
+	if !strings.Contains(string(body), " head: "+prHead+" scope: "+later+" -->\n") ||
+		!strings.Contains(string(body), "of the tenants this pull request affects (changes since 222222222222); the daily drift plan covers the others") {
+		t.Errorf("posted:\n%s", body)
+	}
+	c, _ = json.Marshal(map[string]any{"id": 77, "user": map[string]string{"login": "github-actions[bot]"}, "body": string(body)})
+	w.comments(string(c))
+	if code, out, _ := w.run("CHANGED_SINCE=" + later); code != 0 {
+		t.Errorf("the guard did not accept the scoped comment: exit %d\n%s", code, out)
+	}
+	w.plan, w.md = changedJSON, changedMD
+	if code, _, posted := w.run("CHANGED_SINCE="); code != 1 ||
+		!strings.Contains(posted, "The reviewed plan covered the tenants changed since 222222222222; this run's plan covers every tenant (its log says why).") {
+		t.Errorf("exit %d; the refusal does not say the scopes differ:\n%s", code, posted)
+	}
+	if code, _, posted := w.run("CHANGED_SINCE=" + later); code != 1 || strings.Contains(posted, "The reviewed plan covered") {
+		t.Errorf("exit %d; the refusal says the scopes differ when they do not:\n%s", code, posted)
+	}
+	for _, scope := range []string{"main", "sha256:" + strings.Repeat("0", 64)} {
+		cmd = exec.Command(script(t, "plan-comment.sh"), filepath.Join(w.dir, "review.md"), digest(reviewedJSON), scope)
+		cmd.Env = append(w.env, "GITHUB_EVENT_PATH="+event)
+		if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "is neither all nor a commit SHA") {
+			t.Errorf("scope %q was posted: %v\n%s", scope, err, out)
+		}
 	}
 
 	cmd = exec.Command(script(t, "plan-comment.sh"), filepath.Join(w.dir, "review.md"), "sha256:not-hex")

@@ -90,9 +90,9 @@ func TestPlanRunsOnEveryPullRequest(t *testing.T) {
 		t.Errorf("workato-gitops-plan.yml filters by paths: a required check would never report on other pull requests")
 	}
 	a := read("workato-gitops-apply.yml")
-	guard, apply := strings.Index(a, ".github/scripts/apply-guard.sh"), strings.Index(a, "workato-gitops apply --plan plan.json")
+	guard, apply := strings.Index(a, ".github/scripts/apply-guard.sh"), strings.Index(a, ".github/scripts/apply-round.sh")
 	if guard < 0 || apply < 0 || guard > apply {
-		t.Errorf("workato-gitops-apply.yml does not run apply-guard.sh before apply --plan")
+		t.Errorf("workato-gitops-apply.yml does not run apply-guard.sh before apply-round.sh (apply --plan)")
 	}
 	if !strings.Contains(a, "github.ref == 'refs/heads/main'") {
 		t.Errorf("workato-gitops-apply.yml runs on refs other than main")
