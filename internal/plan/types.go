@@ -62,22 +62,23 @@ type Plan struct {
 
 // TenantPlan is one tenant's actions, in execution order.
 type TenantPlan struct {
-	Name       string `json:"name"`
-	ExternalID string `json:"external_id"`
-	CustomerID int64  `json:"customer_id,omitempty"` // 0 when the customer does not exist yet
+	Name       string   `json:"name"`
+	ExternalID string   `json:"external_id"`
+	CustomerID int64    `json:"customer_id,omitempty"` // 0 when the customer does not exist yet
+	Status     Status   `json:"status"`
+	Error      string   `json:"error,omitempty"`  // why it failed
+	Guards     []Guard  `json:"guards,omitempty"` // why it is blocked
+	Actions    []Action `json:"actions"`
+	// Wave is the rollout wave the tenant is applied in (1: the canaries);
+	// 0 when the config has no rollout or the tenant has nothing to do.
+	Wave int `json:"wave,omitempty"`
+
 	// Environment is the Embedded Environment this entry plans ("dev",
 	// "test" or "prod"): a tenant with customer.environments has one entry
 	// per environment, each for its own workspace, WorkspaceID (0 while
 	// not known). Both are empty without customer.environments.
-	Environment string   `json:"environment,omitempty"`
-	WorkspaceID int64    `json:"workspace_id,omitempty"`
-	Status      Status   `json:"status"`
-	Error       string   `json:"error,omitempty"`  // why it failed
-	Guards      []Guard  `json:"guards,omitempty"` // why it is blocked
-	Actions     []Action `json:"actions"`
-	// Wave is the rollout wave the tenant is applied in (1: the canaries);
-	// 0 when the config has no rollout or the tenant has nothing to do.
-	Wave int `json:"wave,omitempty"`
+	Environment string `json:"environment,omitempty"`
+	WorkspaceID int64  `json:"workspace_id,omitempty"`
 }
 
 // Label names the entry in output: the tenant, and its environment when
