@@ -174,6 +174,11 @@ func (r *Reader) environments(ctx context.Context, t *spec.Tenant, customers map
 // customer list by "E"+external id and by id; otherwise the customer is
 // fetched by itself.
 func (r *Reader) Tenant(ctx context.Context, t *spec.Tenant, customers map[string]*workato.Customer) (*plan.Live, error) {
+	if len(t.Customer.Environments) > 0 {
+		// One live state cannot describe several workspaces; reading the
+		// customer's own would manage DEV in their place.
+		return nil, fmt.Errorf("internal: tenant %q has customer.environments; read it with ReadAll, one result per environment", t.Name)
+	}
 	cust, err := r.customer(ctx, t, customers)
 	if err != nil || cust == nil {
 		return &plan.Live{}, err
