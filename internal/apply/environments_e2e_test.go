@@ -1,7 +1,10 @@
 package apply_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -182,5 +185,37 @@ func TestEnvironmentsNewCustomer(t *testing.T) {
 		if tp.Status != plan.StatusFailed || !strings.Contains(tp.Error, "has no test environment: Environments are not provisioned") {
 			t.Errorf("%s: %s %q", tp.Label(), tp.Status, tp.Error)
 		}
+	}
+}
+
+// TestEnvironmentsOnlyInList: where a single customer's answer carries no
+// environments (the docs show them in the customers list only), the
+// reader asks the list before concluding that none are provisioned.
+func TestEnvironmentsOnlyInList(t *testing.T) {
+	srv, err := sandbox.New(sandbox.Options{EnvironmentsOnlyInList: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := json.Marshal(envWorld())
+	if err := srv.LoadSeed(bytes.NewReader(data)); err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	client, err := workato.New(workato.Config{BaseURL: hs.URL + "/api"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := client.GetCustomer(context.Background(), workato.ByExternalID("A1")); err != nil || len(c.Environments) != 0 {
+		t.Fatalf("the sandbox's GET carries environments: %+v, %v", c, err)
+	}
+	_, p := planEnvs(t, client, loadYAML(t, envBody))
+	for _, tp := range p.Tenants {
+		if tp.Status != plan.StatusPlanned || tp.WorkspaceID == 0 {
+			t.Errorf("%s: %s %q (workspace #%d)", tp.Label(), tp.Status, tp.Error, tp.WorkspaceID)
+		}
+	}
+	if got := srv.Stats().Requests["GET /managed_users"]; got != 1 {
+		t.Errorf("customers listed %d times, want once", got)
 	}
 }
