@@ -2,6 +2,7 @@ package plan
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -187,5 +188,35 @@ func TestEnvironmentsRenderGolden(t *testing.T) {
 			}
 			checkGolden(t, "environments."+r.ext, buf.Bytes())
 		})
+	}
+}
+
+// A saved plan holds one entry per environment: they are told apart by
+// name and environment, when the file is read and when a fresh plan is
+// compared with it.
+func TestEnvironmentsSavedPlan(t *testing.T) {
+	prod := &Live{Customer: envCustomer(), HomeID: 61, RecipesRead: true, MembersRead: true}
+	p := Build(envInputs(envTenant(), map[string]*Live{"test": inSyncAt(50), "prod": prod}), opts)
+	data, err := json.Marshal(&Saved{FormatVersion: FormatVersion, Plan: p, Live: map[string]*Live{"acme@test": inSyncAt(50), "acme@prod": prod}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved, err := ReadSaved(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := Differences(saved.Plan, p); len(d) != 0 {
+		t.Errorf("the same plan differs: %v", d)
+	}
+	// PROD's workspace changed since: the difference names the environment.
+	fresh := Build(envInputs(envTenant(), map[string]*Live{"test": inSyncAt(50), "prod": inSyncAt(60)}), opts)
+	d := Differences(saved.Plan, fresh)
+	if len(d) == 0 || !strings.HasPrefix(d[0], "acme env prod: ") {
+		t.Errorf("differences = %v, want acme env prod's", d)
+	}
+	for _, line := range d {
+		if strings.HasPrefix(line, "acme env test") {
+			t.Errorf("TEST did not change: %s", line)
+		}
 	}
 }
