@@ -40,7 +40,7 @@ func (r *run) customer(a plan.Action) error {
 			return err
 		}
 		r.mu.Lock()
-		r.customerID = got.ID
+		r.setCustomer(got.ID)
 		r.mu.Unlock()
 	case plan.OpUpdate:
 		p, ok := a.Patch.(plan.CustomerPatch)
@@ -48,7 +48,7 @@ func (r *run) customer(a plan.Action) error {
 			return fmt.Errorf("internal: %s carries no customer patch", a.ID)
 		}
 		upd := workato.CustomerUpdate{Name: p.Name, NotificationEmail: p.NotificationEmail, PlanID: p.PlanID, OriginURL: p.OriginURL}
-		update := func() error { _, err := r.x.Client.UpdateCustomer(ctx, r.ref(), upd); return err }
+		update := func() error { _, err := r.x.Client.UpdateCustomer(ctx, r.customerRef(), upd); return err }
 		if err := settleErr(ctx, update, r.customerUpdated(ctx, upd)); err != nil {
 			return err
 		}

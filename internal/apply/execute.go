@@ -105,9 +105,9 @@ func (x *Executor) Apply(ctx context.Context, work []Work) *Result {
 
 func (x *Executor) tenant(ctx context.Context, w Work) TenantResult {
 	if ctx.Err() != nil {
-		return TenantResult{Name: w.Plan.Name, Status: StatusNotApplied, Reason: reasonInterrupted, Ran: []Outcome{}, Failed: []Outcome{}, Skipped: []Outcome{}}
+		return TenantResult{Name: w.Plan.Name, Environment: w.Plan.Environment, Status: StatusNotApplied, Reason: reasonInterrupted, Ran: []Outcome{}, Failed: []Outcome{}, Skipped: []Outcome{}}
 	}
-	tr := TenantResult{Name: w.Plan.Name, Ran: []Outcome{}, Failed: []Outcome{}, Skipped: []Outcome{}}
+	tr := TenantResult{Name: w.Plan.Name, Environment: w.Plan.Environment, Ran: []Outcome{}, Failed: []Outcome{}, Skipped: []Outcome{}}
 	switch {
 	case w.Plan.Status != plan.StatusPlanned:
 		tr.Status = StatusNotApplied
@@ -252,7 +252,7 @@ func (r *run) event(action, state, errText string) {
 	r.mu.Lock()
 	done := len(r.res.Ran) + len(r.res.Failed) + len(r.res.Skipped)
 	r.mu.Unlock()
-	r.x.Events(Event{Tenant: r.w.Plan.Name, Action: action, State: state, Err: errText, Done: done, Total: len(r.w.Plan.Actions)})
+	r.x.Events(Event{Tenant: r.w.Plan.Label(), Action: action, State: state, Err: errText, Done: done, Total: len(r.w.Plan.Actions)})
 }
 
 func (r *run) skip(a plan.Action, reason string) {

@@ -22,8 +22,8 @@ type executor struct {
 var executors = map[plan.Kind]executor{
 	plan.KindCustomer: {
 		do:     (*run).customer,
-		record: func(r *run, _ spec.Key, id int64) { r.customerID = id },
-		idOf:   func(r *run, _ spec.Key) int64 { return r.customerID },
+		record: func(r *run, _ spec.Key, id int64) { r.setCustomer(id) },
+		idOf:   func(r *run, _ spec.Key) int64 { return r.custID },
 	},
 	plan.KindMember: {
 		do:     (*run).member,

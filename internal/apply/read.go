@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"sync"
 
 	livewalk "github.com/workato-gitops/workato-gitops/internal/live"
@@ -21,36 +22,42 @@ type Reader struct {
 	// FleetSize is how many tenants the repository declares (0: only
 	// those read). It estimates what listing every customer costs.
 	FleetSize int
+
+	listOnce sync.Once // the customers list, read at most once
+	listed   map[string]*workato.Customer
+	listErr  error
 }
 
 // LiveResult is one tenant's live state, or why it could not be read.
+// A tenant with customer.environments has one result per environment,
+// Env naming it, each with the live state of that environment's
+// workspace.
 type LiveResult struct {
-	Live *plan.Live
-	Err  error
+	Tenant *spec.Tenant
+	Env    string
+	Live   *plan.Live
+	Err    error
 }
 
 // ReadAll reads every tenant, Parallelism at a time; results keep the
-// order of tenants. A tenant that fails does not stop the others.
+// order of tenants, a tenant with environments giving one result per
+// environment in its order. A tenant that fails does not stop the others.
 //
 // Customers are found by whichever costs fewer calls: one paged list of
 // all customers (one call per 100), or one call each. The list's cost is
 // estimated from FleetSize; the account may hold more customers than the
 // repository declares, so a tie goes to the calls one each.
 func (r *Reader) ReadAll(ctx context.Context, tenants []*spec.Tenant) []LiveResult {
-	out := make([]LiveResult, len(tenants))
+	per := make([][]LiveResult, len(tenants))
 	var customers map[string]*workato.Customer
 	if pages := (max(r.FleetSize, len(tenants)) + 99) / 100; len(tenants) > pages {
-		all, err := r.Client.ListCustomers(ctx)
-		if err != nil {
-			for i := range out {
-				out[i].Err = fmt.Errorf("list customers: %w", err)
+		var err error
+		if customers, err = r.listCustomers(ctx); err != nil {
+			var out []LiveResult
+			for _, t := range tenants {
+				out = append(out, failUnits(t, fmt.Errorf("list customers: %w", err))...)
 			}
 			return out
-		}
-		customers = map[string]*workato.Customer{}
-		for i := range all {
-			customers["E"+all[i].ExternalID] = &all[i]
-			customers[fmt.Sprint(all[i].ID)] = &all[i]
 		}
 	}
 	n := r.Parallelism
@@ -63,11 +70,103 @@ func (r *Reader) ReadAll(ctx context.Context, tenants []*spec.Tenant) []LiveResu
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
+			if len(t.Customer.Environments) > 0 {
+				per[i] = r.environments(ctx, t, customers)
+				return
+			}
 			live, err := r.Tenant(ctx, t, customers)
-			out[i] = LiveResult{Live: live, Err: err}
+			per[i] = []LiveResult{{Tenant: t, Live: live, Err: err}}
 		})
 	}
 	wg.Wait()
+	var out []LiveResult
+	for _, rs := range per {
+		out = append(out, rs...)
+	}
+	return out
+}
+
+// listCustomers reads the paged customers list once per Reader, by
+// "E"+external id and by id; it is the only documented source of the
+// environments property.
+func (r *Reader) listCustomers(ctx context.Context) (map[string]*workato.Customer, error) {
+	r.listOnce.Do(func() {
+		all, err := r.Client.ListCustomers(ctx)
+		if err != nil {
+			r.listErr = err
+			return
+		}
+		r.listed = map[string]*workato.Customer{}
+		for i := range all {
+			r.listed["E"+all[i].ExternalID] = &all[i]
+			r.listed[fmt.Sprint(all[i].ID)] = &all[i]
+		}
+	})
+	return r.listed, r.listErr
+}
+
+func failUnits(t *spec.Tenant, err error) []LiveResult {
+	if len(t.Customer.Environments) == 0 {
+		return []LiveResult{{Tenant: t, Err: err}}
+	}
+	out := make([]LiveResult, len(t.Customer.Environments))
+	for i, env := range t.Customer.Environments {
+		out[i] = LiveResult{Tenant: t, Env: env, Err: err}
+	}
+	return out
+}
+
+// environments reads a tenant with customer.environments: the customer
+// once, then each environment's workspace. When the customer lacks an
+// environment the manifest lists, no workspace is read (the plan fails
+// the tenant, naming what is missing), and neither is one of a customer
+// that does not exist yet.
+func (r *Reader) environments(ctx context.Context, t *spec.Tenant, customers map[string]*workato.Customer) []LiveResult {
+	cust, err := r.customer(ctx, t, customers)
+	if err == nil && cust != nil && customers == nil && len(cust.Environments) == 0 && slices.ContainsFunc(t.Customer.Environments, func(e string) bool { return e != "dev" }) {
+		// The documentation shows environments in the customers list only
+		// (docs/design.md row "environments property"): a single customer's
+		// answer without them proves nothing, so ask the list.
+		var all map[string]*workato.Customer
+		if all, err = r.listCustomers(ctx); err == nil {
+			if listed := all[fmt.Sprint(cust.ID)]; listed != nil {
+				cust = listed
+			}
+		} else {
+			err = fmt.Errorf("list customers: %w", err)
+		}
+	}
+	out := failUnits(t, err)
+	if err != nil {
+		return out
+	}
+	if cust == nil {
+		for i := range out {
+			out[i].Live = &plan.Live{}
+		}
+		return out
+	}
+	lc := livewalk.Customer(cust)
+	complete := true
+	for _, env := range t.Customer.Environments {
+		if _, ok := lc.WorkspaceID(env); !ok {
+			complete = false
+		}
+	}
+	for i := range out {
+		id, _ := lc.WorkspaceID(out[i].Env)
+		if !complete {
+			out[i].Live = &plan.Live{Customer: lc}
+			continue
+		}
+		live, err := r.workspace(ctx, t, id)
+		if err != nil {
+			out[i].Err = fmt.Errorf("environment %s (workspace #%d): %w", out[i].Env, id, err)
+			continue
+		}
+		live.Customer = lc
+		out[i].Live = live
+	}
 	return out
 }
 
@@ -75,12 +174,29 @@ func (r *Reader) ReadAll(ctx context.Context, tenants []*spec.Tenant) []LiveResu
 // customer list by "E"+external id and by id; otherwise the customer is
 // fetched by itself.
 func (r *Reader) Tenant(ctx context.Context, t *spec.Tenant, customers map[string]*workato.Customer) (*plan.Live, error) {
+	if len(t.Customer.Environments) > 0 {
+		// One live state cannot describe several workspaces; reading the
+		// customer's own would manage DEV in their place.
+		return nil, fmt.Errorf("internal: tenant %q has customer.environments; read it with ReadAll, one result per environment", t.Name)
+	}
 	cust, err := r.customer(ctx, t, customers)
 	if err != nil || cust == nil {
 		return &plan.Live{}, err
 	}
-	live := &plan.Live{Customer: livewalk.Customer(cust)}
-	ref := workato.ByID(cust.ID)
+	live, err := r.workspace(ctx, t, cust.ID)
+	if err != nil {
+		return nil, err
+	}
+	live.Customer = livewalk.Customer(cust)
+	return live, nil
+}
+
+// workspace reads the workspace with id: its ledger first, then what the
+// manifest and the ledger need, at once.
+func (r *Reader) workspace(ctx context.Context, t *spec.Tenant, id int64) (*plan.Live, error) {
+	live := &plan.Live{}
+	ref := workato.ByID(id)
+	var err error
 	if live.Ledger, err = r.Client.ListProperties(ctx, ref, plan.LedgerPrefix); err != nil {
 		return nil, fmt.Errorf("read ledger: %w", err)
 	}

@@ -27,7 +27,7 @@ func (r *run) customerByExternalID(ctx context.Context, ext string) func() (*wor
 // customerUpdated reports whether the workspace's fields are the ones sent.
 func (r *run) customerUpdated(ctx context.Context, upd workato.CustomerUpdate) func() (bool, error) {
 	return func() (bool, error) {
-		got, err := r.x.Client.GetCustomer(ctx, r.ref())
+		got, err := r.x.Client.GetCustomer(ctx, r.customerRef())
 		if err != nil {
 			return false, err
 		}

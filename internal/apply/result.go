@@ -1,6 +1,10 @@
 package apply
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/workato-gitops/workato-gitops/internal/plan"
+)
 
 // Result is what an apply did, tenant by tenant. Its JSON form (apply
 // --json) carries the same format_version as plans.
@@ -24,9 +28,13 @@ const (
 	StatusNotApplied = "not_applied" // blocked or failed at plan time, or interrupted
 )
 
-// TenantResult is one tenant's apply.
+// TenantResult is one tenant's apply (one environment's, for a tenant
+// with customer.environments).
 type TenantResult struct {
-	Name        string     `json:"name"`
+	Name string `json:"name"`
+	// Environment is the Embedded Environment applied, as in the plan
+	// ("dev", "test", "prod"; empty without customer.environments).
+	Environment string     `json:"environment,omitempty"`
 	Status      string     `json:"status"`
 	Reason      string     `json:"reason,omitempty"`
 	Wave        int        `json:"wave,omitempty"` // the rollout wave (1: the canaries); 0: none
@@ -62,3 +70,7 @@ func (r *Result) Failed() bool {
 	}
 	return false
 }
+
+// Label names the result in output: the tenant, and its environment when
+// it has one ("acme env prod").
+func (t *TenantResult) Label() string { return plan.UnitLabel(t.Name, t.Environment) }

@@ -59,6 +59,6 @@ func (x *Executor) rolloutStop(results []TenantResult, wave []int, work []Work) 
 // notInRollout is the result of a tenant of a wave after the rollout
 // stopped.
 func notInRollout(w Work, why string) TenantResult {
-	return TenantResult{Name: w.Plan.Name, Status: StatusNotApplied, Reason: why, Wave: w.Plan.Wave,
+	return TenantResult{Name: w.Plan.Name, Environment: w.Plan.Environment, Status: StatusNotApplied, Reason: why, Wave: w.Plan.Wave,
 		Ran: []Outcome{}, Failed: []Outcome{}, Skipped: []Outcome{}}
 }

@@ -21,8 +21,12 @@ type run struct {
 	t   *spec.Tenant
 	ctx context.Context
 
-	mu         sync.Mutex // guards everything below
+	mu sync.Mutex // guards everything below
+	// customerID is the workspace applied to: the customer's own, or for
+	// an environment's plan that environment's (0 while not known).
+	// custID is the customer object's id, which its update addresses.
 	customerID int64
+	custID     int64
 	folders    map[spec.Path]int64 // Home is the live Home id
 	conns      map[spec.Key]int64
 	connByName map[string]int64   // name -> id, for parents
@@ -38,14 +42,17 @@ func newRun(ctx context.Context, x *Executor, w Work) *run {
 	r := &run{x: x, w: w, t: w.Desired.Tenant, ctx: ctx,
 		folders: map[spec.Path]int64{}, conns: map[spec.Key]int64{}, connByName: map[string]int64{}, members: map[spec.Key]int64{},
 		touched: map[spec.Key]bool{},
-		res:     TenantResult{Name: w.Plan.Name, Ran: []Outcome{}, Failed: []Outcome{}, Skipped: []Outcome{}},
+		res:     TenantResult{Name: w.Plan.Name, Environment: w.Plan.Environment, Ran: []Outcome{}, Failed: []Outcome{}, Skipped: []Outcome{}},
 	}
 	live := w.Live
 	if live == nil {
 		live = &plan.Live{}
 	}
 	if live.Customer != nil {
-		r.customerID = live.Customer.ID
+		r.customerID, r.custID = live.Customer.ID, live.Customer.ID
+	}
+	if w.Plan.Environment != "" {
+		r.customerID = w.Plan.WorkspaceID
 	}
 	r.folders[spec.Home] = live.HomeID
 	// The plan matched desired objects to live ones: the ids of the
@@ -119,6 +126,24 @@ func (r *run) ref() workato.CustomerRef {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return workato.ByID(r.customerID)
+}
+
+// customerRef addresses the customer object (its DEV workspace, with
+// Environments), whichever environment is applied.
+func (r *run) customerRef() workato.CustomerRef {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return workato.ByID(r.custID)
+}
+
+// setCustomer records the customer's id (a create's, or the plan's);
+// it is the workspace applied to unless the plan is another
+// environment's.
+func (r *run) setCustomer(id int64) {
+	r.custID = id
+	if env := r.w.Plan.Environment; env == "" || env == "dev" {
+		r.customerID = id
+	}
 }
 
 // liveIDOf is the id an action ended up with (for creates, the new one).

@@ -16,10 +16,10 @@ import (
 // field by field. No finding means the plan still applies as it was made.
 func Stale(tp plan.TenantPlan, then, now *plan.Live) []string {
 	if then == nil || now == nil {
-		return []string{tp.Name + ": no live state to compare"}
+		return []string{tp.Label() + ": no live state to compare"}
 	}
 	var out []string
-	say := func(format string, args ...any) { out = append(out, tp.Name+": "+fmt.Sprintf(format, args...)) }
+	say := func(format string, args ...any) { out = append(out, tp.Label()+": "+fmt.Sprintf(format, args...)) }
 	switch {
 	case (then.Customer == nil) != (now.Customer == nil):
 		say("the workspace was created or deleted since the plan")

@@ -9,8 +9,22 @@ import (
 func Customer(c *workato.Customer) *plan.LiveCustomer {
 	return &plan.LiveCustomer{
 		ID: c.ID, ExternalID: c.ExternalID, Name: c.Name, NotificationEmail: c.NotificationEmail,
-		PlanID: c.PlanID, OriginURL: derefStr(c.OriginURL),
+		PlanID: c.PlanID, OriginURL: derefStr(c.OriginURL), Environments: environments(c),
 	}
+}
+
+// environments are the workspace ids c's environments property lists,
+// by type (TEST and PROD; DEV, its own id, if listed); nil without
+// Environments.
+func environments(c *workato.Customer) map[string]int64 {
+	var out map[string]int64
+	for _, e := range c.Environments {
+		if out == nil {
+			out = map[string]int64{}
+		}
+		out[e.Type] = e.ID
+	}
+	return out
 }
 
 // Connections is the plan's view of connections, in the API's order.

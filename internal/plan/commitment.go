@@ -18,26 +18,26 @@ func Differences(saved, fresh *Plan) []string {
 	var out []string
 	byName := map[string]*TenantPlan{}
 	for i := range fresh.Tenants {
-		byName[fresh.Tenants[i].Name] = &fresh.Tenants[i]
+		byName[fresh.Tenants[i].Unit()] = &fresh.Tenants[i]
 	}
 	seen := map[string]bool{}
 	for i := range saved.Tenants {
 		s := &saved.Tenants[i]
-		if seen[s.Name] {
-			out = append(out, fmt.Sprintf("%s: the saved plan holds this tenant twice", s.Name))
+		if seen[s.Unit()] {
+			out = append(out, fmt.Sprintf("%s: the saved plan holds this tenant twice", s.Label()))
 			continue
 		}
-		seen[s.Name] = true
-		f, ok := byName[s.Name]
+		seen[s.Unit()] = true
+		f, ok := byName[s.Unit()]
 		if !ok {
-			out = append(out, fmt.Sprintf("%s: in the saved plan, but planning again does not plan it", s.Name))
+			out = append(out, fmt.Sprintf("%s: in the saved plan, but planning again does not plan it", s.Label()))
 			continue
 		}
 		out = append(out, tenantDifferences(s, f)...)
 	}
 	for i := range fresh.Tenants {
-		if !seen[fresh.Tenants[i].Name] {
-			out = append(out, fmt.Sprintf("%s: planning again plans it, the saved plan does not", fresh.Tenants[i].Name))
+		if !seen[fresh.Tenants[i].Unit()] {
+			out = append(out, fmt.Sprintf("%s: planning again plans it, the saved plan does not", fresh.Tenants[i].Label()))
 		}
 	}
 	return out
@@ -45,9 +45,12 @@ func Differences(saved, fresh *Plan) []string {
 
 func tenantDifferences(s, f *TenantPlan) []string {
 	var out []string
-	say := func(format string, args ...any) { out = append(out, s.Name+": "+fmt.Sprintf(format, args...)) }
+	say := func(format string, args ...any) { out = append(out, s.Label()+": "+fmt.Sprintf(format, args...)) }
 	if s.ExternalID != f.ExternalID || s.CustomerID != f.CustomerID {
 		say("workspace was %s (#%d), now %s (#%d)", s.ExternalID, s.CustomerID, f.ExternalID, f.CustomerID)
+	}
+	if s.WorkspaceID != f.WorkspaceID {
+		say("environment workspace was #%d, now #%d", s.WorkspaceID, f.WorkspaceID)
 	}
 	if s.Status != f.Status {
 		say("status was %s, now %s", s.Status, f.Status)
@@ -71,7 +74,7 @@ func tenantDifferences(s, f *TenantPlan) []string {
 		case !ok:
 			say("the saved plan has %s, planning again does not", describe(a))
 		default:
-			out = append(out, actionDifferences(s.Name, a, b)...)
+			out = append(out, actionDifferences(s.Label(), a, b)...)
 		}
 		seen[a.ID] = true
 	}

@@ -44,7 +44,7 @@ const (
 
 var kinds = map[Kind]kindInfo{
 	KindCustomer: {
-		ops: []Op{OpCreate, OpUpdate, OpAdopt}, phase: 0, ledger: ledgerCustomer,
+		ops: []Op{OpCreate, OpUpdate, OpAdopt, OpPending}, phase: 0, ledger: ledgerCustomer,
 		plan: (*planner).planCustomer, prune: nothing,
 		live: func(l *Live, _ int64) (any, bool) { return l.Customer, l.Customer != nil },
 	},

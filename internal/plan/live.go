@@ -28,6 +28,20 @@ type LiveCustomer struct {
 	NotificationEmail string `json:"notification_email"`
 	PlanID            string `json:"plan_id"`
 	OriginURL         string `json:"origin_url"`
+	// Environments are the ids of the customer's TEST and PROD workspaces
+	// by type, when Embedded Environments are provisioned (its own id is
+	// DEV); nil otherwise.
+	Environments map[string]int64 `json:"environments,omitempty"`
+}
+
+// WorkspaceID is the id of the customer's workspace for environment env
+// ("dev", "test" or "prod"): DEV is the customer's own id, the others
+// come from its environments. ok is false when env is not provisioned.
+func (c *LiveCustomer) WorkspaceID(env string) (id int64, ok bool) {
+	if id, ok := c.Environments[env]; ok {
+		return id, true
+	}
+	return c.ID, env == "dev"
 }
 
 // LiveFolder is a folder found while walking the manifest's paths.

@@ -22,6 +22,9 @@ type Desired struct {
 	// refuses unless it gets the same plan, so a forged claim can only make
 	// apply refuse, never delete.
 	VerifyAtApply bool
+	// Environment is the Embedded Environment this input plans, one of the
+	// tenant's customer.environments; "" for a tenant without them.
+	Environment string
 }
 
 // Input is one tenant's desired and live state; ReadErr is set when its
@@ -74,7 +77,8 @@ func Build(inputs []Input, opts Options) *Plan {
 // Tenant plans one tenant.
 func Tenant(in Input, opts Options) TenantPlan {
 	t := in.Desired.Tenant
-	tp := TenantPlan{Name: t.Name, ExternalID: t.Customer.ExternalID, Status: StatusPlanned, Actions: []Action{}}
+	tp := TenantPlan{Name: t.Name, ExternalID: t.Customer.ExternalID, Environment: in.Desired.Environment,
+		Status: StatusPlanned, Actions: []Action{}}
 	fail := func(err error) TenantPlan {
 		tp.Status, tp.Error, tp.Actions = StatusFailed, err.Error(), []Action{}
 		return tp
@@ -82,10 +86,22 @@ func Tenant(in Input, opts Options) TenantPlan {
 	if in.ReadErr != nil {
 		return fail(fmt.Errorf("reading live state: %w", in.ReadErr))
 	}
+	workspace := int64(0) // the workspace planned: the customer's own, or the environment's
 	if in.Live.Customer != nil {
 		tp.CustomerID = in.Live.Customer.ID
+		workspace = tp.CustomerID
 	}
-	ledger, err := ParseLedger(in.Live.Ledger, NewLedgerKey(in.Desired.FingerprintKey, tp.CustomerID))
+	if tp.Environment != "" {
+		ws, waiting, err := environmentWorkspace(t, tp.Environment, in.Live.Customer)
+		if err != nil {
+			return fail(err)
+		}
+		if waiting {
+			return awaitEnvironment(in, tp)
+		}
+		workspace, tp.WorkspaceID = ws, ws
+	}
+	ledger, err := ParseLedger(in.Live.Ledger, NewLedgerKey(in.Desired.FingerprintKey, workspace))
 	if err != nil {
 		return fail(err)
 	}
@@ -216,8 +232,11 @@ func (pl *planner) plan() {
 
 func (pl *planner) planCustomer() {
 	c := pl.t.Customer
+	if !customerEntry(pl.d) {
+		return // another environment's entry creates or updates the customer
+	}
 	if pl.newCust {
-		pl.add(Action{Op: OpCreate, Kind: KindCustomer, Key: c.Key(), Reason: "no workspace with this external id", Desired: c,
+		pl.add(Action{Op: OpCreate, Kind: KindCustomer, Key: c.Key(), Reason: "no workspace with this external id" + awaitedEnvironments(c), Desired: c,
 			Changes: []Change{
 				{Field: "name", New: c.Name}, {Field: "notification_email", New: c.NotificationEmail},
 				{Field: "plan_id", New: nonEmpty(c.PlanID)}, {Field: "origin_url", New: nonEmpty(c.OriginURL)},

@@ -89,17 +89,17 @@ func buildMarkdown(p *Plan) *markdown {
 	m.details.head = "\n"
 	for i := range p.Tenants {
 		t := &p.Tenants[i]
-		m.rows.add(t.Name, tableRow(t, ops))
+		m.rows.add(t.Label(), tableRow(t, ops))
 		switch t.Status {
 		case StatusBlocked:
 			for _, g := range t.Guards {
-				m.notes.add(t.Name, fmt.Sprintf("- ⛔ **%s**: `%s`: %s\n", mdText(t.Name), mdCode(g.Rule), mdText(g.Message)))
+				m.notes.add(t.Label(), fmt.Sprintf("- ⛔ **%s**: `%s`: %s\n", mdText(t.Label()), mdCode(g.Rule), mdText(g.Message)))
 			}
 		case StatusFailed:
-			m.notes.add(t.Name, fmt.Sprintf("- ❌ **%s**: %s\n", mdText(t.Name), mdText(t.Error)))
+			m.notes.add(t.Label(), fmt.Sprintf("- ❌ **%s**: %s\n", mdText(t.Label()), mdText(t.Error)))
 		}
 		if len(t.Actions) > 0 {
-			m.details.add(t.Name, detailsBlock(t))
+			m.details.add(t.Label(), detailsBlock(t))
 		}
 	}
 	return m
@@ -135,7 +135,7 @@ func tableHead(ops []Op) string {
 // tableRow leaves zero counts blank so that the numbers stand out.
 func tableRow(t *TenantPlan, ops []Op) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "| %s | %s |", mdText(t.Name), statusCell(t))
+	fmt.Fprintf(&b, "| %s | %s |", mdText(t.Label()), statusCell(t))
 	c := t.Counts()
 	for _, op := range ops {
 		if c[op] == 0 {
@@ -209,7 +209,7 @@ func codeFence(text string) string {
 func detailsSummary(t *TenantPlan) string {
 	c := t.Counts()
 	n := len(t.Actions) - c[OpUnmanaged] - c[OpPending]
-	s := mdText(t.Name) + ": " + plural(n, "change", "changes")
+	s := mdText(t.Label()) + ": " + plural(n, "change", "changes")
 	if c[OpPending] > 0 {
 		s += fmt.Sprintf(", %s pending", commas(c[OpPending]))
 	}

@@ -90,6 +90,12 @@ func writeLegend(ew *errWriter, p *Plan, pal palette) {
 		if n, ok := legendNotes[op]; ok {
 			name = n
 		}
+		if op == OpPending && usesPending(p, KindCustomer) {
+			name = "pending (an environment not provisioned yet; reported only)"
+			if usesPending(p, KindMember) {
+				name = "pending (an invitation not yet accepted, or an environment not provisioned yet; reported only)"
+			}
+		}
 		names[s] = append(names[s], name)
 	}
 	if len(syms) == 0 {
@@ -107,6 +113,17 @@ func usesOp(p *Plan, op Op) bool {
 	for i := range p.Tenants {
 		for _, a := range p.Tenants[i].Actions {
 			if a.Op == op {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func usesPending(p *Plan, k Kind) bool {
+	for i := range p.Tenants {
+		for _, a := range p.Tenants[i].Actions {
+			if a.Op == OpPending && a.Kind == k {
 				return true
 			}
 		}
@@ -155,9 +172,12 @@ func writeTenant(ew *errWriter, t *TenantPlan, pal palette) {
 }
 
 func tenantHeader(t *TenantPlan) string {
-	s := fmt.Sprintf("%s (external id %s", printable(t.Name), strconv.Quote(t.ExternalID))
+	s := fmt.Sprintf("%s (external id %s", printable(t.Label()), strconv.Quote(t.ExternalID))
 	if t.CustomerID != 0 {
 		s += fmt.Sprintf(", customer #%d", t.CustomerID)
+	}
+	if t.WorkspaceID != 0 && t.WorkspaceID != t.CustomerID {
+		s += fmt.Sprintf(", workspace #%d", t.WorkspaceID)
 	}
 	switch {
 	case t.Wave == 1:
@@ -170,7 +190,7 @@ func tenantHeader(t *TenantPlan) string {
 
 // tenantLine is the tenant's own summary, the last line of its block.
 func tenantLine(t *TenantPlan) string {
-	name := printable(t.Name)
+	name := printable(t.Label())
 	c := t.Counts()
 	if t.Status == StatusBlocked {
 		return fmt.Sprintf("%s: blocked by %s; nothing will be applied.", name, plural(len(t.Guards), "guard", "guards"))
@@ -189,7 +209,11 @@ func writeAction(ew *errWriter, a *Action, pal palette) {
 	if a.LiveID != 0 {
 		line += fmt.Sprintf(" (#%d)", a.LiveID)
 	}
-	line += " " + verbs[a.Op]
+	verb := verbs[a.Op]
+	if a.Op == OpPending && a.Kind == KindCustomer {
+		verb = "waits for its environment" // an environment not provisioned yet, not an invitation
+	}
+	line += " " + verb
 	if a.Reason != "" {
 		line += ": " + printable(a.Reason)
 	}

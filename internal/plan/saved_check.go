@@ -24,12 +24,14 @@ func (s *Saved) check() error {
 		switch {
 		case t.Name == "":
 			return fmt.Errorf("%s: not a tenant plan (no name)", at)
-		case seen[t.Name]:
-			return fmt.Errorf("%s: tenant %q appears twice", at, t.Name)
+		case seen[t.Unit()]:
+			return fmt.Errorf("%s: tenant %q appears twice", at, t.Label())
+		case !slices.Contains([]string{"", "dev", "test", "prod"}, t.Environment):
+			return fmt.Errorf("%s.environment: %q is not dev, test or prod", at, t.Environment)
 		case !slices.Contains([]Status{StatusPlanned, StatusBlocked, StatusFailed}, t.Status):
 			return fmt.Errorf("%s.status: %q is not planned, blocked or failed", at, t.Status)
 		}
-		seen[t.Name] = true
+		seen[t.Unit()] = true
 		for j := range t.Actions {
 			if err := t.Actions[j].check(); err != nil {
 				return fmt.Errorf("%s.actions[%d]%v", at, j, err)

@@ -4,7 +4,7 @@ import "github.com/workato-gitops/workato-gitops/internal/spec"
 
 // FormatVersion is the version of the JSON form of a Plan (and of saved
 // plans). Minor versions add fields; a major version change breaks readers.
-const FormatVersion = "1.2"
+const FormatVersion = "1.3"
 
 // Kind is the kind of object an action is about.
 type Kind string
@@ -72,6 +72,37 @@ type TenantPlan struct {
 	// Wave is the rollout wave the tenant is applied in (1: the canaries);
 	// 0 when the config has no rollout or the tenant has nothing to do.
 	Wave int `json:"wave,omitempty"`
+
+	// Environment is the Embedded Environment this entry plans ("dev",
+	// "test" or "prod"): a tenant with customer.environments has one entry
+	// per environment, each for its own workspace, WorkspaceID (0 while
+	// not known). Both are empty without customer.environments.
+	Environment string `json:"environment,omitempty"`
+	WorkspaceID int64  `json:"workspace_id,omitempty"`
+}
+
+// Label names the entry in output: the tenant, and its environment when
+// it has one ("acme env prod").
+func (t *TenantPlan) Label() string { return UnitLabel(t.Name, t.Environment) }
+
+// Unit identifies the entry among a plan's: the tenant's name, with
+// "@env" for an environment ("acme@prod"; tenant names hold no "@").
+func (t *TenantPlan) Unit() string { return UnitKey(t.Name, t.Environment) }
+
+// UnitLabel is TenantPlan.Label for a name and an environment.
+func UnitLabel(name, env string) string {
+	if env == "" {
+		return name
+	}
+	return name + " env " + env
+}
+
+// UnitKey is TenantPlan.Unit for a name and an environment.
+func UnitKey(name, env string) string {
+	if env == "" {
+		return name
+	}
+	return name + "@" + env
 }
 
 // Guard is one safety rule a plan broke.

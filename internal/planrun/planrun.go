@@ -59,16 +59,22 @@ func Run(ctx context.Context, repo *spec.Repo, patterns []string, live Live) (*P
 		}
 	}
 	pl := &Planned{Repo: repo, Tenants: tenants, Packages: &apply.Packages{}, Client: live.Client}
-	results := readLive(ctx, repo, tenants, live)
-	for i, t := range tenants {
-		digests, err := pl.Packages.Digests(t)
+	// One input per tenant, or per environment of a tenant with
+	// customer.environments, in the reader's order.
+	digests := map[*spec.Tenant]map[string]string{}
+	for _, t := range tenants {
+		d, err := pl.Packages.Digests(t)
 		if err != nil {
 			return nil, err
 		}
+		digests[t] = d
+	}
+	for _, res := range readLive(ctx, repo, tenants, live) {
+		t := res.Tenant
 		pl.Inputs = append(pl.Inputs, plan.Input{
-			Desired: plan.Desired{Tenant: t, PackageDigests: digests, FingerprintKey: repo.Config.FingerprintKey,
-				VerifyAtApply: repo.Config.FingerprintKeySealed},
-			Live: results[i].Live, ReadErr: results[i].Err,
+			Desired: plan.Desired{Tenant: t, PackageDigests: digests[t], FingerprintKey: repo.Config.FingerprintKey,
+				VerifyAtApply: repo.Config.FingerprintKeySealed, Environment: res.Env},
+			Live: res.Live, ReadErr: res.Err,
 		})
 	}
 	pl.Plan = plan.Build(pl.Inputs, plan.Options{
@@ -96,12 +102,20 @@ func (pl *Planned) catalog(ctx context.Context) plan.Providers {
 
 func readLive(ctx context.Context, repo *spec.Repo, tenants []*spec.Tenant, live Live) []apply.LiveResult {
 	if live.Saved != nil {
-		out := make([]apply.LiveResult, len(tenants))
-		for i, t := range tenants {
-			if l, ok := live.Saved.Live[t.Name]; ok {
-				out[i].Live = l
-			} else {
-				out[i].Err = fmt.Errorf("%s holds no live state for this tenant", live.SavedName)
+		var out []apply.LiveResult
+		for _, t := range tenants {
+			envs := t.Customer.Environments
+			if len(envs) == 0 {
+				envs = []string{""}
+			}
+			for _, env := range envs {
+				res := apply.LiveResult{Tenant: t, Env: env}
+				if l, ok := live.Saved.Live[plan.UnitKey(t.Name, env)]; ok {
+					res.Live = l
+				} else {
+					res.Err = fmt.Errorf("%s holds no live state for this tenant", live.SavedName)
+				}
+				out = append(out, res)
 			}
 		}
 		return out
@@ -157,10 +171,9 @@ func (p *Planned) Saved(toolVersion string) *plan.Saved {
 	for _, f := range p.Repo.Files {
 		saved.Manifests[f.Path] = f.SHA256
 	}
-	for i, in := range p.Inputs {
+	for _, in := range p.Inputs {
 		if in.Live != nil && in.ReadErr == nil {
-			name := p.Tenants[i].Name
-			saved.Live[name] = in.Live
+			saved.Live[plan.UnitKey(in.Desired.Tenant.Name, in.Desired.Environment)] = in.Live
 		}
 	}
 	return saved

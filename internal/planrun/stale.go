@@ -57,10 +57,10 @@ func OnlySaved(saved *plan.Saved) func(context.Context, []*spec.Tenant) ([]*spec
 func Differences(saved *plan.Saved, fresh *Planned) []string {
 	problems := plan.Differences(saved.Plan, fresh.Plan)
 	for i, tp := range fresh.Plan.Tenants {
-		if j := slices.IndexFunc(saved.Plan.Tenants, func(s plan.TenantPlan) bool { return s.Name == tp.Name }); j >= 0 {
+		if j := slices.IndexFunc(saved.Plan.Tenants, func(s plan.TenantPlan) bool { return s.Unit() == tp.Unit() }); j >= 0 {
 			tp = saved.Plan.Tenants[j]
 		}
-		problems = append(problems, apply.Stale(tp, saved.Live[tp.Name], fresh.Inputs[i].Live)...)
+		problems = append(problems, apply.Stale(tp, saved.Live[tp.Unit()], fresh.Inputs[i].Live)...)
 	}
 	return problems
 }

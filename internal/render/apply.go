@@ -32,14 +32,14 @@ func ApplyText(w io.Writer, res *apply.Result) error {
 		case apply.StatusUnchanged:
 			continue
 		case apply.StatusNotApplied:
-			fmt.Fprintf(w, "%s: not applied (%s)\n", t.Name, t.Reason)
+			fmt.Fprintf(w, "%s: not applied (%s)\n", t.Label(), t.Reason)
 			continue
 		case apply.StatusApplied:
 			applied++
 		default:
 			partial++
 		}
-		fmt.Fprintf(w, "%s: %s (%d ran, %d failed, %d skipped; ledger %s)\n", t.Name, t.Status, len(t.Ran), len(t.Failed), len(t.Skipped), t.Ledger)
+		fmt.Fprintf(w, "%s: %s (%d ran, %d failed, %d skipped; ledger %s)\n", t.Label(), t.Status, len(t.Ran), len(t.Failed), len(t.Skipped), t.Ledger)
 		for _, o := range t.Failed {
 			fmt.Fprintf(w, "  failed   %s: %s\n", o.Action, o.Error)
 		}
@@ -74,9 +74,9 @@ func ApplyMarkdown(w io.Writer, res *apply.Result) error {
 		if t.Status == apply.StatusUnchanged {
 			continue
 		}
-		fmt.Fprintf(w, "| %s | %s | %d | %d | %d | %s |\n", text(t.Name), text(string(t.Status)), len(t.Ran), len(t.Failed), len(t.Skipped), text(t.Ledger))
+		fmt.Fprintf(w, "| %s | %s | %d | %d | %d | %s |\n", text(t.Label()), text(string(t.Status)), len(t.Ran), len(t.Failed), len(t.Skipped), text(t.Ledger))
 		for _, o := range t.Failed {
-			failures = append(failures, fmt.Sprintf("- **%s** `%s`: %s", text(t.Name), code(o.Action), text(o.Error)))
+			failures = append(failures, fmt.Sprintf("- **%s** `%s`: %s", text(t.Label()), code(o.Action), text(o.Error)))
 		}
 	}
 	if len(failures) > 0 {

@@ -72,3 +72,38 @@ func TestApplyJSON(t *testing.T) {
 		t.Errorf("JSON does not read back: %v\n%s", err, b.String())
 	}
 }
+
+// TestApplyEnvironments: each environment's result is named in every
+// form; JSON carries it as environment.
+func TestApplyEnvironments(t *testing.T) {
+	res := &apply.Result{Tenants: []apply.TenantResult{
+		{Name: "acme", Environment: "test", Status: apply.StatusApplied, Ledger: "written", Ran: []apply.Outcome{{Action: "create folder A"}}},
+		{Name: "acme", Environment: "prod", Status: apply.StatusPartial, Ledger: "written",
+			Ran: []apply.Outcome{{Action: "create folder A"}}, Failed: []apply.Outcome{{Action: "create folder B", Error: "boom"}}},
+	}}
+	var text, md, js bytes.Buffer
+	if err := ApplyText(&text, res); err != nil {
+		t.Fatal(err)
+	}
+	want := `acme env test: applied (1 ran, 0 failed, 0 skipped; ledger written)
+acme env prod: partial (1 ran, 1 failed, 0 skipped; ledger written)
+  failed   create folder B: boom
+
+Apply: 1 applied, 1 with failures; 2 actions ran, 1 failed, 0 skipped.
+`
+	if got := text.String(); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	if err := ApplyMarkdown(&md, res); err != nil {
+		t.Fatal(err)
+	}
+	if out := md.String(); !strings.Contains(out, "| acme env prod | partial |") || !strings.Contains(out, "- **acme env prod** `create folder B`: boom") {
+		t.Errorf("markdown:\n%s", out)
+	}
+	if err := ApplyJSON(&js, res); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(js.String(), `"environment": "prod"`) {
+		t.Errorf("JSON:\n%s", js.String())
+	}
+}

@@ -102,7 +102,9 @@ func (s *Server) getCustomer(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	if c := s.customerFor(w, r); c != nil {
 		x := c.api()
-		x.Environments = s.w.environmentsOf(c)
+		if !s.opts.EnvironmentsOnlyInList {
+			x.Environments = s.w.environmentsOf(c)
+		}
 		writeJSON(w, http.StatusOK, x)
 	}
 }

@@ -38,7 +38,39 @@ func buildWorld(st State, now time.Time) (*world, error) {
 		ids[c.info.ID], exts[c.info.ExternalID] = true, true
 		w.customers = append(w.customers, c)
 	}
+	if err := checkEnvironments(st.Customers); err != nil {
+		return nil, err
+	}
 	return w, nil
+}
+
+// checkEnvironments refuses TEST and PROD workspaces that Workato could
+// not have: of no customer, of another environment, of another type, or
+// two of one type for a customer.
+func checkEnvironments(docs []Customer) error {
+	byID := map[int64]*Customer{}
+	for i := range docs {
+		if docs[i].ID != 0 {
+			byID[docs[i].ID] = &docs[i]
+		}
+	}
+	seen := map[[2]any]bool{}
+	for _, d := range docs {
+		if d.EnvironmentOf == 0 && d.EnvironmentType == "" {
+			continue
+		}
+		owner := byID[d.EnvironmentOf]
+		switch {
+		case d.EnvironmentType != "test" && d.EnvironmentType != "prod":
+			return fmt.Errorf("customer %q: environment_type %q: want test or prod", d.Name, d.EnvironmentType)
+		case owner == nil || owner.EnvironmentOf != 0:
+			return fmt.Errorf("customer %q: environment_of %d is not a customer", d.Name, d.EnvironmentOf)
+		case seen[[2]any{d.EnvironmentOf, d.EnvironmentType}]:
+			return fmt.Errorf("customer %q: customer %d has two %s environments", d.Name, d.EnvironmentOf, d.EnvironmentType)
+		}
+		seen[[2]any{d.EnvironmentOf, d.EnvironmentType}] = true
+	}
+	return nil
 }
 
 func (w *world) buildCustomer(doc *Customer, now time.Time) (*customer, error) {

@@ -58,6 +58,11 @@ type Options struct {
 	// ImportDuration is how long an import stays in_progress at least. An
 	// import always reports in_progress on its first status poll.
 	ImportDuration time.Duration
+	// EnvironmentsOnlyInList leaves the environments property out of a
+	// single customer's answer (GET /managed_users/:id), as the docs show
+	// it only in the customers list (docs/design.md row "environments
+	// property"); off, both carry it.
+	EnvironmentsOnlyInList bool
 }
 
 // DefaultTestRule fails an input whose "password" is "invalid", and

@@ -94,6 +94,10 @@ func TestBadSeeds(t *testing.T) {
 		{"duplicate external id", `{"customers":[{"name":"A","external_id":"X"},{"name":"B","external_id":"X"}]}`, "duplicate external_id"},
 		{"property too long", `{"customers":[{"name":"C","properties":{"k":"` + strings.Repeat("v", 1025) + `"}}]}`, "too long"},
 		{"future format", `{"format_version":99,"customers":[]}`, "newer"},
+		{"environment of nobody", `{"customers":[{"id":5,"name":"T","environment_of":4,"environment_type":"test"}]}`, "environment_of 4 is not a customer"},
+		{"environment of an environment", `{"customers":[{"id":4,"name":"C"},{"id":5,"name":"T","environment_of":4,"environment_type":"test"},{"id":6,"name":"U","environment_of":5,"environment_type":"prod"}]}`, "environment_of 5 is not a customer"},
+		{"environment type", `{"customers":[{"id":4,"name":"C"},{"id":5,"name":"T","environment_of":4,"environment_type":"staging"}]}`, `environment_type "staging"`},
+		{"two prods", `{"customers":[{"id":4,"name":"C"},{"id":5,"name":"P","environment_of":4,"environment_type":"prod"},{"id":6,"name":"Q","environment_of":4,"environment_type":"prod"}]}`, "two prod environments"},
 	}
 	for _, tt := range tests {
 		srv, _ := New(Options{})

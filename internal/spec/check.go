@@ -34,16 +34,6 @@ func checkLayer(l *layer) Diagnostics {
 	return ds
 }
 
-// checkCustomer refuses customer.environments rather than ignore it: plan
-// and apply would otherwise manage the customer's own (DEV) workspace
-// without a word.
-func checkCustomer(c *Customer) Diagnostics {
-	if len(c.Environments) == 0 {
-		return nil
-	}
-	return Diagnostics{c.diag("environments", "customer.environments is not supported yet: plan and apply manage only the customer's own workspace; remove the field")}
-}
-
 // checkBase checks what can be checked of a base alone: its own folder
 // references may point at folders that tenants add, so only the
 // connections' internal rules apply.

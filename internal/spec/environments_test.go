@@ -10,8 +10,9 @@ import (
 )
 
 // TestCustomerEnvironments: without the field nothing changes; with it,
-// validate refuses the manifest at the field (plan and apply do not manage
-// environment workspaces yet, and must not manage DEV in their place).
+// the tenant names the environment workspaces it manages, in dev, test,
+// prod order whatever the manifest's; anything but those three, a repeat
+// or an empty list is refused at the field's line.
 func TestCustomerEnvironments(t *testing.T) {
 	for _, tc := range []struct {
 		name, yaml string
@@ -19,7 +20,11 @@ func TestCustomerEnvironments(t *testing.T) {
 		err        string
 	}{
 		{"absent", "", nil, ""},
-		{"test and prod", "  environments: [test, prod]\n", nil, "t.yaml:9: customer.environments: customer.environments is not supported yet"},
+		{"test and prod", "  environments: [test, prod]\n", []string{"test", "prod"}, ""},
+		{"canonical order", "  environments:\n    - prod\n    - dev\n    - test\n", []string{"dev", "test", "prod"}, ""},
+		{"unknown", "  environments: [test, staging]\n", nil, "t.yaml:9: customer.environments"},
+		{"repeated", "  environments: [prod, prod]\n", nil, "t.yaml:9: customer.environments"},
+		{"empty", "  environments: []\n", nil, "t.yaml:9: customer.environments"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -35,8 +40,12 @@ func TestCustomerEnvironments(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tc.want, repo.Tenants[0].Customer.Environments); diff != "" {
+			c := repo.Tenants[0].Customer
+			if diff := cmp.Diff(tc.want, c.Environments); diff != "" {
 				t.Errorf("environments (-want +got):\n%s", diff)
+			}
+			if tc.want != nil && !strings.HasSuffix(c.EnvironmentsAt(), "/t.yaml:9") {
+				t.Errorf("EnvironmentsAt = %q, want t.yaml:9", c.EnvironmentsAt())
 			}
 		})
 	}

@@ -221,7 +221,7 @@ func decodeManifest(doc *document, rel string, inputs map[string]Secret, plainte
 	}
 	if c := raw.Customer; c != nil {
 		m.customer = &Customer{Pos: pos("/customer"), ID: c.ID, ExternalID: c.ExternalID, Name: c.Name,
-			NotificationEmail: c.NotificationEmail, PlanID: c.PlanID, OriginURL: c.OriginURL, Environments: c.Environments}
+			NotificationEmail: c.NotificationEmail, PlanID: c.PlanID, OriginURL: c.OriginURL, Environments: canonicalEnvironments(c.Environments)}
 	}
 	l := &m.layer
 	for i, r := range raw.Members {

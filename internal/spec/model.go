@@ -1,5 +1,10 @@
 package spec
 
+import (
+	"fmt"
+	"slices"
+)
+
 // Repo is the desired state of a whole manifest directory.
 type Repo struct {
 	Dir     string    // the directory as the caller named it
@@ -73,9 +78,33 @@ type Customer struct {
 	PlanID            string
 	OriginURL         string
 	// Environments names the Embedded Environments workspaces managed
-	// ("dev", "test", "prod"; the schema allows nothing else); nil means
-	// the customer's own workspace only.
+	// ("dev", "test", "prod"; the schema allows nothing else, each once),
+	// in that order whatever the manifest's; nil means the customer's own
+	// workspace only, as without Environments.
 	Environments []string
+}
+
+// EnvironmentsAt is where customer.environments is written (file:line).
+func (c Customer) EnvironmentsAt() string {
+	d := c.diag("environments", "")
+	return fmt.Sprintf("%s:%d", d.File, d.Line)
+}
+
+// envOrder is the order environments are planned and shown in.
+var envOrder = []string{"dev", "test", "prod"}
+
+// canonicalEnvironments puts a schema-valid list in envOrder.
+func canonicalEnvironments(envs []string) []string {
+	if len(envs) == 0 {
+		return nil
+	}
+	var out []string
+	for _, e := range envOrder {
+		if slices.Contains(envs, e) {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // Member is a collaborator.

@@ -51,7 +51,6 @@ func (l *loader) resolve(manifests []*manifest) []*Tenant {
 				ids[id] = m
 			}
 		}
-		ds = append(ds, checkCustomer(m.customer)...)
 		merged, mds := r.expand(m)
 		ds = append(ds, mds...)
 		if merged != nil {
