@@ -146,8 +146,8 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	}
 	res := x.Apply(ctx, work)
 	progress.Close()
-	if err := applySummary(e, res); err != nil {
-		fmt.Fprintf(e.stderr, "workato-gitops: warning: %v\n", err)
+	if err := render.ApplySummary(e.getenv("GITHUB_STEP_SUMMARY"), res); err != nil {
+		fmt.Fprintf(e.stderr, "workato-gitops: warning: GITHUB_STEP_SUMMARY: %v\n", err)
 	}
 	view := render.ApplyText
 	if o.json {

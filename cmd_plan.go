@@ -11,6 +11,7 @@ import (
 
 	"github.com/workato-gitops/workato-gitops/internal/plan"
 	"github.com/workato-gitops/workato-gitops/internal/planrun"
+	"github.com/workato-gitops/workato-gitops/internal/render"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
@@ -99,8 +100,8 @@ func runPlan(ctx context.Context, o planOptions, e env) error {
 	if err := renderPlan(e, p.Plan, o.format, o.noColor, e.stdout); err != nil {
 		return err
 	}
-	if err := planSummary(e, p.Plan, o.out); err != nil {
-		return err
+	if err := render.PlanSummary(e.getenv("GITHUB_STEP_SUMMARY"), p.Plan, o.out); err != nil {
+		return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)
 	}
 	if o.out != "" {
 		if err := savePlan(o.out, p); err != nil {
