@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -104,7 +103,7 @@ func runPlan(ctx context.Context, o planOptions, e env) error {
 		return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)
 	}
 	if o.out != "" {
-		if err := savePlan(o.out, p); err != nil {
+		if err := p.Save(o.out, buildVersion()); err != nil {
 			return fmt.Errorf("save plan: %w", err)
 		}
 		fmt.Fprintf(e.stderr, "workato-gitops: plan saved to %s; %s\n", o.out, applyHint(p.Plan, o, e.stdinTTY))
@@ -205,12 +204,4 @@ func renderPlan(e env, p *plan.Plan, format string, noColor bool, w io.Writer) e
 	}
 	color := e.stdoutTTY && !noColor && e.getenv("NO_COLOR") == ""
 	return plan.RenderText(w, p, plan.TextOptions{Color: color})
-}
-
-func savePlan(file string, p *planned) error {
-	return atomicWrite(file, func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(p.Saved(buildVersion()))
-	})
 }

@@ -7,6 +7,7 @@ package planrun
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"slices"
 
 	"github.com/workato-gitops/workato-gitops/internal/apply"
+	"github.com/workato-gitops/workato-gitops/internal/atomicfile"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 	"github.com/workato-gitops/workato-gitops/internal/workato"
@@ -164,6 +166,17 @@ func (p *Planned) Saved(toolVersion string) *plan.Saved {
 		}
 	}
 	return saved
+}
+
+// Save writes the plan as plan --out saves it (see Saved) to file, as
+// indented JSON, replacing the file whole: a crash leaves the old file or
+// the new one, never half of either.
+func (p *Planned) Save(file, toolVersion string) error {
+	return atomicfile.Write(file, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(p.Saved(toolVersion))
+	})
 }
 
 // ReadSaved reads a saved plan file, through a size limit: the file comes
