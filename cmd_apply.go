@@ -211,12 +211,8 @@ func confirm(e env, p *plan.Plan) bool {
 	return strings.TrimSpace(line) == "yes"
 }
 
-// loadSavedPlan reads a saved plan as a commitment: it plans afresh from
-// the manifests and the live state read now, and returns that fresh plan
-// only when it equals the saved one action by action (and the manifests
-// and every live object the plan touches are unchanged). The saved
-// actions are never executed, so nothing in the file can add, widen or
-// redirect an action; the file can only make apply refuse.
+// loadSavedPlan reads a saved plan as a commitment (see planrun.Recheck):
+// apply runs the fresh plan, and only when it equals the saved one.
 func loadSavedPlan(ctx context.Context, o applyOptions, e env) (*planned, error) {
 	saved, err := planrun.ReadSaved(o.planFile)
 	if err != nil {
@@ -226,28 +222,12 @@ func loadSavedPlan(ctx context.Context, o applyOptions, e env) (*planned, error)
 	if err != nil {
 		return nil, err
 	}
-	if problems := planrun.ManifestChanges(saved, repo); len(problems) > 0 {
-		return nil, staleError(o.planFile, problems)
+	fresh, err := planrun.Recheck(saved, o.planFile, repo, func(narrow planrun.Narrow) (*planned, error) {
+		o.tenants, o.narrow = nil, narrow
+		return planRepo(ctx, o.planOptions, e, repo)
+	})
+	if errors.As(err, new(*planrun.StaleError)) {
+		return nil, &hinted{err: err, hint: "plan again and review the new plan"}
 	}
-	// Re-read exactly the plan's tenants and re-plan them: the new plan
-	// must be the same, and every object it touches unchanged.
-	o.tenants, o.narrow = nil, planrun.OnlySaved(saved)
-	fresh, err := planRepo(ctx, o.planOptions, e, repo)
-	if err != nil {
-		return nil, err
-	}
-	if problems := planrun.Differences(saved, fresh); len(problems) > 0 {
-		return nil, staleError(o.planFile, problems)
-	}
-	// Apply runs the fresh plan, which equals the saved one action for
-	// action: only a plan made in this process carries the typed objects
-	// apply acts on (plan.Action.Desired, Patch).
-	return fresh, nil
-}
-
-func staleError(file string, problems []string) error {
-	return &hinted{
-		err:  fmt.Errorf("the saved plan %s is stale; nothing was applied:\n  %s", file, strings.Join(problems, "\n  ")),
-		hint: "plan again and review the new plan",
-	}
+	return fresh, err
 }

@@ -31,7 +31,7 @@ type planOptions struct {
 	keyless bool
 	// narrow, when set, narrows the selected tenants further (apply
 	// --plan: exactly the saved plan's tenants).
-	narrow func(context.Context, []*spec.Tenant) ([]*spec.Tenant, error)
+	narrow planrun.Narrow
 }
 
 func planCommand(e env) *cli.Command {

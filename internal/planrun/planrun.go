@@ -46,8 +46,11 @@ type Live struct {
 	SavedName   string // the saved plan's file, for errors
 	// Narrow, when set, narrows the tenants the patterns selected (the
 	// ones a git change affects, for --changed-since).
-	Narrow func(context.Context, []*spec.Tenant) ([]*spec.Tenant, error)
+	Narrow Narrow
 }
+
+// Narrow narrows a selection of tenants further.
+type Narrow func(context.Context, []*spec.Tenant) ([]*spec.Tenant, error)
 
 // Run plans the tenants of repo that match patterns (all with none).
 func Run(ctx context.Context, repo *spec.Repo, patterns []string, live Live) (*Planned, error) {
