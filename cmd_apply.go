@@ -159,7 +159,7 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	if ctx.Err() != nil {
 		return &codeError{code: exitError, err: errors.New("interrupted: the ledgers record what succeeded; run apply again to finish")}
 	}
-	if res.TimeLimitReached && !failedBeyondTimeLimit(res) {
+	if res.TimeLimitReached && !res.FailedBeyondTimeLimit() {
 		return &codeError{code: exitTimeUp, err: fmt.Errorf("stopped at --max-duration %v: the ledgers record what succeeded; run apply again to continue", o.maxDuration)}
 	}
 	if res.Failed() {
@@ -176,17 +176,6 @@ func leaseOwner(e env) string {
 	}
 	host, _ := os.Hostname()
 	return fmt.Sprintf("workato-gitops on %s, pid %d", host, os.Getpid())
-}
-
-// failedBeyondTimeLimit reports whether anything failed other than being
-// skipped at the time limit.
-func failedBeyondTimeLimit(res *apply.Result) bool {
-	for _, t := range res.Tenants {
-		if len(t.Failed) > 0 || t.Status == apply.StatusFailed || strings.HasPrefix(t.Ledger, "failed") {
-			return true
-		}
-	}
-	return false
 }
 
 func firstPositive(xs ...int) int {
