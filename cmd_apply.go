@@ -13,7 +13,6 @@ import (
 
 	"github.com/urfave/cli/v3"
 
-	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
 	"github.com/workato-gitops/workato-gitops/internal/planrun"
 	"github.com/workato-gitops/workato-gitops/internal/render"
@@ -129,8 +128,8 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	if !o.autoApprove && !confirm(e, p.Plan) {
 		return &codeError{code: exitError, err: errors.New("apply cancelled")}
 	}
-	x := &apply.Executor{Client: p.Client, Packages: p.Packages, Parallelism: firstPositive(o.parallelism, p.Repo.Config.Parallelism),
-		LeaseOwner: leaseOwner(e), MaxFailedShare: p.Repo.Config.Rollout.MaxFailedShare}
+	x := p.Executor(o.parallelism)
+	x.LeaseOwner = leaseOwner(e)
 	if onSandbox(e, p.Repo.Config) {
 		x.ImportPoll = 20 * time.Millisecond // an in-process import is done at once
 	}
@@ -140,11 +139,7 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	}
 	progress := render.NewProgress(e.stderr, e.stdoutTTY)
 	x.Events = progress.Event
-	work := make([]apply.Work, len(p.Inputs))
-	for i, in := range p.Inputs {
-		work[i] = apply.Work{Plan: p.Plan.Tenants[i], Desired: in.Desired, Live: in.Live}
-	}
-	res := x.Apply(ctx, work)
+	res := x.Apply(ctx, p.Work())
 	progress.Close()
 	if err := render.ApplySummary(e.getenv("GITHUB_STEP_SUMMARY"), res); err != nil {
 		fmt.Fprintf(e.stderr, "workato-gitops: warning: GITHUB_STEP_SUMMARY: %v\n", err)
@@ -176,15 +171,6 @@ func leaseOwner(e env) string {
 	}
 	host, _ := os.Hostname()
 	return fmt.Sprintf("workato-gitops on %s, pid %d", host, os.Getpid())
-}
-
-func firstPositive(xs ...int) int {
-	for _, x := range xs {
-		if x > 0 {
-			return x
-		}
-	}
-	return 0
 }
 
 // confirm asks on the terminal; only "yes" goes ahead.

@@ -152,6 +152,35 @@ func SelectTenants(all []*spec.Tenant, patterns []string) ([]*spec.Tenant, error
 	return out, nil
 }
 
+// Executor is the executor of this plan: it writes through the client
+// that read the live state (one scheduler counts every call), with the
+// packages the plan digested and the repository's rollout threshold.
+// parallelism, when positive, overrides the config's.
+func (p *Planned) Executor(parallelism int) *apply.Executor {
+	return &apply.Executor{Client: p.Client, Packages: p.Packages,
+		Parallelism:    firstPositive(parallelism, p.Repo.Config.Parallelism),
+		MaxFailedShare: p.Repo.Config.Rollout.MaxFailedShare}
+}
+
+// Work is what the executor applies: each tenant's plan with the desired
+// and live state it was made from.
+func (p *Planned) Work() []apply.Work {
+	work := make([]apply.Work, len(p.Inputs))
+	for i, in := range p.Inputs {
+		work[i] = apply.Work{Plan: p.Plan.Tenants[i], Desired: in.Desired, Live: in.Live}
+	}
+	return work
+}
+
+func firstPositive(xs ...int) int {
+	for _, x := range xs {
+		if x > 0 {
+			return x
+		}
+	}
+	return 0
+}
+
 // Saved is the plan as plan --out saves it: the plan, the manifests'
 // digests and the live state of every tenant read.
 func (p *Planned) Saved(toolVersion string) *plan.Saved {

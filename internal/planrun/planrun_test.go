@@ -9,8 +9,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
+	"github.com/workato-gitops/workato-gitops/internal/workato"
 )
 
 func TestSelectTenants(t *testing.T) {
@@ -129,5 +131,38 @@ func TestRecheck(t *testing.T) {
 	boom := errors.New("boom")
 	if _, err := Recheck(saved, "plan.json", repo, func(Narrow) (*Planned, error) { return nil, boom }); err != boom {
 		t.Errorf("planning failed: %v; want its error as it is", err)
+	}
+}
+
+// TestExecutor: apply writes through the client and packages the plan
+// read with, the --parallelism flag wins over the config when positive,
+// and the config's rollout threshold reaches the executor.
+func TestExecutor(t *testing.T) {
+	repo := &spec.Repo{Config: spec.Config{Parallelism: 3, Rollout: spec.Rollout{MaxFailedShare: 0.25}}}
+	p := &Planned{Repo: repo, Client: &workato.Client{}, Packages: &apply.Packages{}}
+	for _, tc := range []struct{ flag, want int }{{0, 3}, {-1, 3}, {5, 5}} {
+		x := p.Executor(tc.flag)
+		if x.Parallelism != tc.want || x.Client != p.Client || x.Packages != p.Packages || x.MaxFailedShare != 0.25 {
+			t.Errorf("--parallelism %d: %+v; want parallelism %d with the plan's client, packages and threshold", tc.flag, x, tc.want)
+		}
+	}
+	if x := (&Planned{Repo: &spec.Repo{}}).Executor(0); x.Parallelism != 0 {
+		t.Errorf("neither flag nor config: parallelism %d, want 0 (the executor's default)", x.Parallelism)
+	}
+}
+
+// TestWork: each tenant's plan goes to the executor with the desired and
+// live state it was made from, in order.
+func TestWork(t *testing.T) {
+	acme, globex := &spec.Tenant{Name: "acme"}, &spec.Tenant{Name: "globex"}
+	live := &plan.Live{}
+	p := &Planned{
+		Inputs: []plan.Input{{Desired: plan.Desired{Tenant: acme}, Live: live}, {Desired: plan.Desired{Tenant: globex}}},
+		Plan:   &plan.Plan{Tenants: []plan.TenantPlan{{Name: "acme"}, {Name: "globex"}}},
+	}
+	work := p.Work()
+	if len(work) != 2 || work[0].Plan.Name != "acme" || work[0].Desired.Tenant != acme || work[0].Live != live ||
+		work[1].Plan.Name != "globex" || work[1].Desired.Tenant != globex || work[1].Live != nil {
+		t.Errorf("work %+v; want acme's and globex's plans with their inputs, in order", work)
 	}
 }
