@@ -156,7 +156,7 @@ func planExit(p *plan.Plan, detailed bool) error {
 }
 
 func makePlan(ctx context.Context, o planOptions, e env) (*planned, error) {
-	skip := o.keyless && noSOPSKey(e)
+	skip := o.keyless && spec.NoKeyConfigured(keyEnv(e))
 	if skip {
 		fmt.Fprintln(e.stderr, "workato-gitops: no SOPS key: planning without decrypting; inputs are compared by their ciphertext, and ownership is not verified (apply needs the key)")
 	}
