@@ -175,12 +175,7 @@ func leaseOwner(e env) string {
 
 // confirm asks on the terminal; only "yes" goes ahead.
 func confirm(e env, p *plan.Plan) bool {
-	n := 0
-	for i := range p.Tenants {
-		if p.Tenants[i].Status == plan.StatusPlanned && p.Tenants[i].Changes() {
-			n++
-		}
-	}
+	n, _, _ := p.TenantsToApply()
 	fmt.Fprintf(e.stderr, "\nApply these changes to %s? Only 'yes' will be accepted: ", plural(n, "tenant"))
 	line, _ := bufio.NewReader(e.stdin).ReadString('\n')
 	return strings.TrimSpace(line) == "yes"

@@ -115,17 +115,7 @@ func runPlan(ctx context.Context, o planOptions, e env) error {
 // changes apply would make; --auto-approve is part of the command where
 // apply could not ask (no terminal, as in CI).
 func applyHint(p *plan.Plan, o planOptions, tty bool) string {
-	var appliable, failed, blocked int
-	for i := range p.Tenants {
-		switch t := &p.Tenants[i]; {
-		case t.Status == plan.StatusFailed:
-			failed++
-		case t.Status == plan.StatusBlocked:
-			blocked++
-		case t.Changes():
-			appliable++
-		}
-	}
+	appliable, failed, blocked := p.TenantsToApply()
 	if appliable == 0 {
 		switch {
 		case failed+blocked > 0:
