@@ -58,27 +58,13 @@ func cacheDir(e env) string {
 	return ""
 }
 
-// repoConfig is the config of the repository around the current
-// directory, when there is one that loads; else the defaults.
-func repoConfig(e env) spec.Config {
-	dir, err := findRepository(".")
-	if err != nil {
-		return spec.Config{}
-	}
-	repo, err := spec.Load(dir, spec.Options{Schemas: schemaFS, SkipDecrypt: true})
-	if err != nil || repo == nil {
-		return spec.Config{}
-	}
-	return repo.Config
-}
-
 func runProviders(ctx context.Context, name, customer string, e env) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	cfg := repoConfig(e)
+	cfg := spec.ConfigAround(".", schemaFS) // the repository around the current directory, if any
 	tgt, err := target.Resolve(apiEnv(e), cfg)
 	if err != nil {
 		return err
