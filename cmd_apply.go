@@ -13,7 +13,6 @@ import (
 
 	"github.com/urfave/cli/v3"
 
-	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
 	"github.com/workato-gitops/workato-gitops/internal/planrun"
 	"github.com/workato-gitops/workato-gitops/internal/render"
@@ -129,8 +128,8 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	if !o.autoApprove && !confirm(e, p.Plan) {
 		return &codeError{code: exitError, err: errors.New("apply cancelled")}
 	}
-	x := &apply.Executor{Client: p.Client, Packages: p.Packages, Parallelism: firstPositive(o.parallelism, p.Repo.Config.Parallelism),
-		LeaseOwner: leaseOwner(e), MaxFailedShare: p.Repo.Config.Rollout.MaxFailedShare}
+	x := p.Executor(o.parallelism)
+	x.LeaseOwner = leaseOwner(e)
 	if onSandbox(e, p.Repo.Config) {
 		x.ImportPoll = 20 * time.Millisecond // an in-process import is done at once
 	}
@@ -140,14 +139,10 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	}
 	progress := render.NewProgress(e.stderr, e.stdoutTTY)
 	x.Events = progress.Event
-	work := make([]apply.Work, len(p.Inputs))
-	for i, in := range p.Inputs {
-		work[i] = apply.Work{Plan: p.Plan.Tenants[i], Desired: in.Desired, Live: in.Live}
-	}
-	res := x.Apply(ctx, work)
+	res := x.Apply(ctx, p.Work())
 	progress.Close()
-	if err := applySummary(e, res); err != nil {
-		fmt.Fprintf(e.stderr, "workato-gitops: warning: %v\n", err)
+	if err := render.ApplySummary(e.getenv("GITHUB_STEP_SUMMARY"), res); err != nil {
+		fmt.Fprintf(e.stderr, "workato-gitops: warning: GITHUB_STEP_SUMMARY: %v\n", err)
 	}
 	view := render.ApplyText
 	if o.json {
@@ -159,7 +154,7 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	if ctx.Err() != nil {
 		return &codeError{code: exitError, err: errors.New("interrupted: the ledgers record what succeeded; run apply again to finish")}
 	}
-	if res.TimeLimitReached && !failedBeyondTimeLimit(res) {
+	if res.TimeLimitReached && !res.FailedBeyondTimeLimit() {
 		return &codeError{code: exitTimeUp, err: fmt.Errorf("stopped at --max-duration %v: the ledgers record what succeeded; run apply again to continue", o.maxDuration)}
 	}
 	if res.Failed() {
@@ -178,45 +173,16 @@ func leaseOwner(e env) string {
 	return fmt.Sprintf("workato-gitops on %s, pid %d", host, os.Getpid())
 }
 
-// failedBeyondTimeLimit reports whether anything failed other than being
-// skipped at the time limit.
-func failedBeyondTimeLimit(res *apply.Result) bool {
-	for _, t := range res.Tenants {
-		if len(t.Failed) > 0 || t.Status == apply.StatusFailed || strings.HasPrefix(t.Ledger, "failed") {
-			return true
-		}
-	}
-	return false
-}
-
-func firstPositive(xs ...int) int {
-	for _, x := range xs {
-		if x > 0 {
-			return x
-		}
-	}
-	return 0
-}
-
 // confirm asks on the terminal; only "yes" goes ahead.
 func confirm(e env, p *plan.Plan) bool {
-	n := 0
-	for i := range p.Tenants {
-		if p.Tenants[i].Status == plan.StatusPlanned && p.Tenants[i].Changes() {
-			n++
-		}
-	}
+	n, _, _ := p.TenantsToApply()
 	fmt.Fprintf(e.stderr, "\nApply these changes to %s? Only 'yes' will be accepted: ", plural(n, "tenant"))
 	line, _ := bufio.NewReader(e.stdin).ReadString('\n')
 	return strings.TrimSpace(line) == "yes"
 }
 
-// loadSavedPlan reads a saved plan as a commitment: it plans afresh from
-// the manifests and the live state read now, and returns that fresh plan
-// only when it equals the saved one action by action (and the manifests
-// and every live object the plan touches are unchanged). The saved
-// actions are never executed, so nothing in the file can add, widen or
-// redirect an action; the file can only make apply refuse.
+// loadSavedPlan reads a saved plan as a commitment (see planrun.Recheck):
+// apply runs the fresh plan, and only when it equals the saved one.
 func loadSavedPlan(ctx context.Context, o applyOptions, e env) (*planned, error) {
 	saved, err := planrun.ReadSaved(o.planFile)
 	if err != nil {
@@ -226,28 +192,12 @@ func loadSavedPlan(ctx context.Context, o applyOptions, e env) (*planned, error)
 	if err != nil {
 		return nil, err
 	}
-	if problems := planrun.ManifestChanges(saved, repo); len(problems) > 0 {
-		return nil, staleError(o.planFile, problems)
+	fresh, err := planrun.Recheck(saved, o.planFile, repo, func(narrow planrun.Narrow) (*planned, error) {
+		o.tenants, o.narrow = nil, narrow
+		return planRepo(ctx, o.planOptions, e, repo)
+	})
+	if errors.As(err, new(*planrun.StaleError)) {
+		return nil, &hinted{err: err, hint: "plan again and review the new plan"}
 	}
-	// Re-read exactly the plan's tenants and re-plan them: the new plan
-	// must be the same, and every object it touches unchanged.
-	o.tenants, o.narrow = nil, planrun.OnlySaved(saved)
-	fresh, err := planRepo(ctx, o.planOptions, e, repo)
-	if err != nil {
-		return nil, err
-	}
-	if problems := planrun.Differences(saved, fresh); len(problems) > 0 {
-		return nil, staleError(o.planFile, problems)
-	}
-	// Apply runs the fresh plan, which equals the saved one action for
-	// action: only a plan made in this process carries the typed objects
-	// apply acts on (plan.Action.Desired, Patch).
-	return fresh, nil
-}
-
-func staleError(file string, problems []string) error {
-	return &hinted{
-		err:  fmt.Errorf("the saved plan %s is stale; nothing was applied:\n  %s", file, strings.Join(problems, "\n  ")),
-		hint: "plan again and review the new plan",
-	}
+	return fresh, err
 }

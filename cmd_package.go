@@ -94,15 +94,13 @@ func runPackagePull(ctx context.Context, o packagePullOptions, e env) error {
 	if err != nil {
 		return err
 	}
-	// Workato's CLI polls every 3 s; the in-process sandbox answers at once.
-	interval := 3 * time.Second
-	if onSandbox(e, cfg) {
-		interval = time.Millisecond
-	}
-	p := &pkgpull.Puller{Client: client, Ref: ref, Folder: folder, Interval: interval, Timeout: o.timeout,
+	p := &pkgpull.Puller{Client: client, Ref: ref, Folder: folder, Timeout: o.timeout,
 		Warnf: func(format string, args ...any) {
 			fmt.Fprintf(e.stderr, "workato-gitops: warning: "+format+"\n", args...)
 		}}
+	if onSandbox(e, cfg) {
+		p.Interval = time.Millisecond // the in-process sandbox answers at once
+	}
 	data, err := p.Pull(ctx, o.includeTags)
 	if err != nil {
 		return fmt.Errorf("pull %s from workspace %s: %w", folder, o.workspace, err)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/workato-gitops/workato-gitops/internal/plan"
 	"github.com/workato-gitops/workato-gitops/internal/planrun"
+	"github.com/workato-gitops/workato-gitops/internal/render"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
@@ -31,7 +31,7 @@ type planOptions struct {
 	keyless bool
 	// narrow, when set, narrows the selected tenants further (apply
 	// --plan: exactly the saved plan's tenants).
-	narrow func(context.Context, []*spec.Tenant) ([]*spec.Tenant, error)
+	narrow planrun.Narrow
 }
 
 func planCommand(e env) *cli.Command {
@@ -99,11 +99,11 @@ func runPlan(ctx context.Context, o planOptions, e env) error {
 	if err := renderPlan(e, p.Plan, o.format, o.noColor, e.stdout); err != nil {
 		return err
 	}
-	if err := planSummary(e, p.Plan, o.out); err != nil {
-		return err
+	if err := render.PlanSummary(e.getenv("GITHUB_STEP_SUMMARY"), p.Plan, o.out); err != nil {
+		return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)
 	}
 	if o.out != "" {
-		if err := savePlan(o.out, p); err != nil {
+		if err := p.Save(o.out, buildVersion()); err != nil {
 			return fmt.Errorf("save plan: %w", err)
 		}
 		fmt.Fprintf(e.stderr, "workato-gitops: plan saved to %s; %s\n", o.out, applyHint(p.Plan, o, e.stdinTTY))
@@ -115,17 +115,7 @@ func runPlan(ctx context.Context, o planOptions, e env) error {
 // changes apply would make; --auto-approve is part of the command where
 // apply could not ask (no terminal, as in CI).
 func applyHint(p *plan.Plan, o planOptions, tty bool) string {
-	var appliable, failed, blocked int
-	for i := range p.Tenants {
-		switch t := &p.Tenants[i]; {
-		case t.Status == plan.StatusFailed:
-			failed++
-		case t.Status == plan.StatusBlocked:
-			blocked++
-		case t.Changes():
-			appliable++
-		}
-	}
+	appliable, failed, blocked := p.TenantsToApply()
 	if appliable == 0 {
 		switch {
 		case failed+blocked > 0:
@@ -156,7 +146,7 @@ func planExit(p *plan.Plan, detailed bool) error {
 }
 
 func makePlan(ctx context.Context, o planOptions, e env) (*planned, error) {
-	skip := o.keyless && noSOPSKey(e)
+	skip := o.keyless && spec.NoKeyConfigured(keyEnv(e))
 	if skip {
 		fmt.Fprintln(e.stderr, "workato-gitops: no SOPS key: planning without decrypting; inputs are compared by their ciphertext, and ownership is not verified (apply needs the key)")
 	}
@@ -204,12 +194,4 @@ func renderPlan(e env, p *plan.Plan, format string, noColor bool, w io.Writer) e
 	}
 	color := e.stdoutTTY && !noColor && e.getenv("NO_COLOR") == ""
 	return plan.RenderText(w, p, plan.TextOptions{Color: color})
-}
-
-func savePlan(file string, p *planned) error {
-	return atomicWrite(file, func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(p.Saved(buildVersion()))
-	})
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/workato-gitops/workato-gitops/internal/catalog"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 	"github.com/workato-gitops/workato-gitops/internal/target"
-	"github.com/workato-gitops/workato-gitops/internal/workato"
 )
 
 func providersCommand(e env) *cli.Command {
@@ -59,27 +58,13 @@ func cacheDir(e env) string {
 	return ""
 }
 
-// repoConfig is the config of the repository around the current
-// directory, when there is one that loads; else the defaults.
-func repoConfig(e env) spec.Config {
-	dir, err := findRepository(".")
-	if err != nil {
-		return spec.Config{}
-	}
-	repo, err := spec.Load(dir, spec.Options{Schemas: schemaFS, SkipDecrypt: true})
-	if err != nil || repo == nil {
-		return spec.Config{}
-	}
-	return repo.Config
-}
-
 func runProviders(ctx context.Context, name, customer string, e env) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	cfg := repoConfig(e)
+	cfg := spec.ConfigAround(".", schemaFS) // the repository around the current directory, if any
 	tgt, err := target.Resolve(apiEnv(e), cfg)
 	if err != nil {
 		return err
@@ -94,12 +79,23 @@ func runProviders(ctx context.Context, name, customer string, e env) error {
 	}
 	cat := catalog.LoadOrNew(path, tgt.Base)
 	if name == "" {
-		err = listProviders(ctx, client, cat, e)
+		err = cat.ReadConnectors(ctx, client)
 	} else {
-		err = providerInputs(ctx, client, cat, name, customer, e)
+		err = cat.ReadInputs(ctx, client, name, customer)
+	}
+	if errors.Is(err, catalog.ErrNoCustomer) {
+		return &hinted{err: err, hint: "create one (apply a tenant), or name one with --customer ID"}
+	}
+	if errors.As(err, new(*catalog.NoSchemaError)) {
+		return &hinted{err: err, hint: "workato-gitops providers lists the connectors' names; a custom connector has no schema"}
 	}
 	if err != nil {
 		return err
+	}
+	if name == "" {
+		cat.WriteConnectors(e.stdout)
+	} else {
+		cat.WriteInputs(e.stdout, name)
 	}
 	if path == "" {
 		return nil
@@ -111,51 +107,15 @@ func runProviders(ctx context.Context, name, customer string, e env) error {
 	return nil
 }
 
-func listProviders(ctx context.Context, client *workato.Client, cat *catalog.Catalog, e env) error {
-	conns, err := client.ListConnectors(ctx)
-	if err != nil {
-		return fmt.Errorf("list connectors: %w", err)
-	}
-	cat.SetConnectors(conns)
-	cat.WriteConnectors(e.stdout)
-	return nil
-}
-
-func providerInputs(ctx context.Context, client *workato.Client, cat *catalog.Catalog, name, customer string, e env) error {
-	ref, err := catalog.SchemaCustomer(ctx, client, customer)
-	if errors.Is(err, catalog.ErrNoCustomer) {
-		return &hinted{err: err, hint: "create one (apply a tenant), or name one with --customer ID"}
-	}
-	if err != nil {
-		return err
-	}
-	fields, err := client.InputSchema(ctx, ref, name)
-	if errors.Is(err, workato.ErrNotFound) {
-		return &hinted{err: fmt.Errorf("the API has no input schema for %q", name), hint: "workato-gitops providers lists the connectors' names; a custom connector has no schema"}
-	}
-	if err != nil {
-		return fmt.Errorf("input schema of %s: %w", name, err)
-	}
-	cat.SetInputs(name, fields)
-	cat.WriteInputs(e.stdout, name)
-	return nil
-}
-
 // warnUnknownInputs prints a warning for each input key of a connection
 // whose provider's keys the cached catalogue knows and which it does not
-// take. No cache, or an unusable one, means no warnings: validate stays
-// offline and never fails on a cache.
+// take (see catalog.CachedUnknownInputs).
 func warnUnknownInputs(repo *spec.Repo, e env) {
 	tgt, err := target.Resolve(apiEnv(e), repo.Config)
-	d := cacheDir(e)
-	if err != nil || d == "" {
+	if err != nil {
 		return
 	}
-	cat, err := catalog.Load(catalog.Path(d, tgt.Base), tgt.Base)
-	if err != nil || cat == nil {
-		return
-	}
-	for _, msg := range cat.UnknownInputs(repo) {
+	for _, msg := range catalog.CachedUnknownInputs(cacheDir(e), tgt.Base, repo) {
 		fmt.Fprintf(e.stderr, "workato-gitops: warning: %s\n", msg)
 	}
 }

@@ -33,20 +33,3 @@ func decryptionKeys(e env) (spec.Keys, error) {
 	}
 	return keys, nil
 }
-
-// noSOPSKey reports whether no SOPS key of any kind is configured: no age
-// key (variable or default file) and none of the variables SOPS's other
-// key services read. plan then works from the ciphertext alone.
-func noSOPSKey(e env) bool {
-	keys, reports := spec.CollectKeys(keyEnv(e))
-	if spec.KeysError(reports) != nil || len(keys.Age)+len(keys.SSH) > 0 {
-		return false // a key, or a named source to report: decrypt
-	}
-	for _, v := range []string{"SOPS_PGP_FP", "GNUPGHOME", "SOPS_KMS_ARN", "AWS_ACCESS_KEY_ID", "AWS_PROFILE",
-		"AWS_WEB_IDENTITY_TOKEN_FILE", "GOOGLE_APPLICATION_CREDENTIALS", "AZURE_CLIENT_ID", "VAULT_TOKEN", "VAULT_ADDR"} {
-		if e.getenv(v) != "" {
-			return false
-		}
-	}
-	return true
-}

@@ -61,6 +61,19 @@ type Verified struct {
 	AuthorizationError  string `json:"authorization_error,omitempty"`
 }
 
+// FailedBeyondTimeLimit reports whether anything failed other than being
+// skipped at the time limit (apply --max-duration): a failed action, a
+// tenant that failed or a ledger that could not be written. A result with
+// only time-limit skips is work left for the next run, not a failure.
+func (r *Result) FailedBeyondTimeLimit() bool {
+	for _, t := range r.Tenants {
+		if len(t.Failed) > 0 || t.Status == StatusFailed || strings.HasPrefix(t.Ledger, "failed") {
+			return true
+		}
+	}
+	return false
+}
+
 // Failed reports whether anything failed or was skipped.
 func (r *Result) Failed() bool {
 	for _, t := range r.Tenants {

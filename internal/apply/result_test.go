@@ -43,3 +43,27 @@ func TestResultJSONDocumented(t *testing.T) {
 	}
 	walk(v)
 }
+
+// TestFailedBeyondTimeLimit: only what the time limit skipped is work left
+// (apply exits 4); a failed action, a failed tenant or an unwritten ledger
+// is a failure (exit 1), whether or not the limit was also reached.
+func TestFailedBeyondTimeLimit(t *testing.T) {
+	skipped := []Outcome{{Action: "start recipe R", Reason: reasonTimeLimit}}
+	cases := []struct {
+		name   string
+		tenant TenantResult
+		want   bool
+	}{
+		{"skipped at the limit", TenantResult{Status: StatusPartial, Skipped: skipped, Ledger: "written"}, false},
+		{"not started at the limit", TenantResult{Status: StatusNotApplied, Reason: reasonTimeLimit}, false},
+		{"an action failed", TenantResult{Status: StatusPartial, Failed: []Outcome{{Action: "a", Error: "e"}}, Skipped: skipped, Ledger: "written"}, true},
+		{"the tenant failed", TenantResult{Status: StatusFailed, Ledger: "unchanged"}, true},
+		{"the ledger failed", TenantResult{Status: StatusPartial, Skipped: skipped, Ledger: "failed: 500"}, true},
+	}
+	for _, tc := range cases {
+		res := &Result{TimeLimitReached: true, Tenants: []TenantResult{{Name: "ok", Status: StatusApplied, Ledger: "written"}, tc.tenant}}
+		if got := res.FailedBeyondTimeLimit(); got != tc.want {
+			t.Errorf("%s: FailedBeyondTimeLimit() = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

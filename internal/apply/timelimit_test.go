@@ -44,6 +44,9 @@ func TestTimeLimit(t *testing.T) {
 	if res.Failed() != true {
 		t.Error("a time-limited apply with work left must not look complete")
 	}
+	if res.FailedBeyondTimeLimit() {
+		t.Error("an apply that only ran out of time reports a failure")
+	}
 	// Which tenant gets the one slot first is up to the scheduler.
 	first, second := res.Tenants[0], res.Tenants[1]
 	if len(first.Ran) == 0 {

@@ -34,6 +34,46 @@ func SchemaCustomer(ctx context.Context, client *workato.Client, externalID stri
 	return workato.ByID(custs[0].ID), nil
 }
 
+// ReadConnectors reads the connectors the account offers into the
+// catalogue.
+func (c *Catalog) ReadConnectors(ctx context.Context, client *workato.Client) error {
+	conns, err := client.ListConnectors(ctx)
+	if err != nil {
+		return fmt.Errorf("list connectors: %w", err)
+	}
+	c.SetConnectors(conns)
+	return nil
+}
+
+// NoSchemaError says the API has no input schema for a provider: a custom
+// connector has none, and a name that is no connector's neither.
+type NoSchemaError struct{ Provider string }
+
+func (e *NoSchemaError) Error() string {
+	return fmt.Sprintf("the API has no input schema for %q", e.Provider)
+}
+
+// ReadInputs reads the input keys provider takes into the catalogue, from
+// its input schema in the workspace SchemaCustomer picks for customer (an
+// external id, or "" for the first the account lists). It fails with
+// ErrNoCustomer when the account has no workspace to read it in, and a
+// *NoSchemaError when the API has no schema for provider.
+func (c *Catalog) ReadInputs(ctx context.Context, client *workato.Client, provider, customer string) error {
+	ref, err := SchemaCustomer(ctx, client, customer)
+	if err != nil {
+		return err
+	}
+	fields, err := client.InputSchema(ctx, ref, provider)
+	if errors.Is(err, workato.ErrNotFound) {
+		return &NoSchemaError{Provider: provider}
+	}
+	if err != nil {
+		return fmt.Errorf("input schema of %s: %w", provider, err)
+	}
+	c.SetInputs(provider, fields)
+	return nil
+}
+
 // SetConnectors replaces the catalogue's connectors with conns, sorted by
 // name.
 func (c *Catalog) SetConnectors(conns []workato.Connector) {
@@ -122,6 +162,21 @@ func (c *Catalog) UnknownInputs(repo *spec.Repo) []string {
 		}
 	}
 	return out
+}
+
+// CachedUnknownInputs is UnknownInputs of the catalogue cached below
+// cacheDir for the API at base. No cache directory, no cache, or one that
+// does not check means no warnings: validate stays offline and never
+// fails on a cache.
+func CachedUnknownInputs(cacheDir, base string, repo *spec.Repo) []string {
+	if cacheDir == "" {
+		return nil
+	}
+	c, err := Load(Path(cacheDir, base), base)
+	if err != nil || c == nil {
+		return nil
+	}
+	return c.UnknownInputs(repo)
 }
 
 // Printable keeps API text on one line and free of control characters.

@@ -17,7 +17,7 @@ type Puller struct {
 	Client   *workato.Client
 	Ref      workato.CustomerRef
 	Folder   string        // "/"-separated path from Home, not Home itself
-	Interval time.Duration // between polls of the export
+	Interval time.Duration // between polls of the export; 0: WaitExport's 3 s, as Workato's CLI
 	Timeout  time.Duration // for the export to complete
 	// Warnf reports what went wrong after the package was fetched (the
 	// clean-up); nil drops it.

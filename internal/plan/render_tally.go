@@ -37,6 +37,15 @@ func tallyPlan(p *Plan) tally {
 	return t
 }
 
+// TenantsToApply says how many tenants apply would change, and how many it
+// would leave alone because they could not be planned or a guard blocked
+// them: the CLI's confirmation and hints count from the renderers' tally,
+// so that they never disagree with the plan shown.
+func (p *Plan) TenantsToApply() (changes, failed, blocked int) {
+	t := tallyPlan(p)
+	return t.Planned - t.NoChanges, t.Failed, t.Blocked
+}
+
 // totalLine is the closing sentence of the text plan and the headline of
 // the Markdown one.
 // TotalLine is the plan's last line in text ("Plan: 2 to create, ...").

@@ -7,6 +7,7 @@ package planrun
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"slices"
 
 	"github.com/workato-gitops/workato-gitops/internal/apply"
+	"github.com/workato-gitops/workato-gitops/internal/atomicfile"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 	"github.com/workato-gitops/workato-gitops/internal/workato"
@@ -44,8 +46,11 @@ type Live struct {
 	SavedName   string // the saved plan's file, for errors
 	// Narrow, when set, narrows the tenants the patterns selected (the
 	// ones a git change affects, for --changed-since).
-	Narrow func(context.Context, []*spec.Tenant) ([]*spec.Tenant, error)
+	Narrow Narrow
 }
+
+// Narrow narrows a selection of tenants further.
+type Narrow func(context.Context, []*spec.Tenant) ([]*spec.Tenant, error)
 
 // Run plans the tenants of repo that match patterns (all with none).
 func Run(ctx context.Context, repo *spec.Repo, patterns []string, live Live) (*Planned, error) {
@@ -161,6 +166,35 @@ func SelectTenants(all []*spec.Tenant, patterns []string) ([]*spec.Tenant, error
 	return out, nil
 }
 
+// Executor is the executor of this plan: it writes through the client
+// that read the live state (one scheduler counts every call), with the
+// packages the plan digested and the repository's rollout threshold.
+// parallelism, when positive, overrides the config's.
+func (p *Planned) Executor(parallelism int) *apply.Executor {
+	return &apply.Executor{Client: p.Client, Packages: p.Packages,
+		Parallelism:    firstPositive(parallelism, p.Repo.Config.Parallelism),
+		MaxFailedShare: p.Repo.Config.Rollout.MaxFailedShare}
+}
+
+// Work is what the executor applies: each tenant's plan with the desired
+// and live state it was made from.
+func (p *Planned) Work() []apply.Work {
+	work := make([]apply.Work, len(p.Inputs))
+	for i, in := range p.Inputs {
+		work[i] = apply.Work{Plan: p.Plan.Tenants[i], Desired: in.Desired, Live: in.Live}
+	}
+	return work
+}
+
+func firstPositive(xs ...int) int {
+	for _, x := range xs {
+		if x > 0 {
+			return x
+		}
+	}
+	return 0
+}
+
 // Saved is the plan as plan --out saves it: the plan, the manifests'
 // digests and the live state of every tenant read.
 func (p *Planned) Saved(toolVersion string) *plan.Saved {
@@ -177,6 +211,17 @@ func (p *Planned) Saved(toolVersion string) *plan.Saved {
 		}
 	}
 	return saved
+}
+
+// Save writes the plan as plan --out saves it (see Saved) to file, as
+// indented JSON, replacing the file whole: a crash leaves the old file or
+// the new one, never half of either.
+func (p *Planned) Save(file, toolVersion string) error {
+	return atomicfile.Write(file, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(p.Saved(toolVersion))
+	})
 }
 
 // ReadSaved reads a saved plan file, through a size limit: the file comes

@@ -1,14 +1,18 @@
 package planrun
 
 import (
+	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
+	"github.com/workato-gitops/workato-gitops/internal/workato"
 )
 
 func TestSelectTenants(t *testing.T) {
@@ -75,5 +79,90 @@ func TestDifferences(t *testing.T) {
 	}
 	if d := Differences(saved, &Planned{Plan: &plan.Plan{}}); len(d) != 1 {
 		t.Errorf("no tenants now: %v", d)
+	}
+}
+
+// TestRecheck: a saved plan is a commitment. Apply gets the fresh plan only
+// when the manifests are the same and planning again, narrowed to the
+// saved tenants, gives the same actions; else a StaleError naming why.
+func TestRecheck(t *testing.T) {
+	tp := func(name string, folders ...string) plan.TenantPlan {
+		p := plan.TenantPlan{Name: name, Status: plan.StatusPlanned}
+		for _, f := range folders {
+			key := spec.FolderKey(spec.ParsePath(f))
+			p.Actions = append(p.Actions, plan.Action{ID: plan.ActionID(plan.OpCreate, plan.KindFolder, key), Op: plan.OpCreate, Kind: plan.KindFolder, Key: key})
+		}
+		return p
+	}
+	repo := &spec.Repo{Files: []spec.File{{Path: "acme.yaml", SHA256: "1"}},
+		Tenants: []*spec.Tenant{{Name: "acme"}, {Name: "globex"}}}
+	saved := &plan.Saved{Manifests: map[string]string{"acme.yaml": "1"},
+		Plan: &plan.Plan{Tenants: []plan.TenantPlan{tp("acme", "A")}}, Live: map[string]*plan.Live{"acme": {}}}
+	freshWith := func(folder string) func(Narrow) (*Planned, error) {
+		return func(narrow Narrow) (*Planned, error) {
+			tenants, err := narrow(context.Background(), repo.Tenants)
+			if err != nil || len(tenants) != 1 || tenants[0].Name != "acme" {
+				t.Fatalf("narrowed to %v, %v; want the saved plan's tenant acme alone", tenants, err)
+			}
+			return &Planned{Tenants: tenants, Plan: &plan.Plan{Tenants: []plan.TenantPlan{tp("acme", folder)}}, Inputs: []plan.Input{{Live: &plan.Live{}}}}, nil
+		}
+	}
+
+	fresh, err := Recheck(saved, "plan.json", repo, freshWith("A"))
+	if err != nil || fresh == nil || fresh.Plan.Tenants[0].Actions[0].Key != tp("acme", "A").Actions[0].Key {
+		t.Fatalf("the same plan: %v, %v; want the fresh plan", fresh, err)
+	}
+
+	var se *StaleError
+	_, err = Recheck(saved, "plan.json", repo, freshWith("B"))
+	if !errors.As(err, &se) || se.File != "plan.json" || len(se.Problems) != 2 {
+		t.Errorf("other actions: %v; want a StaleError naming the saved action and the new one", err)
+	}
+
+	changed := &spec.Repo{Files: []spec.File{{Path: "acme.yaml", SHA256: "2"}}, Tenants: repo.Tenants}
+	_, err = Recheck(saved, "plan.json", changed, func(Narrow) (*Planned, error) {
+		t.Fatal("planned again although a manifest changed")
+		return nil, nil
+	})
+	if want := "the saved plan plan.json is stale; nothing was applied:\n  acme.yaml changed since the plan"; err == nil || err.Error() != want {
+		t.Errorf("a changed manifest: %v; want %q", err, want)
+	}
+
+	boom := errors.New("boom")
+	if _, err := Recheck(saved, "plan.json", repo, func(Narrow) (*Planned, error) { return nil, boom }); err != boom {
+		t.Errorf("planning failed: %v; want its error as it is", err)
+	}
+}
+
+// TestExecutor: apply writes through the client and packages the plan
+// read with, the --parallelism flag wins over the config when positive,
+// and the config's rollout threshold reaches the executor.
+func TestExecutor(t *testing.T) {
+	repo := &spec.Repo{Config: spec.Config{Parallelism: 3, Rollout: spec.Rollout{MaxFailedShare: 0.25}}}
+	p := &Planned{Repo: repo, Client: &workato.Client{}, Packages: &apply.Packages{}}
+	for _, tc := range []struct{ flag, want int }{{0, 3}, {-1, 3}, {5, 5}} {
+		x := p.Executor(tc.flag)
+		if x.Parallelism != tc.want || x.Client != p.Client || x.Packages != p.Packages || x.MaxFailedShare != 0.25 {
+			t.Errorf("--parallelism %d: %+v; want parallelism %d with the plan's client, packages and threshold", tc.flag, x, tc.want)
+		}
+	}
+	if x := (&Planned{Repo: &spec.Repo{}}).Executor(0); x.Parallelism != 0 {
+		t.Errorf("neither flag nor config: parallelism %d, want 0 (the executor's default)", x.Parallelism)
+	}
+}
+
+// TestWork: each tenant's plan goes to the executor with the desired and
+// live state it was made from, in order.
+func TestWork(t *testing.T) {
+	acme, globex := &spec.Tenant{Name: "acme"}, &spec.Tenant{Name: "globex"}
+	live := &plan.Live{}
+	p := &Planned{
+		Inputs: []plan.Input{{Desired: plan.Desired{Tenant: acme}, Live: live}, {Desired: plan.Desired{Tenant: globex}}},
+		Plan:   &plan.Plan{Tenants: []plan.TenantPlan{{Name: "acme"}, {Name: "globex"}}},
+	}
+	work := p.Work()
+	if len(work) != 2 || work[0].Plan.Name != "acme" || work[0].Desired.Tenant != acme || work[0].Live != live ||
+		work[1].Plan.Name != "globex" || work[1].Desired.Tenant != globex || work[1].Live != nil {
+		t.Errorf("work %+v; want acme's and globex's plans with their inputs, in order", work)
 	}
 }

@@ -2,13 +2,53 @@ package planrun
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
+
+// StaleError says why a saved plan is not the plan of the manifests and
+// workspaces as they are now: apply refuses it and applies nothing.
+type StaleError struct {
+	File     string   // the saved plan's file
+	Problems []string // each difference, in words
+}
+
+func (e *StaleError) Error() string {
+	return fmt.Sprintf("the saved plan %s is stale; nothing was applied:\n  %s", e.File, strings.Join(e.Problems, "\n  "))
+}
+
+// Recheck holds a saved plan (read from file) to what the manifests of
+// repo and the workspaces say now. replan plans repo again, narrowed to
+// exactly the saved plan's tenants by narrow; Recheck returns that fresh
+// plan only when it equals the saved one action by action, and the
+// manifests and every live object the plan touches are unchanged; else a
+// *StaleError naming each difference. The saved actions are never
+// executed, so nothing in the file can add, widen or redirect an action;
+// the file can only make apply refuse.
+func Recheck(saved *plan.Saved, file string, repo *spec.Repo, replan func(narrow Narrow) (*Planned, error)) (*Planned, error) {
+	if problems := ManifestChanges(saved, repo); len(problems) > 0 {
+		return nil, &StaleError{File: file, Problems: problems}
+	}
+	// Re-read exactly the plan's tenants and re-plan them: the new plan
+	// must be the same, and every object it touches unchanged.
+	fresh, err := replan(OnlySaved(saved))
+	if err != nil {
+		return nil, err
+	}
+	if problems := Differences(saved, fresh); len(problems) > 0 {
+		return nil, &StaleError{File: file, Problems: problems}
+	}
+	// Apply runs the fresh plan, which equals the saved one action for
+	// action: only a plan made in this process carries the typed objects
+	// apply acts on (plan.Action.Desired, Patch).
+	return fresh, nil
+}
 
 // ManifestChanges lists the manifests added, removed or changed since the
 // plan was saved.
@@ -33,7 +73,7 @@ func ManifestChanges(saved *plan.Saved, repo *spec.Repo) []string {
 
 // OnlySaved narrows a selection to exactly the tenants a saved plan holds,
 // by name (never as patterns).
-func OnlySaved(saved *plan.Saved) func(context.Context, []*spec.Tenant) ([]*spec.Tenant, error) {
+func OnlySaved(saved *plan.Saved) Narrow {
 	names := map[string]bool{}
 	for _, t := range saved.Plan.Tenants {
 		names[t.Name] = true

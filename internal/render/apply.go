@@ -1,7 +1,9 @@
 // Package render holds the views of an apply, beside the plan's own
 // renderers in internal/plan: its progress, and its result as the text a
 // person reads, the JSON a script reads and the Markdown of a CI job
-// summary. Each writes to the writer it is given; none decides anything.
+// summary, which it appends, with the plan's, to the step summary file
+// package main names. Each writes to the writer or file it is given; none
+// decides anything or reads the environment.
 package render
 
 import (

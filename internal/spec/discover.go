@@ -91,6 +91,22 @@ func FindRepository(dir string) (string, bool, error) {
 	return dir, false, nil
 }
 
+// ConfigAround is the config of the repository dir is in (see
+// FindRepository), when there is one and it loads; else the defaults. It
+// decrypts nothing: it serves commands that only need the config's
+// choices (which API), outside any repository as well as inside one.
+func ConfigAround(dir string, schemas fs.FS) Config {
+	root, _, err := FindRepository(dir)
+	if err != nil {
+		return Config{}
+	}
+	repo, err := Load(root, Options{Schemas: schemas, SkipDecrypt: true})
+	if err != nil || repo == nil {
+		return Config{}
+	}
+	return repo.Config
+}
+
 // configsBelow lists the directories below root that hold a config,
 // skipping hidden directories as the loader does.
 func configsBelow(root string) ([]string, error) {
