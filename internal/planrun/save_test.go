@@ -20,7 +20,10 @@ func TestSaveReadsBack(t *testing.T) {
 	p := &Planned{
 		Repo:    &spec.Repo{Files: []spec.File{{Path: "tenants/acme.yaml", SHA256: "aa"}, {Path: "tenants/globex.yaml", SHA256: "bb"}}},
 		Tenants: []*spec.Tenant{{Name: "acme"}, {Name: "globex"}},
-		Inputs:  []plan.Input{{Live: &plan.Live{}}, {ReadErr: errors.New("read failed")}},
+		Inputs: []plan.Input{
+			{Desired: plan.Desired{Tenant: &spec.Tenant{Name: "acme"}}, Live: &plan.Live{}},
+			{Desired: plan.Desired{Tenant: &spec.Tenant{Name: "globex"}}, ReadErr: errors.New("read failed")},
+		},
 		Plan: &plan.Plan{FormatVersion: plan.FormatVersion, Tenants: []plan.TenantPlan{
 			{Name: "acme", ExternalID: "E1", Status: plan.StatusPlanned, Actions: []plan.Action{}},
 			{Name: "globex", ExternalID: "E2", Status: plan.StatusFailed, Error: "read failed", Actions: []plan.Action{}},
