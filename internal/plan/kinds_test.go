@@ -1,9 +1,12 @@
 package plan
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
 // TestEveryKindHasADescriptor: each kind of AllKinds has every part of
@@ -36,30 +39,63 @@ func TestEveryKindHasADescriptor(t *testing.T) {
 	}
 }
 
-// TestLedgerSections: every kind with a ledger section reads back what it
-// wrote; the sections are the ones ParseLedger knows.
+// TestLedgerSections: every ledger section of every kind writes what it
+// holds, under its own name, and reads it back as it was.
 func TestLedgerSections(t *testing.T) {
 	l := NewLedger()
 	l.Customer = true
 	l.Folders[1] = LedgerFolder{Path: "A"}
 	l.Connections[1] = LedgerConnection{Name: "c"}
 	l.Members[1] = LedgerMember{Email: "a@b.c"}
+	l.Invitations["a@b.c"] = LedgerInvitation{Email: "a@b.c", Role: "Admin", Sent: "2026-01-01T00:00:00Z"}
 	l.Packages["p"] = LedgerPackage{Name: "p", Digest: "d"}
 	props := l.Properties(NewLedgerKey(fpKey, 1))
+	seen := map[string]bool{}
 	for _, k := range AllKinds {
-		sec := kinds[k].ledger
-		if sec == "" {
-			continue
-		}
-		found := false
-		for name := range props {
-			found = found || name == LedgerPrefix+sec || strings.HasPrefix(name, LedgerPrefix+sec+".")
-		}
-		if !found {
-			t.Errorf("kind %q: ledger section %q is not written by Properties", k, sec)
+		for _, sec := range kinds[k].ledger {
+			if seen[sec.name] {
+				t.Errorf("kind %q: ledger section %q is another kind's too", k, sec.name)
+			}
+			seen[sec.name] = true
+			if sec.set == nil || sec.props == nil {
+				t.Errorf("kind %q: ledger section %q is missing a part", k, sec.name)
+				continue
+			}
+			found := false
+			for name := range props {
+				found = found || name == LedgerPrefix+sec.name || strings.HasPrefix(name, LedgerPrefix+sec.name+".")
+			}
+			if !found {
+				t.Errorf("kind %q: ledger section %q is not written by Properties", k, sec.name)
+			}
 		}
 	}
-	if _, err := ParseLedger(props, NewLedgerKey(fpKey, 1)); err != nil {
+	back, err := ParseLedger(props, NewLedgerKey(fpKey, 1))
+	if err != nil {
 		t.Fatal(err)
+	}
+	if got := back.Properties(NewLedgerKey(fpKey, 1)); !maps.Equal(got, props) {
+		t.Errorf("ledger round trip:\n got %v\nwant %v", got, props)
+	}
+}
+
+// TestEveryManifestKindIsPlanned: the kinds of objects a manifest lists
+// (spec's table), with the customer, are exactly the plan's kinds; and
+// every kind has its own place in AllKinds.
+func TestEveryManifestKindIsPlanned(t *testing.T) {
+	want := append([]string{string(KindCustomer)}, spec.ListKinds()...)
+	var got []string
+	orders := map[int]Kind{}
+	for _, k := range AllKinds {
+		got = append(got, string(k))
+		if other, dup := orders[kinds[k].order]; dup {
+			t.Errorf("kinds %q and %q have the same order", other, k)
+		}
+		orders[kinds[k].order] = k
+	}
+	slices.Sort(want)
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("plan kinds %q, manifest kinds %q", got, want)
 	}
 }

@@ -135,10 +135,11 @@ func parseLedger(props map[string]string, k *LedgerKey) (*Ledger, error) {
 		if value == "" || !strings.HasPrefix(name, LedgerPrefix) || name == ledgerVersionKey || name == LeaseProperty {
 			continue // removed entries, other properties
 		}
-		kind, id, err := entryKind(name)
+		sec, id, err := entryKind(name)
 		if err != nil {
 			return nil, fmt.Errorf("ledger property %s: %v", name, err)
 		}
+		kind := Kind(sec.name)
 		if k != nil {
 			entry, why := k.open(name, value)
 			if why != "" {
@@ -149,66 +150,128 @@ func parseLedger(props map[string]string, k *LedgerKey) (*Ledger, error) {
 		} else if env := (envelope{}); json.Unmarshal([]byte(value), &env) == nil && len(env.Entry) > 0 {
 			value = string(env.Entry)
 		}
-		if kind == kindInvitation {
-			err = l.setInvitation(name, value)
-		} else {
-			err = l.set(kind, id, value)
-		}
-		if err != nil {
+		if err := sec.set(l, id, name, value); err != nil {
 			return nil, fmt.Errorf("ledger property %s: %v", name, err)
 		}
 	}
 	return l, nil
 }
 
-// entryKind parses a ledger property's name.
-func entryKind(name string) (Kind, int64, error) {
-	if name == ledgerCustomerKey {
-		return KindCustomer, 0, nil
-	}
-	kind, id, ok := strings.Cut(strings.TrimPrefix(name, LedgerPrefix), ".")
-	if !ok {
-		return "", 0, fmt.Errorf("unknown entry")
-	}
-	switch Kind(kind) {
-	case KindPackage:
-		return KindPackage, 0, nil
-	case kindInvitation:
-		return kindInvitation, 0, nil
-	case KindFolder, KindConnection, KindMember:
-		n, err := strconv.ParseInt(id, 10, 64)
-		if err != nil || n <= 0 {
-			return "", 0, fmt.Errorf("bad id %q", id)
-		}
-		return Kind(kind), n, nil
-	}
-	return "", 0, fmt.Errorf("unknown entry")
+// section is one part of the ledger: the entries of one kind of object,
+// named LedgerPrefix+name+"."+suffix. Each kind's descriptor lists its
+// sections (kinds.go); ParseLedger and Properties go through them all.
+type section struct {
+	name string
+	// byID: the suffix is the object's id; single: there is no suffix
+	// (the customer); otherwise the suffix is a digest of the entry's name.
+	byID, single bool
+	// set records one verified entry; props writes the section's entries,
+	// each signed with k.
+	set   func(l *Ledger, id int64, prop, value string) error
+	props func(l *Ledger, k LedgerKey, out map[string]string)
 }
 
-// set records one verified entry.
-func (l *Ledger) set(kind Kind, id int64, value string) error {
-	switch kind {
-	case KindCustomer:
-		var s string
-		if value != "owned" && (json.Unmarshal([]byte(value), &s) != nil || s != "owned") {
-			return fmt.Errorf("unknown customer entry")
+// sectionsByName is every kind's sections, by name.
+func sectionsByName() map[string]section {
+	out := map[string]section{}
+	for _, k := range AllKinds {
+		for _, sec := range info(k).ledger {
+			out[sec.name] = sec
 		}
-		l.Customer = true
-		return nil
-	case KindFolder:
-		return parseEntry(l.Folders, id, value)
-	case KindConnection:
-		return parseEntry(l.Connections, id, value)
-	case KindMember:
-		return parseEntry(l.Members, id, value)
 	}
-	var p LedgerPackage
-	if err := json.Unmarshal([]byte(value), &p); err != nil {
-		return err
-	}
-	l.Packages[p.Name] = p
-	return nil
+	return out
 }
+
+// entryKind finds a ledger property's section, and its id for sections
+// kept by id.
+func entryKind(name string) (section, int64, error) {
+	secs := sectionsByName()
+	rest := strings.TrimPrefix(name, LedgerPrefix)
+	if sec, ok := secs[rest]; ok && sec.single {
+		return sec, 0, nil
+	}
+	kind, id, ok := strings.Cut(rest, ".")
+	sec, known := secs[kind]
+	switch {
+	case !ok || !known || sec.single:
+		return section{}, 0, fmt.Errorf("unknown entry")
+	case !sec.byID:
+		return sec, 0, nil
+	}
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || n <= 0 {
+		return section{}, 0, fmt.Errorf("bad id %q", id)
+	}
+	return sec, n, nil
+}
+
+// The sections of the built-in kinds.
+var (
+	customerSection = section{name: "customer", single: true,
+		set: func(l *Ledger, _ int64, _, value string) error {
+			var s string
+			if value != "owned" && (json.Unmarshal([]byte(value), &s) != nil || s != "owned") {
+				return fmt.Errorf("unknown customer entry")
+			}
+			l.Customer = true
+			return nil
+		},
+		props: func(l *Ledger, k LedgerKey, props map[string]string) {
+			if l.Customer {
+				props[ledgerCustomerKey] = k.seal(ledgerCustomerKey, []byte(`"owned"`))
+				if k.IsZero() {
+					props[ledgerCustomerKey] = "owned"
+				}
+			}
+		}}
+	folderSection = section{name: "folder", byID: true,
+		set: func(l *Ledger, id int64, _, value string) error { return parseEntry(l.Folders, id, value) },
+		props: func(l *Ledger, k LedgerKey, props map[string]string) {
+			for id, f := range l.Folders {
+				name := LedgerPrefix + "folder." + strconv.FormatInt(id, 10)
+				props[name] = entry(k, name, f, LedgerFolder{Protect: f.Protect})
+			}
+		}}
+	connectionSection = section{name: "connection", byID: true,
+		set: func(l *Ledger, id int64, _, value string) error { return parseEntry(l.Connections, id, value) },
+		props: func(l *Ledger, k LedgerKey, props map[string]string) {
+			for id, c := range l.Connections {
+				name := LedgerPrefix + "connection." + strconv.FormatInt(id, 10)
+				props[name] = entry(k, name, c, LedgerConnection{Fingerprint: c.Fingerprint, Protect: c.Protect})
+			}
+		}}
+	memberSection = section{name: "member", byID: true,
+		set: func(l *Ledger, id int64, _, value string) error { return parseEntry(l.Members, id, value) },
+		props: func(l *Ledger, k LedgerKey, props map[string]string) {
+			for id, m := range l.Members {
+				name := LedgerPrefix + "member." + strconv.FormatInt(id, 10)
+				props[name] = entry(k, name, m, m)
+			}
+		}}
+	invitationSection = section{name: string(kindInvitation),
+		set: func(l *Ledger, _ int64, prop, value string) error { return l.setInvitation(prop, value) },
+		props: func(l *Ledger, k LedgerKey, props map[string]string) {
+			for email, inv := range l.Invitations {
+				prop := invitationKey(email)
+				props[prop] = entry(k, prop, inv, LedgerInvitation{Email: inv.Email, Role: inv.Role, Sent: inv.Sent})
+			}
+		}}
+	packageSection = section{name: "package",
+		set: func(l *Ledger, _ int64, _, value string) error {
+			var p LedgerPackage
+			if err := json.Unmarshal([]byte(value), &p); err != nil {
+				return err
+			}
+			l.Packages[p.Name] = p
+			return nil
+		},
+		props: func(l *Ledger, k LedgerKey, props map[string]string) {
+			for name, p := range l.Packages {
+				prop := PackageProperty(name)
+				props[prop] = entry(k, prop, p, p)
+			}
+		}}
+)
 
 func parseEntry[T any](m map[int64]T, id int64, value string) error {
 	var v T
@@ -223,31 +286,10 @@ func parseEntry[T any](m map[int64]T, id int64, value string) error {
 // signed with k.
 func (l *Ledger) Properties(k LedgerKey) map[string]string {
 	props := map[string]string{ledgerVersionKey: ledgerVersion}
-	if l.Customer {
-		props[ledgerCustomerKey] = k.seal(ledgerCustomerKey, []byte(`"owned"`))
-		if k.IsZero() {
-			props[ledgerCustomerKey] = "owned"
+	for _, k2 := range AllKinds {
+		for _, sec := range info(k2).ledger {
+			sec.props(l, k, props)
 		}
-	}
-	for id, f := range l.Folders {
-		name := LedgerPrefix + "folder." + strconv.FormatInt(id, 10)
-		props[name] = entry(k, name, f, LedgerFolder{Protect: f.Protect})
-	}
-	for id, c := range l.Connections {
-		name := LedgerPrefix + "connection." + strconv.FormatInt(id, 10)
-		props[name] = entry(k, name, c, LedgerConnection{Fingerprint: c.Fingerprint, Protect: c.Protect})
-	}
-	for id, m := range l.Members {
-		name := LedgerPrefix + "member." + strconv.FormatInt(id, 10)
-		props[name] = entry(k, name, m, m)
-	}
-	for email, inv := range l.Invitations {
-		prop := invitationKey(email)
-		props[prop] = entry(k, prop, inv, LedgerInvitation{Email: inv.Email, Role: inv.Role, Sent: inv.Sent})
-	}
-	for name, p := range l.Packages {
-		prop := PackageProperty(name)
-		props[prop] = entry(k, prop, p, p)
 	}
 	return props
 }
