@@ -1,9 +1,11 @@
 package plan
 
 import (
+	"encoding/json"
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/workato-gitops/workato-gitops/internal/spec"
@@ -97,5 +99,42 @@ func TestEveryManifestKindIsPlanned(t *testing.T) {
 	slices.Sort(got)
 	if !slices.Equal(got, want) {
 		t.Errorf("plan kinds %q, manifest kinds %q", got, want)
+	}
+}
+
+// TestLiveObjects: a kind's live objects kept in Live.Kinds survive a
+// saved plan's JSON, reads of one tenant may keep theirs at once, and a
+// kind that kept nothing has nothing.
+func TestLiveObjects(t *testing.T) {
+	type thing struct {
+		ID   int64  `json:"id"`
+		Name string `json:"name"`
+	}
+	l := &Live{}
+	var wg sync.WaitGroup
+	for _, k := range []Kind{"a", "b", "c"} {
+		wg.Go(func() { SetLiveObjects(l, k, []thing{{ID: 1, Name: string(k)}}) })
+	}
+	wg.Wait()
+	data, err := json.Marshal(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Live
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []Kind{"a", "b", "c"} {
+		got, err := LiveObjects[thing](&back, k)
+		if err != nil || len(got) != 1 || got[0].Name != string(k) {
+			t.Errorf("kind %q: %+v %v", k, got, err)
+		}
+	}
+	if got, err := LiveObjects[thing](&back, "d"); got != nil || err != nil {
+		t.Errorf("a kind that kept nothing: %+v %v", got, err)
+	}
+	back.Kinds["a"] = json.RawMessage(`{"not":"a list"}`)
+	if _, err := LiveObjects[thing](&back, "a"); err == nil {
+		t.Error("a saved plan holding something else reads as objects")
 	}
 }
