@@ -138,3 +138,44 @@ func TestLiveObjects(t *testing.T) {
 		t.Error("a saved plan holding something else reads as objects")
 	}
 }
+
+// TestOwnedSection: a kind kept in Ledger.Owned writes its entries under
+// its own name, signed, reads them back (protect included), cannot read an
+// entry filed under another id, and is copied, not shared, by Clone.
+func TestOwnedSection(t *testing.T) {
+	const kind Kind = "widget"
+	sec := OwnedSection(kind)
+	key := NewLedgerKey(fpKey, 1)
+	l := &Ledger{}
+	l.Own(kind, 7, LedgerObject{Key: "A/w", Protect: true})
+	l.Own(kind, 9, LedgerObject{Key: "gone"})
+	l.Disown(kind, 9)
+	props := map[string]string{}
+	sec.props(l, key, props)
+	value, ok := props[LedgerPrefix+"widget.7"]
+	if len(props) != 1 || !ok {
+		t.Fatalf("props %v", props)
+	}
+	entry, why := key.open(LedgerPrefix+"widget.7", value)
+	if why != "" {
+		t.Fatalf("entry does not verify: %s", why)
+	}
+	back := NewLedger()
+	if err := sec.set(back, 7, LedgerPrefix+"widget.7", string(entry)); err != nil {
+		t.Fatal(err)
+	}
+	if got := back.Owned[kind][7]; got != (LedgerObject{Key: "A/w", Protect: true}) {
+		t.Errorf("read back %+v", got)
+	}
+	if _, why := key.open(LedgerPrefix+"widget.8", value); why == "" {
+		t.Error("an entry verifies under another id")
+	}
+	c := back.Clone()
+	c.Owned[kind][8] = LedgerObject{}
+	if len(back.Owned[kind]) != 1 {
+		t.Error("Clone shares Owned")
+	}
+	if err := sec.set(&Ledger{}, 7, "", string(entry)); err != nil {
+		t.Errorf("a zero ledger: %v", err)
+	}
+}

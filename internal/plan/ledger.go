@@ -36,6 +36,9 @@ type Ledger struct {
 	Packages    map[string]LedgerPackage // by package name
 	Members     map[int64]LedgerMember
 	Invitations map[string]LedgerInvitation // by lower-case email
+	// Owned holds, by kind and live id, the owned objects of a kind that
+	// has no field above: its descriptor lists OwnedSection(kind).
+	Owned map[Kind]map[int64]LedgerObject
 	// Unverified entries grant nothing; the plan reports them.
 	Unverified []Unverified
 	// Unsigned is set when there was no key to verify with: every entry
@@ -60,6 +63,48 @@ type LedgerConnection struct {
 	// compare it (plan_keyless.go).
 	Ciphertext map[string]string `json:"ct,omitempty"`
 }
+
+// LedgerObject records an owned object of a kind kept in Ledger.Owned.
+type LedgerObject struct {
+	Key     string `json:"key,omitempty"` // its natural key, to make the ledger readable
+	Protect bool   `json:"protect,omitempty"`
+}
+
+// OwnedSection is the ledger section of kind k's owned objects, kept by
+// live id in Ledger.Owned: what a kind the tool creates and deletes lists
+// in its descriptor when it needs no entry of its own.
+func OwnedSection(k Kind) section {
+	prefix := LedgerPrefix + string(k) + "."
+	return section{name: string(k), byID: true,
+		set: func(l *Ledger, id int64, _, value string) error {
+			var o LedgerObject
+			if err := json.Unmarshal([]byte(value), &o); err != nil {
+				return err
+			}
+			l.Own(k, id, o)
+			return nil
+		},
+		props: func(l *Ledger, key LedgerKey, props map[string]string) {
+			for id, o := range l.Owned[k] {
+				name := prefix + strconv.FormatInt(id, 10)
+				props[name] = entry(key, name, o, LedgerObject{Protect: o.Protect})
+			}
+		}}
+}
+
+// Own records an owned object of kind k kept in Ledger.Owned.
+func (l *Ledger) Own(k Kind, id int64, o LedgerObject) {
+	if l.Owned == nil {
+		l.Owned = map[Kind]map[int64]LedgerObject{}
+	}
+	if l.Owned[k] == nil {
+		l.Owned[k] = map[int64]LedgerObject{}
+	}
+	l.Owned[k][id] = o
+}
+
+// Disown forgets an owned object of kind k kept in Ledger.Owned.
+func (l *Ledger) Disown(k Kind, id int64) { delete(l.Owned[k], id) }
 
 // LedgerPackage records the last successful import of a package.
 type LedgerPackage struct {
@@ -96,6 +141,7 @@ func NewLedger() *Ledger {
 		Packages:    map[string]LedgerPackage{},
 		Members:     map[int64]LedgerMember{},
 		Invitations: map[string]LedgerInvitation{},
+		Owned:       map[Kind]map[int64]LedgerObject{},
 	}
 }
 
@@ -350,9 +396,18 @@ func (l *Ledger) Clone() *Ledger {
 		Packages:    maps.Clone(l.Packages),
 		Members:     maps.Clone(l.Members),
 		Invitations: maps.Clone(l.Invitations),
+		Owned:       cloneOwned(l.Owned),
 		Unverified:  slices.Clone(l.Unverified),
 		Unsigned:    l.Unsigned,
 	}
+}
+
+func cloneOwned(m map[Kind]map[int64]LedgerObject) map[Kind]map[int64]LedgerObject {
+	out := make(map[Kind]map[int64]LedgerObject, len(m))
+	for k, v := range m {
+		out[k] = maps.Clone(v)
+	}
+	return out
 }
 
 // invitationKey is the property of the invitation for email: a digest,
