@@ -144,7 +144,7 @@ func TestLiveObjects(t *testing.T) {
 // entry filed under another id, and is copied, not shared, by Clone.
 func TestOwnedSection(t *testing.T) {
 	const kind Kind = "widget"
-	sec := OwnedSection(kind)
+	sec := ownedSection(kind)
 	key := NewLedgerKey(fpKey, 1)
 	l := &Ledger{}
 	l.Own(kind, 7, LedgerObject{Key: "A/w", Protect: true})

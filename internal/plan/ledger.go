@@ -36,7 +36,7 @@ type Ledger struct {
 	Members     map[int64]LedgerMember
 	Invitations map[string]LedgerInvitation // by lower-case email
 	// Owned holds, by kind and live id, the owned objects of a kind that
-	// has no field above: its descriptor lists OwnedSection(kind).
+	// has no field above: its descriptor lists ownedSection(kind).
 	Owned map[Kind]map[int64]LedgerObject
 	// Unverified entries grant nothing; the plan reports them.
 	Unverified []Unverified

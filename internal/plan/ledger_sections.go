@@ -13,10 +13,10 @@ type LedgerObject struct {
 	Protect bool   `json:"protect,omitempty"`
 }
 
-// OwnedSection is the ledger section of kind k's owned objects, kept by
+// ownedSection is the ledger section of kind k's owned objects, kept by
 // live id in Ledger.Owned: what a kind the tool creates and deletes lists
 // in its descriptor when it needs no entry of its own.
-func OwnedSection(k Kind) section {
+func ownedSection(k Kind) section {
 	prefix := LedgerPrefix + string(k) + "."
 	return section{name: string(k), byID: true,
 		set: func(l *Ledger, id int64, _, value string) error {
