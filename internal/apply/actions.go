@@ -149,3 +149,18 @@ func (r *run) folder(a plan.Action) error {
 	}
 	return unsupported(a)
 }
+
+var (
+	_ = registerExecutor(plan.KindCustomer, executor{
+		do:     (*run).customer,
+		record: func(r *run, _ spec.Key, id int64) { r.setCustomer(id) },
+		idOf:   func(r *run, _ spec.Key) int64 { return r.custID },
+		noRead: "read first, by Reader.Tenant: its id addresses every other read",
+	})
+	_ = registerExecutor(plan.KindFolder, executor{
+		do:     (*run).folder,
+		record: func(r *run, k spec.Key, id int64) { r.folders[k.Path()] = id },
+		idOf:   func(r *run, k spec.Key) int64 { return r.folders[k.Path()] },
+		read:   (*Reader).folders,
+	})
+)

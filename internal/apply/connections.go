@@ -228,3 +228,24 @@ func (r *run) disconnect(ctx context.Context, id int64) error {
 	return settleErr(ctx, func() error { return r.x.Client.DisconnectConnection(ctx, r.ref(), id, false) },
 		r.connectionDisconnected(ctx, id))
 }
+
+var (
+	_ = registerExecutor(plan.KindConnection, executor{
+		do:     (*run).connection,
+		record: func(r *run, k spec.Key, id int64) { r.conns[k] = id },
+		idOf:   func(r *run, k spec.Key) int64 { return r.conns[k] },
+		read:   (*Reader).connections,
+	})
+	_ = registerExecutor(plan.KindPackage, executor{
+		do:     (*run).pkg,
+		record: func(*run, spec.Key, int64) {}, // an import has no id of its own
+		idOf:   func(*run, spec.Key) int64 { return 0 },
+		noRead: "a package has no live object: its ledger entry records the last import",
+	})
+	_ = registerExecutor(plan.KindRecipe, executor{
+		do:     (*run).recipe,
+		record: func(*run, spec.Key, int64) {}, // recipes are found by the plan, never created
+		idOf:   func(*run, spec.Key) int64 { return 0 },
+		read:   (*Reader).recipes,
+	})
+)

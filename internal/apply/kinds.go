@@ -1,15 +1,19 @@
 package apply
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/workato-gitops/workato-gitops/internal/plan"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
+	"github.com/workato-gitops/workato-gitops/internal/workato"
 )
 
 // executor is apply's half of a kind's descriptor (plan/kinds.go holds the
-// other): how to perform its actions, and where its ids are kept. A test
-// checks that every kind of plan.AllKinds has one.
+// other): how to read its live objects, how to perform its actions, and
+// where its ids are kept. Each kind registers its own beside its do
+// (actions.go, connections.go, members.go); a test checks that every kind
+// of plan.AllKinds has one.
 type executor struct {
 	// do performs one action of the kind.
 	do func(r *run, a plan.Action) error
@@ -17,39 +21,30 @@ type executor struct {
 	// back (0 when the kind keeps no ids, or the object has none yet).
 	record func(r *run, k spec.Key, id int64)
 	idOf   func(r *run, k spec.Key) int64
+	// read fills the kind's part of a tenant's live state, reading only
+	// what the plan needs; all kinds read at once. noRead, set instead,
+	// says why the kind reads nothing here.
+	read   func(r *Reader, ctx context.Context, q liveQuery, live *plan.Live) error
+	noRead string
 }
 
-var executors = map[plan.Kind]executor{
-	plan.KindCustomer: {
-		do:     (*run).customer,
-		record: func(r *run, _ spec.Key, id int64) { r.setCustomer(id) },
-		idOf:   func(r *run, _ spec.Key) int64 { return r.custID },
-	},
-	plan.KindMember: {
-		do:     (*run).member,
-		record: func(r *run, k spec.Key, id int64) { r.members[k] = id },
-		idOf:   func(r *run, k spec.Key) int64 { return r.members[k] },
-	},
-	plan.KindFolder: {
-		do:     (*run).folder,
-		record: func(r *run, k spec.Key, id int64) { r.folders[k.Path()] = id },
-		idOf:   func(r *run, k spec.Key) int64 { return r.folders[k.Path()] },
-	},
-	plan.KindConnection: {
-		do:     (*run).connection,
-		record: func(r *run, k spec.Key, id int64) { r.conns[k] = id },
-		idOf:   func(r *run, k spec.Key) int64 { return r.conns[k] },
-	},
-	plan.KindPackage: {
-		do:     (*run).pkg,
-		record: func(*run, spec.Key, int64) {}, // an import has no id of its own
-		idOf:   func(*run, spec.Key) int64 { return 0 },
-	},
-	plan.KindRecipe: {
-		do:     (*run).recipe,
-		record: func(*run, spec.Key, int64) {}, // recipes are found by the plan, never created
-		idOf:   func(*run, spec.Key) int64 { return 0 },
-	},
+// liveQuery is what a kind's live read may look at.
+type liveQuery struct {
+	tenant *spec.Tenant
+	ledger *plan.Ledger // its claims: enough to decide what to read
+	ref    workato.CustomerRef
+}
+
+var executors = map[plan.Kind]executor{}
+
+// registerExecutor adds a kind's executor; each kind's file calls it in a
+// package-level var.
+func registerExecutor(k plan.Kind, x executor) struct{} {
+	if _, dup := executors[k]; dup {
+		panic(fmt.Sprintf("internal: kind %q has two executors", k))
+	}
+	executors[k] = x
+	return struct{}{}
 }
 
 // executorOf is the executor of kind k. A kind missing from the table is a

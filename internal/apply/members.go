@@ -91,3 +91,10 @@ func (r *run) now() time.Time {
 	}
 	return time.Now()
 }
+
+var _ = registerExecutor(plan.KindMember, executor{
+	do:     (*run).member,
+	record: func(r *run, k spec.Key, id int64) { r.members[k] = id },
+	idOf:   func(r *run, k spec.Key) int64 { return r.members[k] },
+	read:   (*Reader).members,
+})

@@ -206,16 +206,13 @@ func (r *Reader) workspace(ctx context.Context, t *spec.Tenant, id int64) (*plan
 	}
 	// The rest is independent: read it at once, so that each rate class
 	// is kept busy.
-	walk, pruneCandidates := foldersToWalk(t, ledger)
+	q := liveQuery{tenant: t, ledger: ledger, ref: ref}
 	var wg sync.WaitGroup
-	errs := make([]error, 4)
-	wg.Go(func() { errs[0] = r.connections(ctx, ref, live) })
-	wg.Go(func() { errs[1] = r.folders(ctx, ref, live, walk) })
-	if len(t.Recipes) > 0 || (t.Prune.Connections && len(ledger.Connections) > 0) || pruneCandidates {
-		wg.Go(func() { errs[2] = r.recipes(ctx, ref, live) })
-	}
-	if len(t.Members) > 0 || len(ledger.Members) > 0 {
-		wg.Go(func() { errs[3] = r.members(ctx, ref, live) })
+	errs := make([]error, len(plan.AllKinds))
+	for i, k := range plan.AllKinds {
+		if read := executorOf(k).read; read != nil {
+			wg.Go(func() { errs[i] = read(r, ctx, q, live) })
+		}
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
@@ -252,8 +249,8 @@ func (r *Reader) customer(ctx context.Context, t *spec.Tenant, customers map[str
 	return cust, nil
 }
 
-func (r *Reader) connections(ctx context.Context, ref workato.CustomerRef, live *plan.Live) error {
-	conns, err := r.Client.ListConnections(ctx, ref, workato.ListConnectionsOptions{})
+func (r *Reader) connections(ctx context.Context, q liveQuery, live *plan.Live) error {
+	conns, err := r.Client.ListConnections(ctx, q.ref, workato.ListConnectionsOptions{})
 	if err != nil {
 		return fmt.Errorf("read connections: %w", err)
 	}
@@ -292,10 +289,11 @@ func foldersToWalk(t *spec.Tenant, ledger *plan.Ledger) (walk map[string]bool, p
 }
 
 // folders walks down from Home through the shared walker, listing only
-// the folders in walk. Sibling folders that share a name stop the tenant's
-// plan: no path tells them apart.
-func (r *Reader) folders(ctx context.Context, ref workato.CustomerRef, live *plan.Live, walk map[string]bool) error {
-	tree, err := livewalk.WalkFolders(ctx, r.Client, ref, func(p string) bool { return walk[p] })
+// the folders foldersToWalk names. Sibling folders that share a name stop
+// the tenant's plan: no path tells them apart.
+func (r *Reader) folders(ctx context.Context, q liveQuery, live *plan.Live) error {
+	walk, _ := foldersToWalk(q.tenant, q.ledger)
+	tree, err := livewalk.WalkFolders(ctx, r.Client, q.ref, func(p string) bool { return walk[p] })
 	if err == nil {
 		err = tree.Err()
 	}
@@ -306,8 +304,14 @@ func (r *Reader) folders(ctx context.Context, ref workato.CustomerRef, live *pla
 	return nil
 }
 
-func (r *Reader) recipes(ctx context.Context, ref workato.CustomerRef, live *plan.Live) error {
-	recipes, err := r.Client.ListRecipes(ctx, ref, workato.ListRecipesOptions{})
+// recipes are read when the manifest declares some, or when a connection
+// or folder may be pruned: a delete must know what uses it.
+func (r *Reader) recipes(ctx context.Context, q liveQuery, live *plan.Live) error {
+	t := q.tenant
+	if _, pruneCandidates := foldersToWalk(t, q.ledger); len(t.Recipes) == 0 && !(t.Prune.Connections && len(q.ledger.Connections) > 0) && !pruneCandidates {
+		return nil
+	}
+	recipes, err := r.Client.ListRecipes(ctx, q.ref, workato.ListRecipesOptions{})
 	if err != nil {
 		return fmt.Errorf("read recipes: %w", err)
 	}
@@ -315,8 +319,13 @@ func (r *Reader) recipes(ctx context.Context, ref workato.CustomerRef, live *pla
 	return nil
 }
 
-func (r *Reader) members(ctx context.Context, ref workato.CustomerRef, live *plan.Live) error {
-	members, err := r.Client.ListMembers(ctx, ref)
+// members are read when the manifest declares some or the ledger owns
+// some.
+func (r *Reader) members(ctx context.Context, q liveQuery, live *plan.Live) error {
+	if len(q.tenant.Members) == 0 && len(q.ledger.Members) == 0 {
+		return nil
+	}
+	members, err := r.Client.ListMembers(ctx, q.ref)
 	if err != nil {
 		return fmt.Errorf("read members: %w", err)
 	}

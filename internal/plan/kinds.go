@@ -1,14 +1,21 @@
 package plan
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 )
 
-// kindInfo is everything the plan knows about one kind of object, in one
-// place. Apply's executors (internal/apply/kinds.go) are the other half;
-// tests check that both tables name every kind of AllKinds.
+// kindInfo is everything the plan knows about one kind of object. Each
+// kind registers its own in the file that plans it (plan.go,
+// plan_folders.go, plan_connections.go, plan_objects.go), beside its Kind;
+// apply's executors (internal/apply/kinds.go) are the other half. Tests
+// check that the spec's kinds, this table, apply's executors and export
+// name the same kinds.
 type kindInfo struct {
+	// order places the kind in AllKinds: the order a tenant's objects are
+	// planned (and pruned, backwards).
+	order int
 	// ops are the operations an action of this kind may carry.
 	ops []Op
 	// phase places a create, update, reconnect or adopt of this kind (the
@@ -17,9 +24,9 @@ type kindInfo struct {
 	// createPhase, when not zero, places creates apart (connections are
 	// created, parents first, before any is updated).
 	createPhase int
-	// ledger is the kind's section of the ledger ("" for none, such as
-	// recipes, which the tool never owns).
-	ledger string
+	// ledger lists the kind's sections of the ledger (none for recipes,
+	// which the tool never owns).
+	ledger []section
 	// plan matches desired objects to live ones, diffs them and adds
 	// actions; prune handles owned live objects that left the manifest.
 	// Both run in AllKinds order, every plan before any prune.
@@ -27,61 +34,33 @@ type kindInfo struct {
 	// live finds the live object with an id, for the stale check; ok is
 	// false when the kind has no live objects of its own (packages).
 	live func(l *Live, id int64) (obj any, ok bool)
+	// notExported, when set, says why export writes no object of the
+	// kind; otherwise internal/export must have an exporter for it.
+	notExported string
 }
 
-// AllKinds lists every kind in the order a tenant's objects are planned.
-var AllKinds = []Kind{KindCustomer, KindMember, KindFolder, KindConnection, KindPackage, KindRecipe}
+// AllKinds lists every kind in the order a tenant's objects are planned;
+// it is made from the registered descriptors' order.
+var AllKinds []Kind
 
-// Ledger sections.
-const (
-	ledgerCustomer   = "customer"
-	ledgerFolder     = "folder"
-	ledgerConnection = "connection"
-	ledgerMember     = "member"
-	ledgerPackage    = "package"
-	ledgerInvitation = "invitation"
-)
+var kinds = map[Kind]kindInfo{}
 
-var kinds = map[Kind]kindInfo{
-	KindCustomer: {
-		ops: []Op{OpCreate, OpUpdate, OpAdopt, OpPending}, phase: 0, ledger: ledgerCustomer,
-		plan: (*planner).planCustomer, prune: nothing,
-		live: func(l *Live, _ int64) (any, bool) { return l.Customer, l.Customer != nil },
-	},
-	KindMember: {
-		ops: []Op{OpCreate, OpUpdate, OpAdopt, OpDelete, OpPending, OpUnmanaged}, phase: 1, ledger: ledgerMember,
-		plan: (*planner).planMembers, prune: nothing,
-		live: func(l *Live, id int64) (any, bool) {
-			return byID(l.Members, id, func(m LiveMember) int64 { return m.ID })
-		},
-	},
-	KindFolder: {
-		ops: []Op{OpCreate, OpUpdate, OpProtect, OpUnprotect, OpAdopt, OpDelete, OpUnmanaged}, phase: 1, ledger: ledgerFolder,
-		plan: (*planner).planFolders, prune: (*planner).pruneFolders,
-		live: func(l *Live, id int64) (any, bool) {
-			return byID(l.Folders, id, func(f LiveFolder) int64 { return f.ID })
-		},
-	},
-	KindConnection: {
-		ops:   []Op{OpCreate, OpUpdate, OpReconnect, OpProtect, OpUnprotect, OpAdopt, OpDisconnect, OpDelete, OpUnmanaged},
-		phase: 3, createPhase: 2, ledger: ledgerConnection,
-		plan: (*planner).planConnections, prune: (*planner).orphanConnections,
-		live: func(l *Live, id int64) (any, bool) {
-			return byID(l.Connections, id, func(c LiveConnection) int64 { return c.ID })
-		},
-	},
-	KindPackage: {
-		ops: []Op{OpImport}, phase: 4, ledger: ledgerPackage,
-		plan: (*planner).planPackages, prune: nothing,
-		live: func(*Live, int64) (any, bool) { return nil, false },
-	},
-	KindRecipe: {
-		ops: []Op{OpStart, OpStop}, phase: 5,
-		plan: (*planner).planRecipes, prune: nothing,
-		live: func(l *Live, id int64) (any, bool) {
-			return byID(l.Recipes, id, func(r LiveRecipe) int64 { return r.ID })
-		},
-	},
+// register adds a kind's descriptor; each kind's file calls it in a
+// package-level var, so that every kind is in the table before any init
+// function runs.
+func register(k Kind, ki kindInfo) struct{} {
+	if _, dup := kinds[k]; dup {
+		panic(fmt.Sprintf("internal: kind %q registered twice", k))
+	}
+	kinds[k] = ki
+	return struct{}{}
+}
+
+func init() {
+	for k := range kinds {
+		AllKinds = append(AllKinds, k)
+	}
+	slices.SortFunc(AllKinds, func(a, b Kind) int { return cmp.Compare(kinds[a].order, kinds[b].order) })
 }
 
 func nothing(*planner) {}
@@ -105,6 +84,10 @@ func info(k Kind) kindInfo {
 
 // KindOps lists the operations an action of kind k may carry.
 func KindOps(k Kind) []Op { return slices.Clone(info(k).ops) }
+
+// NotExported says why export writes no object of kind k, or "" when it
+// writes them.
+func NotExported(k Kind) string { return info(k).notExported }
 
 // LiveObject is the live object of kind k with the given id in l, and
 // whether there is one. Kinds without live objects (packages) have none.

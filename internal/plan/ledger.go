@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -36,6 +35,9 @@ type Ledger struct {
 	Packages    map[string]LedgerPackage // by package name
 	Members     map[int64]LedgerMember
 	Invitations map[string]LedgerInvitation // by lower-case email
+	// Owned holds, by kind and live id, the owned objects of a kind that
+	// has no field above: its descriptor lists ownedSection(kind).
+	Owned map[Kind]map[int64]LedgerObject
 	// Unverified entries grant nothing; the plan reports them.
 	Unverified []Unverified
 	// Unsigned is set when there was no key to verify with: every entry
@@ -96,6 +98,7 @@ func NewLedger() *Ledger {
 		Packages:    map[string]LedgerPackage{},
 		Members:     map[int64]LedgerMember{},
 		Invitations: map[string]LedgerInvitation{},
+		Owned:       map[Kind]map[int64]LedgerObject{},
 	}
 }
 
@@ -135,10 +138,11 @@ func parseLedger(props map[string]string, k *LedgerKey) (*Ledger, error) {
 		if value == "" || !strings.HasPrefix(name, LedgerPrefix) || name == ledgerVersionKey || name == LeaseProperty {
 			continue // removed entries, other properties
 		}
-		kind, id, err := entryKind(name)
+		sec, id, err := entryKind(name)
 		if err != nil {
 			return nil, fmt.Errorf("ledger property %s: %v", name, err)
 		}
+		kind := Kind(sec.name)
 		if k != nil {
 			entry, why := k.open(name, value)
 			if why != "" {
@@ -149,65 +153,11 @@ func parseLedger(props map[string]string, k *LedgerKey) (*Ledger, error) {
 		} else if env := (envelope{}); json.Unmarshal([]byte(value), &env) == nil && len(env.Entry) > 0 {
 			value = string(env.Entry)
 		}
-		if kind == kindInvitation {
-			err = l.setInvitation(name, value)
-		} else {
-			err = l.set(kind, id, value)
-		}
-		if err != nil {
+		if err := sec.set(l, id, name, value); err != nil {
 			return nil, fmt.Errorf("ledger property %s: %v", name, err)
 		}
 	}
 	return l, nil
-}
-
-// entryKind parses a ledger property's name.
-func entryKind(name string) (Kind, int64, error) {
-	if name == ledgerCustomerKey {
-		return KindCustomer, 0, nil
-	}
-	kind, id, ok := strings.Cut(strings.TrimPrefix(name, LedgerPrefix), ".")
-	if !ok {
-		return "", 0, fmt.Errorf("unknown entry")
-	}
-	switch Kind(kind) {
-	case KindPackage:
-		return KindPackage, 0, nil
-	case kindInvitation:
-		return kindInvitation, 0, nil
-	case KindFolder, KindConnection, KindMember:
-		n, err := strconv.ParseInt(id, 10, 64)
-		if err != nil || n <= 0 {
-			return "", 0, fmt.Errorf("bad id %q", id)
-		}
-		return Kind(kind), n, nil
-	}
-	return "", 0, fmt.Errorf("unknown entry")
-}
-
-// set records one verified entry.
-func (l *Ledger) set(kind Kind, id int64, value string) error {
-	switch kind {
-	case KindCustomer:
-		var s string
-		if value != "owned" && (json.Unmarshal([]byte(value), &s) != nil || s != "owned") {
-			return fmt.Errorf("unknown customer entry")
-		}
-		l.Customer = true
-		return nil
-	case KindFolder:
-		return parseEntry(l.Folders, id, value)
-	case KindConnection:
-		return parseEntry(l.Connections, id, value)
-	case KindMember:
-		return parseEntry(l.Members, id, value)
-	}
-	var p LedgerPackage
-	if err := json.Unmarshal([]byte(value), &p); err != nil {
-		return err
-	}
-	l.Packages[p.Name] = p
-	return nil
 }
 
 func parseEntry[T any](m map[int64]T, id int64, value string) error {
@@ -223,31 +173,10 @@ func parseEntry[T any](m map[int64]T, id int64, value string) error {
 // signed with k.
 func (l *Ledger) Properties(k LedgerKey) map[string]string {
 	props := map[string]string{ledgerVersionKey: ledgerVersion}
-	if l.Customer {
-		props[ledgerCustomerKey] = k.seal(ledgerCustomerKey, []byte(`"owned"`))
-		if k.IsZero() {
-			props[ledgerCustomerKey] = "owned"
+	for _, k2 := range AllKinds {
+		for _, sec := range info(k2).ledger {
+			sec.props(l, k, props)
 		}
-	}
-	for id, f := range l.Folders {
-		name := LedgerPrefix + "folder." + strconv.FormatInt(id, 10)
-		props[name] = entry(k, name, f, LedgerFolder{Protect: f.Protect})
-	}
-	for id, c := range l.Connections {
-		name := LedgerPrefix + "connection." + strconv.FormatInt(id, 10)
-		props[name] = entry(k, name, c, LedgerConnection{Fingerprint: c.Fingerprint, Protect: c.Protect})
-	}
-	for id, m := range l.Members {
-		name := LedgerPrefix + "member." + strconv.FormatInt(id, 10)
-		props[name] = entry(k, name, m, m)
-	}
-	for email, inv := range l.Invitations {
-		prop := invitationKey(email)
-		props[prop] = entry(k, prop, inv, LedgerInvitation{Email: inv.Email, Role: inv.Role, Sent: inv.Sent})
-	}
-	for name, p := range l.Packages {
-		prop := PackageProperty(name)
-		props[prop] = entry(k, prop, p, p)
 	}
 	return props
 }
@@ -308,9 +237,18 @@ func (l *Ledger) Clone() *Ledger {
 		Packages:    maps.Clone(l.Packages),
 		Members:     maps.Clone(l.Members),
 		Invitations: maps.Clone(l.Invitations),
+		Owned:       cloneOwned(l.Owned),
 		Unverified:  slices.Clone(l.Unverified),
 		Unsigned:    l.Unsigned,
 	}
+}
+
+func cloneOwned(m map[Kind]map[int64]LedgerObject) map[Kind]map[int64]LedgerObject {
+	out := make(map[Kind]map[int64]LedgerObject, len(m))
+	for k, v := range m {
+		out[k] = maps.Clone(v)
+	}
+	return out
 }
 
 // invitationKey is the property of the invitation for email: a digest,

@@ -1,5 +1,11 @@
 package plan
 
+import (
+	"encoding/json"
+	"fmt"
+	"sync"
+)
+
 // Live is what the Embedded API says about one tenant, as read for its
 // plan. Only what the plan needs is read: folders along the manifest's
 // paths, recipes and members only when the manifest or the ledger needs
@@ -18,6 +24,41 @@ type Live struct {
 	MembersRead bool             `json:"members_read"`
 	// Ledger is the tenant's workato_gitops.* account properties.
 	Ledger map[string]string `json:"ledger"`
+	// Kinds holds, by kind, the live objects of kinds that keep them here
+	// rather than in a field above (SetLiveObjects, LiveObjects), as JSON,
+	// so that a kind added in its own files is saved with a plan too.
+	Kinds map[Kind]json.RawMessage `json:"kinds,omitempty"`
+}
+
+var liveKindsMu sync.Mutex // the reads of one tenant run at once
+
+// SetLiveObjects keeps kind k's live objects in l.Kinds. The reads of one
+// tenant may call it at once.
+func SetLiveObjects[T any](l *Live, k Kind, xs []T) {
+	data, err := json.Marshal(xs)
+	if err != nil {
+		panic(fmt.Sprintf("internal: live %s objects: %v", k, err))
+	}
+	liveKindsMu.Lock()
+	defer liveKindsMu.Unlock()
+	if l.Kinds == nil {
+		l.Kinds = map[Kind]json.RawMessage{}
+	}
+	l.Kinds[k] = data
+}
+
+// LiveObjects is what SetLiveObjects kept for kind k: none when nothing
+// was, an error when a saved plan holds something else.
+func LiveObjects[T any](l *Live, k Kind) ([]T, error) {
+	var xs []T
+	data, ok := l.Kinds[k]
+	if !ok {
+		return nil, nil
+	}
+	if err := json.Unmarshal(data, &xs); err != nil {
+		return nil, fmt.Errorf("live %s objects: %v", k, err)
+	}
+	return xs, nil
 }
 
 // LiveCustomer is the managed user.

@@ -284,3 +284,9 @@ func nonEmpty(s string) any {
 	}
 	return s
 }
+
+var _ = register(KindCustomer, kindInfo{
+	order: 10, ops: []Op{OpCreate, OpUpdate, OpAdopt, OpPending}, phase: 0, ledger: []section{customerSection},
+	plan: (*planner).planCustomer, prune: nothing,
+	live: func(l *Live, _ int64) (any, bool) { return l.Customer, l.Customer != nil },
+})

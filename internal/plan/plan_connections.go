@@ -255,3 +255,12 @@ func (pl *planner) liveConnKey(lc LiveConnection) spec.Key {
 	}
 	return spec.Key{Folder: spec.Home.Child(fmt.Sprintf("(folder #%d)", lc.FolderID)), Name: lc.Name}
 }
+
+var _ = register(KindConnection, kindInfo{
+	order: 40, ops: []Op{OpCreate, OpUpdate, OpReconnect, OpProtect, OpUnprotect, OpAdopt, OpDisconnect, OpDelete, OpUnmanaged},
+	phase: 3, createPhase: 2, ledger: []section{connectionSection},
+	plan: (*planner).planConnections, prune: (*planner).orphanConnections,
+	live: func(l *Live, id int64) (any, bool) {
+		return byID(l.Connections, id, func(c LiveConnection) int64 { return c.ID })
+	},
+})

@@ -173,3 +173,12 @@ func asProtect(a Action, was, want bool) Action {
 	a.Changes = []Change{{Field: "protect", Old: was, New: want}}
 	return a
 }
+
+var _ = register(KindFolder, kindInfo{
+	order: 30, ops: []Op{OpCreate, OpUpdate, OpProtect, OpUnprotect, OpAdopt, OpDelete, OpUnmanaged}, phase: 1,
+	ledger: []section{folderSection},
+	plan:   (*planner).planFolders, prune: (*planner).pruneFolders,
+	live: func(l *Live, id int64) (any, bool) {
+		return byID(l.Folders, id, func(f LiveFolder) int64 { return f.ID })
+	},
+})

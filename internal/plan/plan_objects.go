@@ -203,3 +203,27 @@ func recipeIDs(rs []LiveRecipe) string {
 	}
 	return strings.Join(ids, ", ")
 }
+
+var (
+	_ = register(KindMember, kindInfo{
+		order: 20, ops: []Op{OpCreate, OpUpdate, OpAdopt, OpDelete, OpPending, OpUnmanaged}, phase: 1,
+		ledger: []section{memberSection, invitationSection},
+		plan:   (*planner).planMembers, prune: nothing,
+		live: func(l *Live, id int64) (any, bool) {
+			return byID(l.Members, id, func(m LiveMember) int64 { return m.ID })
+		},
+	})
+	_ = register(KindPackage, kindInfo{
+		order: 50, ops: []Op{OpImport}, phase: 4, ledger: []section{packageSection},
+		plan: (*planner).planPackages, prune: nothing,
+		live:        func(*Live, int64) (any, bool) { return nil, false },
+		notExported: "a package's content is files in the repository, which the workspace does not give back",
+	})
+	_ = register(KindRecipe, kindInfo{
+		order: 60, ops: []Op{OpStart, OpStop}, phase: 5,
+		plan: (*planner).planRecipes, prune: nothing,
+		live: func(l *Live, id int64) (any, bool) {
+			return byID(l.Recipes, id, func(r LiveRecipe) int64 { return r.ID })
+		},
+	})
+)

@@ -10,27 +10,14 @@ import (
 // states and pinned ids.
 func checkLayer(l *layer) Diagnostics {
 	var ds Diagnostics
-	folders := impliedFolders(l.folders)
 	known := map[string]bool{}
-	for _, f := range folders {
+	for _, f := range impliedFolders(folderKind.of(l)) {
 		known[f.Path] = true
 	}
-	for _, c := range l.connections {
-		if c.Folder != "" && !known[c.Folder] {
-			ds = append(ds, c.diag("folder", "folder %q is not declared in folders", c.Folder))
-		}
+	for _, k := range objectKinds {
+		ds = append(ds, k.references(l, known)...)
 	}
-	for _, p := range l.packages {
-		if !known[p.Folder] {
-			ds = append(ds, p.diag("folder", "folder %q is not declared in folders", p.Folder))
-		}
-	}
-	for _, r := range l.recipes {
-		if r.Folder != "" && !known[r.Folder] {
-			ds = append(ds, r.diag("folder", "folder %q is not declared in folders", r.Folder))
-		}
-	}
-	ds = append(ds, checkConnections(l.connections)...)
+	ds = append(ds, checkConnections(connectionKind.of(l))...)
 	return ds
 }
 
@@ -38,7 +25,7 @@ func checkLayer(l *layer) Diagnostics {
 // references may point at folders that tenants add, so only the
 // connections' internal rules apply.
 func checkBase(l *layer) Diagnostics {
-	return checkConnections(l.connections)
+	return checkConnections(connectionKind.of(l))
 }
 
 func checkConnections(conns []Connection) Diagnostics {
@@ -138,22 +125,28 @@ func newTenant(m *manifest, l *layer) *Tenant {
 		Name:     m.name,
 		Extends:  m.extends,
 		Customer: *m.customer,
-		Members:  l.members,
-		Folders:  impliedFolders(l.folders),
-		Packages: l.packages,
-		Recipes:  l.recipes,
 	}
-	for _, c := range l.connections {
+	for _, k := range objectKinds {
+		k.toTenant(t, l)
+	}
+	t.Prune = Prune{Connections: deref(l.prune.Connections), Folders: deref(l.prune.Folders), Members: deref(l.prune.Members)}
+	return t
+}
+
+// defaultStates gives each connection without a state its default: shell,
+// or connected when it has input.
+func defaultStates(conns []Connection) []Connection {
+	var out []Connection
+	for _, c := range conns {
 		if c.State == "" {
 			c.State = StateShell
 			if c.HasInput {
 				c.State = StateConnected
 			}
 		}
-		t.Connections = append(t.Connections, c)
+		out = append(out, c)
 	}
-	t.Prune = Prune{Connections: deref(l.prune.Connections), Folders: deref(l.prune.Folders), Members: deref(l.prune.Members)}
-	return t
+	return out
 }
 
 func deref(b *bool) bool { return b != nil && *b }
@@ -168,17 +161,8 @@ func checkPaths(l *layer) Diagnostics {
 			ds = append(ds, p.diag(field, "folder path %q: %s", s, msg))
 		}
 	}
-	for _, f := range l.folders {
-		check(f.Pos, "path", f.Path)
-	}
-	for _, c := range l.connections {
-		check(c.Pos, "folder", c.Folder)
-	}
-	for _, p := range l.packages {
-		check(p.Pos, "folder", p.Folder)
-	}
-	for _, r := range l.recipes {
-		check(r.Pos, "folder", r.Folder)
+	for _, k := range objectKinds {
+		k.paths(l, check)
 	}
 	return ds
 }

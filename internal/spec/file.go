@@ -27,25 +27,15 @@ type manifest struct {
 	digest              File
 }
 
-// layer is what a manifest contributes to a tenant; bases and tenants are
-// both layers, merged in extends order.
-type layer struct {
-	members     []Member
-	folders     []Folder
-	connections []Connection
-	packages    []Package
-	recipes     []Recipe
-	prune       rawPrune
-}
-
 type rawPrune struct {
 	Connections *bool `yaml:"connections"`
 	Folders     *bool `yaml:"folders"`
 	Members     *bool `yaml:"members"`
 }
 
-// rawManifest mirrors the schema for yaml.v3 decoding; the schema has
-// already vouched for every type.
+// rawManifest mirrors the schema for yaml.v3 decoding, but for the lists
+// of objects, which objectKinds decodes; the schema has already vouched
+// for every type.
 type rawManifest struct {
 	Kind     string `yaml:"kind"`
 	Metadata struct {
@@ -62,38 +52,6 @@ type rawManifest struct {
 		OriginURL         string   `yaml:"originUrl"`
 		Environments      []string `yaml:"environments"`
 	} `yaml:"customer"`
-	Members []struct {
-		Email string `yaml:"email"`
-		Name  string `yaml:"name"`
-		Role  string `yaml:"role"`
-	} `yaml:"members"`
-	Folders []struct {
-		Path    string `yaml:"path"`
-		Protect bool   `yaml:"protect"`
-	} `yaml:"folders"`
-	Connections []struct {
-		Name       string         `yaml:"name"`
-		Provider   string         `yaml:"provider"`
-		Folder     string         `yaml:"folder"`
-		ExternalID string         `yaml:"externalId"`
-		Parent     string         `yaml:"parent"`
-		State      string         `yaml:"state"`
-		Protect    bool           `yaml:"protect"`
-		ID         int64          `yaml:"id"`
-		Input      map[string]any `yaml:"-"`
-	} `yaml:"connections"`
-	Packages []struct {
-		Name           string `yaml:"name"`
-		Source         string `yaml:"source"`
-		Folder         string `yaml:"folder"`
-		RestartRecipes bool   `yaml:"restartRecipes"`
-		IncludeTags    bool   `yaml:"includeTags"`
-	} `yaml:"packages"`
-	Recipes []struct {
-		Name    string `yaml:"name"`
-		Folder  string `yaml:"folder"`
-		Running bool   `yaml:"running"`
-	} `yaml:"recipes"`
 	Prune rawPrune `yaml:"prune"`
 }
 
@@ -223,52 +181,44 @@ func decodeManifest(doc *document, rel string, inputs map[string]Secret, plainte
 		m.customer = &Customer{Pos: pos("/customer"), ID: c.ID, ExternalID: c.ExternalID, Name: c.Name,
 			NotificationEmail: c.NotificationEmail, PlanID: c.PlanID, OriginURL: c.OriginURL, Environments: canonicalEnvironments(c.Environments)}
 	}
-	l := &m.layer
-	for i, r := range raw.Members {
-		l.members = append(l.members, Member{Pos: pos(fmt.Sprintf("/members/%d", i)), Email: r.Email, Name: r.Name, Role: r.Role})
+	d := &decoder{doc: doc, pos: pos, inputs: inputs, plaintext: plaintext}
+	for _, k := range objectKinds {
+		k.decode(d, &m.layer)
 	}
-	for i, r := range raw.Folders {
-		l.folders = append(l.folders, Folder{Pos: pos(fmt.Sprintf("/folders/%d", i)), Path: r.Path, Protect: r.Protect})
+	m.layer.prune = raw.Prune
+	return m, nil
+}
+
+// decodeInput reads a connection's input: its ciphertext digests, and its
+// values when they were decrypted (or are plaintext).
+func decodeInput(d *decoder, ptr string, c *Connection) {
+	in, ok := valueAt(d.doc.value, ptr+"/input").(map[string]any)
+	if !ok {
+		return
 	}
-	for i, r := range raw.Connections {
-		ptr := fmt.Sprintf("/connections/%d", i)
-		c := Connection{Pos: pos(ptr), Name: r.Name, Provider: r.Provider, Folder: r.Folder, ExternalID: r.ExternalID,
-			Parent: r.Parent, State: r.State, Protect: r.Protect, ID: r.ID}
-		if in, ok := doc.value["connections"].([]any)[i].(map[string]any)["input"].(map[string]any); ok {
-			c.HasInput = true
-			if !plaintext {
-				c.Ciphertext = ciphertextDigests(in)
-			}
-			if inputs != nil || plaintext {
-				c.Input = Input{}
-				for k, v := range in {
-					if plaintext {
-						c.Input[k] = NewSecret(v)
-					} else {
-						c.Input[k] = inputs[ptr+"/input/"+escapePtr(k)]
-					}
-				}
+	c.HasInput = true
+	if !d.plaintext {
+		c.Ciphertext = ciphertextDigests(in)
+	}
+	if d.inputs != nil || d.plaintext {
+		c.Input = Input{}
+		for k, v := range in {
+			if d.plaintext {
+				c.Input[k] = NewSecret(v)
+			} else {
+				c.Input[k] = d.inputs[ptr+"/input/"+escapePtr(k)]
 			}
 		}
-		l.connections = append(l.connections, c)
 	}
-	for i, r := range raw.Packages {
-		l.packages = append(l.packages, Package{Pos: pos(fmt.Sprintf("/packages/%d", i)), Name: r.Name, SourceRel: r.Source,
-			Folder: r.Folder, RestartRecipes: r.RestartRecipes, IncludeTags: r.IncludeTags})
-	}
-	for i, r := range raw.Recipes {
-		l.recipes = append(l.recipes, Recipe{Pos: pos(fmt.Sprintf("/recipes/%d", i)), Name: r.Name, Folder: r.Folder, Running: r.Running})
-	}
-	l.prune = raw.Prune
-	return m, nil
 }
 
 // resolvePackageSources finds every package source relative to the file
 // that names it and keeps it inside the repository.
 func resolvePackageSources(m *manifest, absFile, root string) Diagnostics {
 	var ds Diagnostics
-	for i := range m.layer.packages {
-		p := &m.layer.packages[i]
+	pkgs := packageKind.of(&m.layer)
+	for i := range pkgs {
+		p := &pkgs[i]
 		src := p.SourceRel
 		if filepath.IsAbs(src) {
 			ds = append(ds, p.diag("source", "must be a path relative to this file"))

@@ -109,18 +109,18 @@ func canonicalEnvironments(envs []string) []string {
 
 // Member is a collaborator.
 type Member struct {
-	Pos
-	Email string
-	Name  string
-	Role  string
+	Pos   `yaml:"-"`
+	Email string `yaml:"email"`
+	Name  string `yaml:"name"`
+	Role  string `yaml:"role"`
 }
 
 // Folder is a folder path below Home.
 type Folder struct {
-	Pos
-	Path    string
-	Protect bool
-	Implied bool // not declared itself: a parent of a declared folder
+	Pos     `yaml:"-"`
+	Path    string `yaml:"path"`
+	Protect bool   `yaml:"protect"`
+	Implied bool   `yaml:"-"` // not declared itself: a parent of a declared folder
 }
 
 // Connection states.
@@ -132,46 +132,46 @@ const (
 
 // Connection is a connection and, for connected ones, its decrypted input.
 type Connection struct {
-	Pos
-	Name       string
-	Provider   string
-	Folder     string // "" is Home
-	ExternalID string
-	Parent     string
-	State      string
-	Protect    bool
-	ID         int64
+	Pos        `yaml:"-"`
+	Name       string `yaml:"name"`
+	Provider   string `yaml:"provider"`
+	Folder     string `yaml:"folder"` // "" is Home
+	ExternalID string `yaml:"externalId"`
+	Parent     string `yaml:"parent"`
+	State      string `yaml:"state"`
+	Protect    bool   `yaml:"protect"`
+	ID         int64  `yaml:"id"`
 	// Input holds the decrypted parameters. Nil when the connection has
 	// none, or when the load skipped decryption (then HasInput is still
 	// true).
-	Input    Input
-	HasInput bool
+	Input    Input `yaml:"-"`
+	HasInput bool  `yaml:"-"`
 	// Ciphertext digests each input value as SOPS encrypted it (the
 	// ENC[...] string), by parameter name, without decrypting: SOPS keeps
 	// an unchanged value's ciphertext across sops edit and sops set, so a
 	// plan without the decryption key can tell which inputs changed. Nil
 	// for plaintext inputs.
-	Ciphertext map[string]string
+	Ciphertext map[string]string `yaml:"-"`
 }
 
 // Package is a recipe package and where it goes.
 type Package struct {
-	Pos
-	Name           string
-	Source         string // absolute, symlinks resolved, inside the repository
-	SourceRel      string // as written in the manifest
-	IsZip          bool
-	Folder         string
-	RestartRecipes bool
-	IncludeTags    bool
+	Pos            `yaml:"-"`
+	Name           string `yaml:"name"`
+	Source         string `yaml:"-"`      // absolute, symlinks resolved, inside the repository
+	SourceRel      string `yaml:"source"` // as written in the manifest
+	IsZip          bool   `yaml:"-"`
+	Folder         string `yaml:"folder"`
+	RestartRecipes bool   `yaml:"restartRecipes"`
+	IncludeTags    bool   `yaml:"includeTags"`
 }
 
 // Recipe is the desired running state of a recipe.
 type Recipe struct {
-	Pos
-	Name    string
-	Folder  string
-	Running bool
+	Pos     `yaml:"-"`
+	Name    string `yaml:"name"`
+	Folder  string `yaml:"folder"`
+	Running bool   `yaml:"running"`
 }
 
 // Prune says which owned objects that left the manifest apply may delete.
@@ -190,6 +190,31 @@ func (f Folder) Key() Key     { return FolderKey(ParsePath(f.Path)) }
 func (c Connection) Key() Key { return Key{Folder: ParsePath(c.Folder), Name: c.Name} }
 func (p Package) Key() Key    { return Key{Name: p.Name} }
 func (r Recipe) Key() Key     { return Key{Folder: ParsePath(r.Folder), Name: r.Name} }
+
+// objectKinds is every kind of object a manifest lists, in manifest order:
+// a new kind is its type above, its Key, its Tenant field and a row here
+// (kinds.go does the rest; kinds_test.go fails until the schema, the
+// Tenant and the plan know it).
+var objectKinds = []objectKind{memberKind, folderKind, connectionKind, packageKind, recipeKind}
+
+var (
+	memberKind = &objects[Member]{kind: "member", list: "members", tenant: func(t *Tenant) *[]Member { return &t.Members },
+		label: func(m Member) string { return m.Email }}
+	// A folder's folder field is its own path, not a reference.
+	folderKind = &objects[Folder]{kind: "folder", list: "folders", tenant: func(t *Tenant) *[]Folder { return &t.Folders },
+		label:       func(f Folder) string { return f.Path },
+		folderField: "path", folderOf: func(f Folder) string { return f.Path }, ownPath: true, finish: impliedFolders}
+	connectionKind = &objects[Connection]{kind: "connection", list: "connections", tenant: func(t *Tenant) *[]Connection { return &t.Connections },
+		label: func(c Connection) string { return c.Name }, dupLabel: func(c Connection) string { return c.Key().String() },
+		folderField: "folder", folderOf: func(c Connection) string { return c.Folder },
+		more: decodeInput, finish: defaultStates}
+	packageKind = &objects[Package]{kind: "package", list: "packages", tenant: func(t *Tenant) *[]Package { return &t.Packages },
+		label:       func(p Package) string { return p.Name },
+		folderField: "folder", folderOf: func(p Package) string { return p.Folder }}
+	recipeKind = &objects[Recipe]{kind: "recipe", list: "recipes", tenant: func(t *Tenant) *[]Recipe { return &t.Recipes },
+		label: func(r Recipe) string { return r.Name }, dupLabel: func(r Recipe) string { return r.Key().String() },
+		folderField: "folder", folderOf: func(r Recipe) string { return r.Folder }}
+)
 
 func lowerASCII(s string) string {
 	b := []byte(s)

@@ -152,11 +152,6 @@ func (r *resolver) expandBase(b *manifest) (*layer, Diagnostics) {
 	return l, ds
 }
 
-type keyed interface {
-	Key() Key
-	position() Pos
-}
-
 // union adds src to dst; an object whose key both define is a conflict
 // unless it is the very same declaration (reached through two paths).
 func union(dst, src *layer, at Pos, dstNames, srcName string) Diagnostics {
@@ -164,58 +159,20 @@ func union(dst, src *layer, at Pos, dstNames, srcName string) Diagnostics {
 	conflict := func(kind, key string, a, b Pos) {
 		ds = append(ds, at.diag("", "%s %q is defined by base %q (%s) and by an earlier base (%s); define it in this manifest to choose", kind, key, srcName, b, a))
 	}
-	dst.members = unionList(dst.members, src.members, func(a, b Member) { conflict("member", a.Email, a.Pos, b.Pos) })
-	dst.folders = unionList(dst.folders, src.folders, func(a, b Folder) { conflict("folder", a.Path, a.Pos, b.Pos) })
-	dst.connections = unionList(dst.connections, src.connections, func(a, b Connection) { conflict("connection", a.Name, a.Pos, b.Pos) })
-	dst.packages = unionList(dst.packages, src.packages, func(a, b Package) { conflict("package", a.Name, a.Pos, b.Pos) })
-	dst.recipes = unionList(dst.recipes, src.recipes, func(a, b Recipe) { conflict("recipe", a.Name, a.Pos, b.Pos) })
+	for _, k := range objectKinds {
+		k.union(dst, src, conflict)
+	}
 	dst.prune = overridePrune(dst.prune, src.prune)
 	return ds
-}
-
-func unionList[T keyed](dst, src []T, conflict func(a, b T)) []T {
-	index := map[Key]int{}
-	for i, x := range dst {
-		index[x.Key()] = i
-	}
-	for _, x := range src {
-		if i, ok := index[x.Key()]; ok {
-			if !dst[i].position().same(x.position()) {
-				conflict(dst[i], x)
-			}
-			continue
-		}
-		index[x.Key()] = len(dst)
-		dst = append(dst, x)
-	}
-	return dst
 }
 
 // override lays own over inherited: an object with an inherited key
 // replaces it in place; new ones follow in their own order.
 func override(dst, own *layer) {
-	dst.members = overrideList(dst.members, own.members)
-	dst.folders = overrideList(dst.folders, own.folders)
-	dst.connections = overrideList(dst.connections, own.connections)
-	dst.packages = overrideList(dst.packages, own.packages)
-	dst.recipes = overrideList(dst.recipes, own.recipes)
+	for _, k := range objectKinds {
+		k.override(dst, own)
+	}
 	dst.prune = overridePrune(dst.prune, own.prune)
-}
-
-func overrideList[T keyed](dst, own []T) []T {
-	dst = slices.Clone(dst)
-	index := map[Key]int{}
-	for i, x := range dst {
-		index[x.Key()] = i
-	}
-	for _, x := range own {
-		if i, ok := index[x.Key()]; ok {
-			dst[i] = x
-			continue
-		}
-		dst = append(dst, x)
-	}
-	return dst
 }
 
 func overridePrune(a, b rawPrune) rawPrune {
@@ -234,23 +191,10 @@ func overridePrune(a, b rawPrune) rawPrune {
 // checkDuplicates reports objects declared twice in one manifest.
 func checkDuplicates(l *layer) Diagnostics {
 	var ds Diagnostics
-	dups(&ds, "member", l.members, func(m Member) string { return m.Email })
-	dups(&ds, "folder", l.folders, func(f Folder) string { return f.Path })
-	dups(&ds, "connection", l.connections, func(c Connection) string { return c.Key().String() })
-	dups(&ds, "package", l.packages, func(p Package) string { return p.Name })
-	dups(&ds, "recipe", l.recipes, func(r Recipe) string { return r.Key().String() })
-	return ds
-}
-
-func dups[T keyed](ds *Diagnostics, kind string, xs []T, label func(T) string) {
-	seen := map[Key]Pos{}
-	for _, x := range xs {
-		if first, ok := seen[x.Key()]; ok {
-			*ds = append(*ds, x.position().diag("", "duplicate %s %q (first declared at line %d)", kind, label(x), first.Line))
-			continue
-		}
-		seen[x.Key()] = x.position()
+	for _, k := range objectKinds {
+		ds = append(ds, k.duplicates(l)...)
 	}
+	return ds
 }
 
 func sortedKeys[V any](m map[string]V) []string {
