@@ -13,6 +13,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/workato-gitops/workato-gitops/internal/completion"
+	"github.com/workato-gitops/workato-gitops/internal/render"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 	"github.com/workato-gitops/workato-gitops/internal/version"
 )
@@ -36,15 +37,6 @@ type env struct {
 	stdinTTY       bool // apply asks for confirmation only on a terminal
 }
 
-const exitCodesHelp = `EXIT CODES:
-   0  success; with --detailed-exitcode: success and no changes
-   1  error: invalid manifests, bad flags, failed API calls or a failed apply
-   2  the plan has changes (only with --detailed-exitcode)
-   3  a guard blocked a tenant; nothing was applied for it
-   4  apply reached --max-duration with work left and nothing failed: the
-      ledgers record what succeeded; run apply again to continue
-`
-
 func newApp(e env) *cli.Command {
 	// The library prints --version through this hook; the version command
 	// prints the same.
@@ -61,14 +53,7 @@ func newApp(e env) *cli.Command {
 		ExitErrHandler:        func(context.Context, *cli.Command, error) {},
 		EnableShellCompletion: true,
 		Suggest:               true,
-		Description: `Keep one YAML manifest per customer workspace (tenant) in Git, with
-connection credentials encrypted by SOPS. validate checks them offline.
-
-Environment:
-   SOPS_AGE_KEY, SOPS_AGE_KEY_FILE   age identities that open the manifests
-                                     (also ~/.config/sops/age/keys.txt)
-
-` + exitCodesHelp,
+		Description:           helpText("root"),
 		Commands: []*cli.Command{
 			validateCommand(e),
 			doctorCommand(e),
@@ -214,12 +199,5 @@ func printDiagnostics(stderr io.Writer, err error) error {
 	for _, d := range ds {
 		fmt.Fprintln(stderr, d)
 	}
-	return errors.New(plural(len(ds), "problem") + " found")
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return errors.New(render.Plural(len(ds), "problem") + " found")
 }

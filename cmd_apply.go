@@ -41,33 +41,11 @@ func applyCommand(e env) *cli.Command {
 		}
 	}
 	return &cli.Command{
-		Name:      "apply",
-		Usage:     "make the workspaces match the manifests",
-		ArgsUsage: "[DIR]",
-		Description: `Plans (as plan does), shows the plan, asks for confirmation, then executes
-it: tenants concurrently, each tenant's actions in dependency order, all
-within Workato's rate limits. A failed action stops what depends on it;
-everything else carries on. Each tenant's ledger then records what
-succeeded, so running apply again finishes the job.
-
-With --plan FILE the saved plan is a commitment, not a list of
-instructions: apply plans again and goes ahead only when that plan equals
-the saved one action by action, and the manifests and every live object
-the plan touches are unchanged; otherwise it refuses, naming each
-difference.
-
-Ctrl-C stops starting new calls, lets calls in flight finish, writes each
-ledger and reports. --max-duration D does the same once D has passed since
-apply started (planning included), so that a CI job ends cleanly below its
-time limit and a follow-up run continues. Exit codes: 0 applied, 1
-something failed, 3 a guard blocked a tenant, 4 the time limit stopped the
-apply with work left (and nothing failed).
-
-Examples:
-   workato-gitops apply tenants/
-   workato-gitops apply --auto-approve --json tenants/ > result.json
-   workato-gitops plan --out plan.json tenants/ && workato-gitops apply --plan plan.json tenants/`,
-		Flags: flags,
+		Name:        "apply",
+		Usage:       "make the workspaces match the manifests",
+		ArgsUsage:   "[DIR]",
+		Description: helpText("apply"),
+		Flags:       flags,
 		Action: func(ctx context.Context, c *cli.Command) error {
 			dir, err := dirArg(c)
 			if err != nil {
@@ -176,7 +154,7 @@ func leaseOwner(e env) string {
 // confirm asks on the terminal; only "yes" goes ahead.
 func confirm(e env, p *plan.Plan) bool {
 	n, _, _ := p.TenantsToApply()
-	fmt.Fprintf(e.stderr, "\nApply these changes to %s? Only 'yes' will be accepted: ", plural(n, "tenant"))
+	fmt.Fprintf(e.stderr, "\nApply these changes to %s? Only 'yes' will be accepted: ", render.Plural(n, "tenant"))
 	line, _ := bufio.NewReader(e.stdin).ReadString('\n')
 	return strings.TrimSpace(line) == "yes"
 }

@@ -11,15 +11,10 @@ import (
 
 func completionCommand(e env) *cli.Command {
 	return &cli.Command{
-		Name:      "completion",
-		Usage:     "print a shell completion script (bash, zsh or fish)",
-		ArgsUsage: "bash|zsh|fish",
-		Description: `Prints a script that completes commands and flags of workato-gitops.
-
-Examples:
-   source <(workato-gitops completion bash)        # in ~/.bashrc
-   workato-gitops completion zsh > "${fpath[1]}/_workato-gitops"
-   workato-gitops completion fish > ~/.config/fish/completions/workato-gitops.fish`,
+		Name:        "completion",
+		Usage:       "print a shell completion script (bash, zsh or fish)",
+		ArgsUsage:   "bash|zsh|fish",
+		Description: helpText("completion"),
 		Action: func(ctx context.Context, c *cli.Command) error {
 			switch c.Args().First() {
 			case "bash":

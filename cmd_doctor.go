@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/workato-gitops/workato-gitops/internal/doctor"
+	"github.com/workato-gitops/workato-gitops/internal/render"
 )
 
 type doctorOptions struct {
@@ -19,23 +20,10 @@ type doctorOptions struct {
 
 func doctorCommand(e env) *cli.Command {
 	return &cli.Command{
-		Name:      "doctor",
-		Usage:     "explain what stops the tool from working here: keys, encrypted files, config, API access",
-		ArgsUsage: "[DIR]",
-		Description: `Checks, one finding at a time, everything validate, plan and apply need:
-the age keys SOPS_AGE_KEY, SOPS_AGE_KEY_FILE and the default keys.txt hold;
-file by file, the SOPS recipients of each encrypted manifest and whether a key
-here opens it; the repository config and the manifests; the API URL and where
-it came from, the token (set or not; never its value) and, with a few read
-calls, what the token may do. Each finding is OK, WARN or FAIL; WARN and FAIL
-come with a hint. Exit code 1 when anything FAILs.
-
-No key, token or decrypted value is ever printed; public keys (age1...) are.
-
-Examples:
-   workato-gitops doctor tenants/
-   workato-gitops doctor --offline            # no API calls
-   workato-gitops doctor --tenant acme        # check the API against acme's workspace`,
+		Name:        "doctor",
+		Usage:       "explain what stops the tool from working here: keys, encrypted files, config, API access",
+		ArgsUsage:   "[DIR]",
+		Description: helpText("doctor"),
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "offline", Usage: "skip the API checks"},
 			&cli.StringFlag{Name: "tenant", Usage: "read the workspace of tenant `NAME` for the per-customer API checks (default: the first whose workspace exists)"},
@@ -65,7 +53,7 @@ func runDoctor(ctx context.Context, o doctorOptions, e env) error {
 		API:  apiEnv(e), UserAgent: userAgent(),
 	})
 	if n.Fail > 0 {
-		return &codeError{code: exitError, err: fmt.Errorf("%s failed; see the hints above", plural(n.Fail, "check"))}
+		return &codeError{code: exitError, err: fmt.Errorf("%s failed; see the hints above", render.Plural(n.Fail, "check"))}
 	}
 	return nil
 }

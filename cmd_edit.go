@@ -11,23 +11,16 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/workato-gitops/workato-gitops/internal/atomicfile"
+	"github.com/workato-gitops/workato-gitops/internal/render"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
 func editCommand(e env) *cli.Command {
 	return &cli.Command{
-		Name:      "edit",
-		Usage:     "decrypt an encrypted manifest into $EDITOR, then seal it again",
-		ArgsUsage: "FILE",
-		Description: `Opens FILE, which SOPS encrypted, in $EDITOR with its secret values in
-plaintext and without the sops metadata; when the editor exits, seals it
-again in place. Values that did not change keep their ciphertext, so the
-diff shows only what was edited. The plaintext lives in a file only this
-user can read (0600, in a private temporary directory), removed as soon
-as the editor exits. Keys come from the same places as for validate.
-
-Example:
-   EDITOR=vi workato-gitops edit tenants/customers/acme.yaml`,
+		Name:        "edit",
+		Usage:       "decrypt an encrypted manifest into $EDITOR, then seal it again",
+		ArgsUsage:   "FILE",
+		Description: helpText("edit"),
 		Action: func(ctx context.Context, c *cli.Command) error {
 			if c.NArg() != 1 {
 				return &hinted{err: errors.New("edit takes one FILE"), hint: "workato-gitops edit tenants/customers/acme.yaml"}
@@ -73,6 +66,6 @@ func runEdit(file string, e env) error {
 	if err := atomicfile.WriteMode(file, perm, out); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%s: sealed again (%s encrypted anew)\n", file, plural(n, "value"))
+	fmt.Fprintf(e.stdout, "%s: sealed again (%s encrypted anew)\n", file, render.Plural(n, "value"))
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/workato-gitops/workato-gitops/internal/atomicfile"
+	"github.com/workato-gitops/workato-gitops/internal/render"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
@@ -20,28 +21,10 @@ type encryptOptions struct {
 
 func encryptCommand(e env) *cli.Command {
 	return &cli.Command{
-		Name:      "encrypt",
-		Usage:     "seal the connection input of manifests in place with SOPS, at any time",
-		ArgsUsage: "FILE...",
-		Description: `Encrypts, in place, the values under every connection's input (and the
-fingerprintKey of workato-gitops.yaml) with SOPS, as 'sops encrypt -i'
-would: with the creation rule that matches the file in the nearest
-.sops.yaml at or above it (encrypted_regex and mac_only_encrypted, as in
-docs/manifest.md). Only public keys are needed (age recipients; PGP and
-cloud KMS keys through SOPS's usual credentials). The files stay readable
-by the sops CLI.
-
-A file that is encrypted already has the plaintext values added since
-sealed with its own data key (which needs a key that opens it, as for
-validate); every other value keeps its ciphertext. Only the bytes of the
-sealed values and the sops metadata change: indentation, flow style and
-comments stay. A file that still holds a <...> placeholder written by
-export is refused. Values are never printed. To change a sealed value,
-use 'workato-gitops edit FILE'.
-
-Examples:
-   workato-gitops encrypt tenants/customers/a2300.yaml
-   workato-gitops encrypt tenants/workato-gitops.yaml`,
+		Name:        "encrypt",
+		Usage:       "seal the connection input of manifests in place with SOPS, at any time",
+		ArgsUsage:   "FILE...",
+		Description: helpText("encrypt"),
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "config", Usage: "use the creation rules of this .sops.yaml `FILE` instead of searching for one"},
 		},
@@ -69,7 +52,7 @@ func runEncrypt(o encryptOptions, e env) error {
 		}
 	}
 	if failed > 0 {
-		return &codeError{code: exitError, err: fmt.Errorf("%s of %d not encrypted (see above); they were left unchanged", plural(failed, "file"), len(o.files))}
+		return &codeError{code: exitError, err: fmt.Errorf("%s of %d not encrypted (see above); they were left unchanged", render.Plural(failed, "file"), len(o.files))}
 	}
 	return nil
 }
@@ -98,9 +81,9 @@ func encryptFile(file string, o encryptOptions, stdout, stderr io.Writer) error 
 		return err
 	}
 	if enc.SopsConfig == "" {
-		fmt.Fprintf(stdout, "%s: sealed %s with the file's own data key\n", file, plural(enc.Values, "new value"))
+		fmt.Fprintf(stdout, "%s: sealed %s with the file's own data key\n", file, render.Plural(enc.Values, "new value"))
 		return nil
 	}
-	fmt.Fprintf(stdout, "%s: encrypted %s with the rules of %s\n", file, plural(enc.Values, "value"), enc.SopsConfig)
+	fmt.Fprintf(stdout, "%s: encrypted %s with the rules of %s\n", file, render.Plural(enc.Values, "value"), enc.SopsConfig)
 	return nil
 }

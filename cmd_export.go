@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/workato-gitops/workato-gitops/internal/export"
+	"github.com/workato-gitops/workato-gitops/internal/render"
 )
 
 type exportOptions struct {
@@ -23,26 +24,9 @@ type exportOptions struct {
 
 func exportCommand(e env) *cli.Command {
 	return &cli.Command{
-		Name:  "export",
-		Usage: "write manifests for existing customer workspaces, to start managing them",
-		Description: `Reads customer workspaces through the Embedded API and writes one tenant
-manifest per workspace into DIR: the customer, its members, every folder,
-its connections (without credentials: Workato never returns them) and the
-running state of its recipes. A plan of an exported manifest adopts what it
-names and changes nothing.
-
-Connection input is written as a commented-out block of placeholders from
-the connector's input schema: fill it in, uncomment it and run
-'workato-gitops encrypt FILE'. Existing files are never overwritten without
---force; customers that a manifest in the repository already declares (by
-external id) are skipped.
-
-The API is chosen as for plan (WORKATO_API_URL, WORKATO_DATA_CENTER, or the
-api of the nearest workato-gitops.yaml at or above DIR).
-
-Examples:
-   workato-gitops export --all --out tenants/customers
-   workato-gitops export --tenant A2300 --tenant 98178 --out tenants/customers`,
+		Name:        "export",
+		Usage:       "write manifests for existing customer workspaces, to start managing them",
+		Description: helpText("export"),
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "all", Usage: "export every customer workspace of the account"},
 			&cli.StringSliceFlag{Name: "tenant", Usage: "export the customer with external id (or numeric id) `ID` (repeatable)"},
@@ -104,24 +88,10 @@ func runExport(ctx context.Context, o exportOptions, e env) error {
 // reportExports says what each export wrote; the command fails at the end
 // if any workspace failed.
 func reportExports(results []export.Result, e env) error {
-	failed := 0
-	for _, r := range results {
-		j := r.Job
-		if r.Err != nil {
-			failed++
-			fmt.Fprintf(e.stderr, "workato-gitops: error: export customer %s (#%d): %v\n", j.Customer.ExternalID, j.Customer.ID, r.Err)
-			continue
-		}
-		t := r.Tenant
-		fmt.Fprintf(e.stdout, "%s: %s (%s, %s, %s, %s)\n", j.Path, j.Customer.ExternalID, plural(len(t.Members), "member"),
-			plural(len(t.Folders), "folder"), plural(len(t.Conns), "connection"), plural(len(t.Recipes), "recipe"))
-		if len(t.Skipped) > 0 {
-			fmt.Fprintf(e.stderr, "workato-gitops: %s: %s not exported; the file's header says why\n", j.Path, plural(len(t.Skipped), "object"))
-		}
-	}
+	failed := render.Exported(e.stdout, e.stderr, results)
 	if failed > 0 {
-		return fmt.Errorf("%s of %d could not be exported (see above)", plural(failed, "workspace"), len(results))
+		return fmt.Errorf("%s of %d could not be exported (see above)", render.Plural(failed, "workspace"), len(results))
 	}
-	fmt.Fprintf(e.stderr, "workato-gitops: exported %s. Next: fill in connection inputs and run workato-gitops encrypt; then workato-gitops plan (see docs/export.md)\n", plural(len(results), "workspace"))
+	fmt.Fprintf(e.stderr, "workato-gitops: exported %s. Next: fill in connection inputs and run workato-gitops encrypt; then workato-gitops plan (see docs/export.md)\n", render.Plural(len(results), "workspace"))
 	return nil
 }

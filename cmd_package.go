@@ -35,25 +35,9 @@ func packageCommand(e env) *cli.Command {
 
 func packagePullCommand(e env) *cli.Command {
 	return &cli.Command{
-		Name:  "pull",
-		Usage: "export a folder of the development workspace into a package directory",
-		Description: `Exports --folder of the development workspace --workspace (an Embed customer
-workspace, addressed like tenants: E<external id> or its numeric id) through
-the recipe lifecycle API: an export manifest with the folder's assets, an
-export, a poll until it completes, a download. The package is unzipped
-canonically into --out: the same package always gives the same files, so
-"git diff" shows exactly which recipes changed, and plan shows an import for
-every tenant whose manifest uses the package.
-
---out belongs to the package: a pull replaces it as a whole (written beside
-it, then swapped in), so files that left the package leave the directory.
-An existing directory with other contents is replaced only with --force.
-
-See docs/packages.md for the whole flow.
-
-Examples:
-   workato-gitops package pull --workspace EDEV1 --folder Integrations/Salesforce --out packages/salesforce-sync
-   workato-gitops package pull --workspace 4711 --folder Sync --out packages/sync --force --detailed-exitcode`,
+		Name:        "pull",
+		Usage:       "export a folder of the development workspace into a package directory",
+		Description: helpText("package-pull"),
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "workspace", Required: true, Usage: "the development `WORKSPACE`: E<external id>, or its numeric id"},
 			&cli.StringFlag{Name: "folder", Required: true, Usage: "folder `PATH` in that workspace, e.g. Integrations/Salesforce"},

@@ -36,24 +36,10 @@ type planOptions struct {
 
 func planCommand(e env) *cli.Command {
 	return &cli.Command{
-		Name:      "plan",
-		Usage:     "read live state, diff it with the manifests and print what apply would do",
-		ArgsUsage: "[DIR]",
-		Description: `Loads and validates the manifests below DIR, reads each tenant's live state
-through the Embedded API (only what the plan needs), and prints the ordered
-actions: create, update, reconnect, disconnect, delete, import, start, stop,
-adopt, and unmanaged objects it will leave alone. Nothing is changed.
-
-The API is WORKATO_API_URL (or WORKATO_DATA_CENTER, or the config's api),
-with the token in WORKATO_API_TOKEN; WORKATO_API_URL=sandbox:FILE plans
-against an in-process sandbox.
-
-Examples:
-   workato-gitops plan tenants/
-   workato-gitops plan --tenant 'acme*' --format markdown --out plan.json
-   workato-gitops plan --detailed-exitcode     # 0 no changes, 2 changes
-   workato-gitops plan --changed-since origin/main   # a pull request's tenants
-   workato-gitops plan --refresh=false --live plan.json   # offline, from a saved plan`,
+		Name:        "plan",
+		Usage:       "read live state, diff it with the manifests and print what apply would do",
+		ArgsUsage:   "[DIR]",
+		Description: helpText("plan"),
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "tenant", Usage: "plan only tenants whose name matches `NAME` (a glob; repeatable)"},
 			&cli.StringFlag{Name: "changed-since", Usage: "plan only tenants whose manifest, bases or packages changed since git `REF` (from its merge base with HEAD, uncommitted files included; a config change affects all)"},

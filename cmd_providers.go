@@ -16,25 +16,10 @@ import (
 
 func providersCommand(e env) *cli.Command {
 	return &cli.Command{
-		Name:      "providers",
-		Usage:     "list the account's connectors, or the input keys a provider takes",
-		ArgsUsage: "[NAME]",
-		Description: `Without NAME, lists the connectors the Embedded account offers (the
-provider of a connection is one of their names). With NAME, lists the input
-keys of that provider's connection, from the API's input schema: the keys a
-connection's input may hold.
-
-What it reads is cached in the user's cache directory
-($XDG_CACHE_HOME/workato-gitops, else ~/.cache/workato-gitops), one file per
-API URL. validate reads that cache, offline, and warns about input keys a
-cached provider does not take.
-
-Input schemas are read in a customer workspace: --customer names one by its
-external id; by default, the first one the account lists.
-
-Examples:
-   workato-gitops providers
-   workato-gitops providers salesforce`,
+		Name:        "providers",
+		Usage:       "list the account's connectors, or the input keys a provider takes",
+		ArgsUsage:   "[NAME]",
+		Description: helpText("providers"),
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "customer", Usage: "read input schemas in the workspace of the customer with this external `ID`"},
 		},

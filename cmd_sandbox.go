@@ -7,48 +7,17 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/urfave/cli/v3"
 
 	"github.com/workato-gitops/workato-gitops/internal/sandbox"
 )
 
-type sandboxOptions struct {
-	listen     string
-	state      string
-	seed       string
-	token      string
-	latency    time.Duration
-	failRate   float64
-	faultSeed  int64
-	rateLimits bool
-	quiet      bool
-}
-
 func sandboxCommand(e env) *cli.Command {
 	return &cli.Command{
-		Name:  "sandbox",
-		Usage: "serve an emulator of the Workato Embedded API, for trying everything without an account",
-		Description: `Serves the Embedded API under /api on ADDR with the documented shapes and
-semantics: per-parent folder lists, paging, success:false refusals,
-asynchronous package imports, deletes refused while running recipes use a
-connection. State lives in memory, or in --state FILE (a journal: each change
-is appended and synced before its response, and the file is compacted as it
-grows; a seed file is a valid state file). Stop it with Ctrl-C.
-
---seed FILE replaces the state at start. Its format is the state file's:
-a JSON object with "customers" (external_id, name, notification_email, and
-their folders, connections, recipes...), as --state writes it; start from
-a state file the sandbox wrote, or from testdata/export/seed.json.
-
-The other commands can also run against an in-process sandbox, with no
-server at all: WORKATO_API_URL=sandbox:state.json.
-
-Examples:
-   workato-gitops sandbox --state sandbox.json
-   workato-gitops sandbox --seed testdata/export/seed.json --latency 50ms --fail-rate 0.1 --rate-limits
-   WORKATO_API_URL=http://127.0.0.1:8765/api WORKATO_API_TOKEN=sandbox workato-gitops plan examples/tenants`,
+		Name:        "sandbox",
+		Usage:       "serve an emulator of the Workato Embedded API, for trying everything without an account",
+		Description: helpText("sandbox"),
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "listen", Value: "127.0.0.1:8765", Usage: "`ADDR` to serve on"},
 			&cli.StringFlag{Name: "state", Usage: "JSON state `FILE`, loaded at start when it exists and kept up to date"},
@@ -64,36 +33,34 @@ Examples:
 			if c.NArg() > 0 {
 				return fmt.Errorf("sandbox takes no arguments, got %q", c.Args().First())
 			}
-			return runSandbox(ctx, sandboxOptions{
-				listen: c.String("listen"), state: c.String("state"), seed: c.String("seed"), token: c.String("token"),
-				latency: c.Duration("latency"), failRate: c.Float64("fail-rate"), faultSeed: c.Int64("fault-seed"),
-				rateLimits: c.Bool("rate-limits"), quiet: c.Bool("quiet"),
-			}, e)
+			opts := sandbox.Options{
+				Token: c.String("token"), Latency: c.Duration("latency"), FailRate: c.Float64("fail-rate"), Seed: c.Int64("fault-seed"),
+				RateLimits: c.Bool("rate-limits"), StatePath: c.String("state"), InviteesExist: true,
+			}
+			if !c.Bool("quiet") {
+				opts.Logf = func(format string, args ...any) { fmt.Fprintf(e.stderr, format+"\n", args...) }
+			}
+			return runSandbox(ctx, c.String("listen"), c.String("seed"), opts, e)
 		},
 	}
 }
 
-func runSandbox(ctx context.Context, o sandboxOptions, e env) error {
-	if o.failRate < 0 || o.failRate > 1 {
-		return fmt.Errorf("--fail-rate must be between 0 and 1, got %v", o.failRate)
-	}
-	opts := sandbox.Options{
-		Token: o.token, Latency: o.latency, FailRate: o.failRate, Seed: o.faultSeed,
-		RateLimits: o.rateLimits, StatePath: o.state, InviteesExist: true,
-	}
-	if !o.quiet {
-		opts.Logf = func(format string, args ...any) { fmt.Fprintf(e.stderr, format+"\n", args...) }
+// runSandbox serves the sandbox opts describes on listen, after loading
+// the seed file, if any, until interrupted.
+func runSandbox(ctx context.Context, listen, seed string, opts sandbox.Options, e env) error {
+	if opts.FailRate < 0 || opts.FailRate > 1 {
+		return fmt.Errorf("--fail-rate must be between 0 and 1, got %v", opts.FailRate)
 	}
 	srv, err := sandbox.New(opts)
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}
-	if o.seed != "" {
-		if err := srv.LoadSeedFile(o.seed); err != nil {
+	if seed != "" {
+		if err := srv.LoadSeedFile(seed); err != nil {
 			return err
 		}
 	}
-	ln, err := net.Listen("tcp", o.listen)
+	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}
@@ -101,7 +68,7 @@ func runSandbox(ctx context.Context, o sandboxOptions, e env) error {
 	defer stop()
 	url := "http://" + ln.Addr().String() + "/api"
 	fmt.Fprintf(e.stderr, "workato-gitops: sandbox serving the Embedded API at %s\n", url)
-	fmt.Fprintf(e.stderr, "workato-gitops: hint: export WORKATO_API_URL=%s%s\n", url, tokenHint(o.token))
+	fmt.Fprintf(e.stderr, "workato-gitops: hint: export WORKATO_API_URL=%s%s\n", url, tokenHint(opts.Token))
 	if err := srv.Serve(ctx, ln); err != nil {
 		return err
 	}

@@ -48,7 +48,7 @@ func TestSandboxCommand(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- runSandbox(ctx, sandboxOptions{listen: "127.0.0.1:0", state: state, seed: seed, token: "sandbox-token", quiet: true},
+		done <- runSandbox(ctx, "127.0.0.1:0", seed, sandbox.Options{StatePath: state, Token: "sandbox-token", InviteesExist: true},
 			env{stdout: io.Discard, stderr: &stderr, getenv: func(string) string { return "" }})
 	}()
 	url := waitFor(t, &stderr, regexp.MustCompile(`at (http://\S+/api)`))
@@ -103,7 +103,7 @@ func TestSandboxHintRuns(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- runSandbox(ctx, sandboxOptions{listen: "127.0.0.1:0", quiet: true},
+		done <- runSandbox(ctx, "127.0.0.1:0", "", sandbox.Options{InviteesExist: true},
 			env{stdout: io.Discard, stderr: &stderr, getenv: func(string) string { return "" }})
 	}()
 	defer func() {

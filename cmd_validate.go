@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"github.com/urfave/cli/v3"
 
 	"github.com/workato-gitops/workato-gitops/internal/apply"
+	"github.com/workato-gitops/workato-gitops/internal/render"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
@@ -20,18 +20,10 @@ type validateOptions struct {
 
 func validateCommand(e env) *cli.Command {
 	return &cli.Command{
-		Name:      "validate",
-		Usage:     "check manifests offline: schema, references, SOPS integrity",
-		ArgsUsage: "[DIR]",
-		Description: `Loads every manifest below DIR (default: the current directory), checks it
-against the JSON Schema, checks references across files, and decrypts the
-SOPS-encrypted inputs to verify their integrity. Every problem is printed
-as path:line: field: message. Nothing is sent anywhere.
-
-Examples:
-   workato-gitops validate tenants/
-   SOPS_AGE_KEY_FILE=keys.txt workato-gitops validate
-   workato-gitops validate --skip-decrypt    # on a fork without the keys`,
+		Name:        "validate",
+		Usage:       "check manifests offline: schema, references, SOPS integrity",
+		ArgsUsage:   "[DIR]",
+		Description: helpText("validate"),
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "skip-decrypt", Usage: "check structure only; do not decrypt (for runs without the keys)"},
 		},
@@ -73,19 +65,7 @@ func runValidate(o validateOptions, e env) error {
 	for i, t := range repo.Tenants {
 		names[i] = t.Name
 	}
-	fmt.Fprintf(e.stdout, "%s valid in %s", plural(len(repo.Tenants), "tenant"), plural(len(repo.Files), "file"))
-	// One short line at any fleet size: a few names, then how many more.
-	const shown = 5
-	switch {
-	case len(names) > shown:
-		fmt.Fprintf(e.stdout, ": %s and %d more", strings.Join(names[:shown], ", "), len(names)-shown)
-	case len(names) > 0:
-		fmt.Fprintf(e.stdout, ": %s", strings.Join(names, ", "))
-	}
-	fmt.Fprintln(e.stdout)
-	if o.skipDecrypt {
-		fmt.Fprintln(e.stdout, "note: SOPS values were not decrypted (--skip-decrypt)")
-	}
+	render.Validated(e.stdout, names, len(repo.Files), o.skipDecrypt)
 	return nil
 }
 

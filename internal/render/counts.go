@@ -1,0 +1,55 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/workato-gitops/workato-gitops/internal/export"
+)
+
+// Validated is validate's answer: one short line at any fleet size (a few
+// tenant names, then how many more), and a note when values were not
+// decrypted.
+func Validated(w io.Writer, tenants []string, files int, skipDecrypt bool) {
+	fmt.Fprintf(w, "%s valid in %s", Plural(len(tenants), "tenant"), Plural(files, "file"))
+	const shown = 5
+	switch {
+	case len(tenants) > shown:
+		fmt.Fprintf(w, ": %s and %d more", strings.Join(tenants[:shown], ", "), len(tenants)-shown)
+	case len(tenants) > 0:
+		fmt.Fprintf(w, ": %s", strings.Join(tenants, ", "))
+	}
+	fmt.Fprintln(w)
+	if skipDecrypt {
+		fmt.Fprintln(w, "note: SOPS values were not decrypted (--skip-decrypt)")
+	}
+}
+
+// Exported says what each export wrote (on out) and which workspaces
+// failed or lost objects (on errs), and returns how many failed.
+func Exported(out, errs io.Writer, results []export.Result) (failed int) {
+	for _, r := range results {
+		j := r.Job
+		if r.Err != nil {
+			failed++
+			fmt.Fprintf(errs, "workato-gitops: error: export customer %s (#%d): %v\n", j.Customer.ExternalID, j.Customer.ID, r.Err)
+			continue
+		}
+		t := r.Tenant
+		fmt.Fprintf(out, "%s: %s (%s, %s, %s, %s)\n", j.Path, j.Customer.ExternalID, Plural(len(t.Members), "member"),
+			Plural(len(t.Folders), "folder"), Plural(len(t.Conns), "connection"), Plural(len(t.Recipes), "recipe"))
+		if len(t.Skipped) > 0 {
+			fmt.Fprintf(errs, "workato-gitops: %s: %s not exported; the file's header says why\n", j.Path, Plural(len(t.Skipped), "object"))
+		}
+	}
+	return failed
+}
+
+// Plural is "1 word" or "N words".
+func Plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

@@ -1,0 +1,56 @@
+package render
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/workato-gitops/workato-gitops/internal/export"
+	"github.com/workato-gitops/workato-gitops/internal/workato"
+)
+
+func TestValidated(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		tenants []string
+		files   int
+		skip    bool
+		want    string
+	}{
+		{"none", nil, 0, false, "0 tenants valid in 0 files\n"},
+		{"one", []string{"acme"}, 1, false, "1 tenant valid in 1 file: acme\n"},
+		{"five", []string{"a", "b", "c", "d", "e"}, 6, false, "5 tenants valid in 6 files: a, b, c, d, e\n"},
+		{"fleet", []string{"a", "b", "c", "d", "e", "f", "g"}, 7, false, "7 tenants valid in 7 files: a, b, c, d, e and 2 more\n"},
+		{"skip decrypt", []string{"acme"}, 1, true, "1 tenant valid in 1 file: acme\nnote: SOPS values were not decrypted (--skip-decrypt)\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b bytes.Buffer
+			Validated(&b, tc.tenants, tc.files, tc.skip)
+			if diff := cmp.Diff(tc.want, b.String()); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestExported(t *testing.T) {
+	results := []export.Result{
+		{Job: export.Job{Path: "tenants/acme.yaml", Customer: workato.Customer{ID: 1, ExternalID: "A1"}},
+			Tenant: &export.Tenant{Members: []export.Member{{}}, Folders: []export.Folder{{}, {}}, Skipped: []string{"x"}}},
+		{Job: export.Job{Path: "tenants/globex.yaml", Customer: workato.Customer{ID: 2, ExternalID: "G2"}}, Err: errors.New("read folders: 500")},
+	}
+	var out, errs bytes.Buffer
+	if failed := Exported(&out, &errs, results); failed != 1 {
+		t.Errorf("failed = %d, want 1", failed)
+	}
+	if diff := cmp.Diff("tenants/acme.yaml: A1 (1 member, 2 folders, 0 connections, 0 recipes)\n", out.String()); diff != "" {
+		t.Errorf("out (-want +got):\n%s", diff)
+	}
+	wantErrs := "workato-gitops: tenants/acme.yaml: 1 object not exported; the file's header says why\n" +
+		"workato-gitops: error: export customer G2 (#2): read folders: 500\n"
+	if diff := cmp.Diff(wantErrs, errs.String()); diff != "" {
+		t.Errorf("errs (-want +got):\n%s", diff)
+	}
+}
