@@ -39,6 +39,12 @@ func TestScripts(t *testing.T) {
 			e.Setenv("EXAMPLES", examples)
 			e.Setenv("DEMO_KEY", demoKey)
 			e.Setenv("DEMO_KEY_TEXT", string(demoKeyText))
+			// Under -race, each exec'd command would sleep a second at exit
+			// (the race detector's default atexit_sleep_ms) for other
+			// threads to report; a script runs a dozen. Races are still
+			// reported as they happen. Options already in GORACE come later
+			// and so win.
+			e.Setenv("GORACE", strings.TrimSpace("atexit_sleep_ms=0 "+e.Getenv("GORACE")))
 			return nil
 		},
 		RequireExplicitExec: true,
