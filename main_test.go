@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -33,12 +36,22 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// An API that refuses every call, as with a wrong token, for scenarios
+	// in which every tenant fails: an unreachable address fails too, but
+	// the client retries each read with backoff for seconds first.
+	refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		io.WriteString(w, `{"message":"Unauthorized"}`)
+	}))
+	t.Cleanup(refusing.Close)
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("EXAMPLES", examples)
 			e.Setenv("DEMO_KEY", demoKey)
 			e.Setenv("DEMO_KEY_TEXT", string(demoKeyText))
+			e.Setenv("REFUSING_API", refusing.URL+"/api")
 			// Under -race, each exec'd command would sleep a second at exit
 			// (the race detector's default atexit_sleep_ms) for other
 			// threads to report; a script runs a dozen. Races are still
