@@ -45,10 +45,15 @@ const exitCodesHelp = `EXIT CODES:
       ledgers record what succeeded; run apply again to continue
 `
 
+var setVersionPrinter sync.Once
+
 func newApp(e env) *cli.Command {
 	// The library prints --version through this hook; the version command
-	// prints the same.
-	cli.VersionPrinter = func(c *cli.Command) { fmt.Fprint(c.Root().Writer, versionText()) }
+	// prints the same. The hook is a package variable, set once: run may be
+	// called concurrently in one process (the tests do).
+	setVersionPrinter.Do(func() {
+		cli.VersionPrinter = func(c *cli.Command) { fmt.Fprint(c.Root().Writer, versionText()) }
+	})
 	root := &cli.Command{
 		Name:      "workato-gitops",
 		Usage:     "declare Workato Embedded customer workspaces in Git, plan and apply them",

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -151,4 +152,23 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRunConcurrently: run may be called from several goroutines at once,
+// as the parallel tests of this package do, so it may not write shared
+// state. Under -race this caught newApp setting the library's --version
+// hook, a package variable, on every call.
+func TestRunConcurrently(t *testing.T) {
+	t.Parallel()
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			var stdout, stderr bytes.Buffer
+			code := run([]string{"workato-gitops", "--version"}, envOf(nil, &stdout, &stderr))
+			if code != 0 || !strings.Contains(stdout.String(), "workato-gitops version") {
+				t.Errorf("--version: exit %d\n%s%s", code, &stdout, &stderr)
+			}
+		})
+	}
+	wg.Wait()
 }
