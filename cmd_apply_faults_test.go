@@ -119,6 +119,7 @@ func seedWithForeignConnection(t *testing.T, srv *sandbox.Server) {
 // own or what is protected, and never send an input again once it was
 // recorded as sent.
 func TestApplyConvergesUnderFaults(t *testing.T) {
+	t.Parallel()
 	srv, err := sandbox.New(sandbox.Options{Token: "t0k"})
 	if err != nil {
 		t.Fatal(err)

@@ -28,6 +28,7 @@ func TestMain(m *testing.M) {
 
 // TestScripts runs the CLI scenarios in testdata/script/*.txtar.
 func TestScripts(t *testing.T) {
+	t.Parallel()
 	examples, err := filepath.Abs("examples/tenants")
 	if err != nil {
 		t.Fatal(err)
@@ -101,6 +102,7 @@ var testSecrets = []string{
 // the most (success, every kind of failure, help) and scans stdout and
 // stderr for the plaintext of every test secret and key.
 func TestNoSecretInAnyOutput(t *testing.T) {
+	t.Parallel()
 	keyData, err := os.ReadFile("examples/demo-age-key.txt")
 	if err != nil {
 		t.Fatal(err)
