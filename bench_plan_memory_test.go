@@ -39,10 +39,7 @@ func fleetState(n int) sandbox.State {
 //
 //	go test -run '^$' -bench PlanMemory -benchtime 1x .
 func BenchmarkPlanMemory(b *testing.B) {
-	bin := filepath.Join(b.TempDir(), "workato-gitops")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		b.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := cliBinary(b)
 	key, _ := filepath.Abs("examples/demo-age-key.txt")
 	for b.Loop() {
 		var rss [2][2]int64 // [in process, over HTTP][1,000, 10,000]

@@ -37,10 +37,15 @@ type env struct {
 	stdinTTY       bool // apply asks for confirmation only on a terminal
 }
 
+var setVersionPrinter sync.Once
+
 func newApp(e env) *cli.Command {
 	// The library prints --version through this hook; the version command
-	// prints the same.
-	cli.VersionPrinter = func(c *cli.Command) { fmt.Fprint(c.Root().Writer, versionText()) }
+	// prints the same. The hook is a package variable, set once: run may be
+	// called concurrently in one process (the tests do).
+	setVersionPrinter.Do(func() {
+		cli.VersionPrinter = func(c *cli.Command) { fmt.Fprint(c.Root().Writer, versionText()) }
+	})
 	root := &cli.Command{
 		Name:      "workato-gitops",
 		Usage:     "declare Workato Embedded customer workspaces in Git, plan and apply them",

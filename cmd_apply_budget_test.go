@@ -15,6 +15,7 @@ import (
 // client allow 4 folder calls a second; acme's plan reads 2 folder lists
 // and its apply creates 3 folders.
 func TestApplySharesOneRateBudget(t *testing.T) {
+	t.Parallel()
 	repo := filepath.Join(t.TempDir(), "repo")
 	copyDir(t, "examples/tenants", repo)
 	cfgPath := filepath.Join(repo, "workato-gitops.yaml")

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -143,6 +144,7 @@ func seedWithForeignConnection(t *testing.T, srv *sandbox.Server) {
 // protected, and never sends an input again once it was recorded as
 // sent.
 func TestApplyConvergesUnderFaults(t *testing.T) {
+	t.Parallel()
 	srv, err := sandbox.New(sandbox.Options{Token: "t0k"})
 	if err != nil {
 		t.Fatal(err)
@@ -274,15 +276,14 @@ func lastLines(s string, n int) string {
 // writes its state atomically before each response, as a server would.
 // The points are counts of started actions, read from the progress lines
 // on stderr, not wall-clock times: the test neither waits for a slow
-// machine nor misses the apply on a fast one.
+// machine nor misses the apply on a fast one. Each point has its own
+// sandbox, so the points run in parallel.
 func TestApplyCrashRecovery(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills processes")
 	}
-	bin := filepath.Join(t.TempDir(), "workato-gitops")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	t.Parallel()
+	bin := cliBinary(t)
 	key, _ := filepath.Abs("examples/demo-age-key.txt")
 	command := func(state string, args ...string) *exec.Cmd {
 		cmd := exec.Command(bin, args...)
@@ -294,53 +295,62 @@ func TestApplyCrashRecovery(t *testing.T) {
 	if err != nil {
 		t.Fatalf("apply: %v\n%s", err, out)
 	}
-	total := strings.Count(string(out), ": [")
+	total := len(actionStartRe.FindAll(out, -1))
 	if total < 20 {
 		t.Fatalf("a whole apply starts %d actions; want a fleet big enough to kill in the middle of", total)
 	}
 	rng := rand.New(rand.NewPCG(2026, 11))
-	midway := 0
-	for i := range 20 {
-		state := filepath.Join(t.TempDir(), "sb.json")
-		cmd := command(state, "apply", "--auto-approve", dir)
-		stderr, err := cmd.StderrPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		killAt := 1 + rng.IntN(total-1) // after this many actions started
-		lines := bufio.NewScanner(stderr)
-		for started := 0; started < killAt && lines.Scan(); {
-			if strings.Contains(lines.Text(), ": [") {
-				started++
-			}
-		}
-		cmd.Process.Kill()
-		io.Copy(io.Discard, stderr)
-		cmd.Wait()
-		if err := command(state, "plan", "--detailed-exitcode", dir).Run(); err != nil {
-			if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 2 {
-				if _, err := os.Stat(state); err == nil {
-					midway++ // killed after some calls and before the last
+	var midway atomic.Int32
+	t.Run("points", func(t *testing.T) {
+		for i := range 20 {
+			killAt := 1 + rng.IntN(total-1) // after this many actions started
+			t.Run(fmt.Sprintf("%02d_after_%d_starts", i, killAt), func(t *testing.T) {
+				t.Parallel()
+				state := filepath.Join(t.TempDir(), "sb.json")
+				cmd := command(state, "apply", "--auto-approve", dir)
+				stderr, err := cmd.StderrPipe()
+				if err != nil {
+					t.Fatal(err)
 				}
-			}
+				if err := cmd.Start(); err != nil {
+					t.Fatal(err)
+				}
+				lines := bufio.NewScanner(stderr)
+				for started := 0; started < killAt && lines.Scan(); {
+					if actionStartRe.Match(lines.Bytes()) {
+						started++
+					}
+				}
+				cmd.Process.Kill()
+				io.Copy(io.Discard, stderr)
+				cmd.Wait()
+				_, statErr := os.Stat(state)
+				out, err := command(state, "apply", "--auto-approve", dir).CombinedOutput()
+				if err != nil {
+					t.Fatalf("apply after the kill: %v\n%s", err, out)
+				}
+				// Killed after some calls (the state exists) and before the
+				// last (the apply after it had actions to start).
+				if statErr == nil && actionStartRe.Match(out) {
+					midway.Add(1)
+				}
+				if out, err := command(state, "plan", "--detailed-exitcode", dir).CombinedOutput(); err != nil {
+					t.Fatalf("not converged after the kill: %v\n%s", err, out)
+				}
+				s, err := sandbox.ReadState(state)
+				if err != nil {
+					t.Fatal(err)
+				}
+				assertNoDuplicates(t, s)
+			})
 		}
-		if out, err := command(state, "apply", "--auto-approve", dir).CombinedOutput(); err != nil {
-			t.Fatalf("point %d: apply after the kill: %v\n%s", i, err, out)
-		}
-		if out, err := command(state, "plan", "--detailed-exitcode", dir).CombinedOutput(); err != nil {
-			t.Fatalf("point %d: not converged after the kill: %v\n%s", i, err, out)
-		}
-		s, err := sandbox.ReadState(state)
-		if err != nil {
-			t.Fatal(err)
-		}
-		assertNoDuplicates(t, s)
-	}
-	t.Logf("20 kills among %d action starts; %d landed in the middle of the apply", total, midway)
-	if midway < 5 {
-		t.Errorf("only %d of 20 kills landed in the middle of an apply; the test proves little", midway)
+	})
+	t.Logf("20 kills among %d action starts; %d landed in the middle of the apply", total, midway.Load())
+	if midway.Load() < 5 {
+		t.Errorf("only %d of 20 kills landed in the middle of an apply; the test proves little", midway.Load())
 	}
 }
+
+// actionStartRe matches apply's progress line for an action it starts,
+// "tenant: [3/6] create folder Clients".
+var actionStartRe = regexp.MustCompile(`(?m)^\S+: \[\d+/\d+\] `)

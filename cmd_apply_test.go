@@ -48,6 +48,7 @@ func mustCode(t *testing.T, want int, env map[string]string, args ...string) (st
 // TestApplyExamplesConverges: apply the examples on a fresh sandbox, then
 // plan --detailed-exitcode finds nothing left to do.
 func TestApplyExamplesConverges(t *testing.T) {
+	t.Parallel()
 	env := demoEnv(t, "sandbox:"+filepath.Join(t.TempDir(), "sb.json"))
 	out, _ := mustCode(t, 0, env, "apply", "--auto-approve", "examples/tenants")
 	if !strings.Contains(out, "Apply: 3 applied, 0 with failures; 35 actions ran, 0 failed, 0 skipped.") {
@@ -119,6 +120,7 @@ func TestApplyFleet200(t *testing.T) {
 	if testing.Short() {
 		t.Skip("200 tenants")
 	}
+	t.Parallel()
 	dir := generateFleet(t, 200)
 	env, _ := httpSandbox(t, sandbox.Options{})
 	out, _ := mustCode(t, 0, env, "apply", "--auto-approve", "--parallelism", "16", dir)
@@ -162,6 +164,7 @@ func sandboxClient(t *testing.T, state string) *workato.Client {
 // TestApplySavedPlanStale: a saved plan applies only if nothing it
 // touches changed since; otherwise apply names what changed.
 func TestApplySavedPlanStale(t *testing.T) {
+	t.Parallel()
 	tmp := t.TempDir()
 	state := filepath.Join(tmp, "sb.json")
 	env := demoEnv(t, "sandbox:"+state)
@@ -237,6 +240,7 @@ func copyDir(t *testing.T, from, to string) {
 // TestApplyRefusesWithoutTerminal: no --auto-approve, no terminal: no
 // call is made.
 func TestApplyRefusesWithoutTerminal(t *testing.T) {
+	t.Parallel()
 	state := filepath.Join(t.TempDir(), "sb.json")
 	_, errOut := mustCode(t, 1, demoEnv(t, "sandbox:"+state), "apply", "examples/tenants")
 	if !strings.Contains(errOut, "no terminal to ask on") {

@@ -19,6 +19,7 @@ import (
 // is refused, naming the difference, and nothing it asks for is done. The
 // saved plan never widens what planning again would do.
 func TestApplySavedPlanIsACommitment(t *testing.T) {
+	t.Parallel()
 	env, srv := httpSandbox(t, sandbox.Options{})
 	seedWithForeignConnection(t, srv)
 	mustCode(t, 0, env, "apply", "--auto-approve", "--tenant", "acme", "examples/tenants")
@@ -107,6 +108,7 @@ func TestApplySavedPlanIsACommitment(t *testing.T) {
 // claiming that the tool owns a connection made by hand does not make
 // prune delete it.
 func TestForgedLedgerEntryDoesNotGrantOwnership(t *testing.T) {
+	t.Parallel()
 	env, srv := httpSandbox(t, sandbox.Options{})
 	seedWithForeignConnection(t, srv) // #900, made by hand, in a folder acme declares
 	mustCode(t, 0, env, "apply", "--auto-approve", "--tenant", "acme", "examples/tenants")
@@ -132,6 +134,7 @@ func TestForgedLedgerEntryDoesNotGrantOwnership(t *testing.T) {
 // version wrote unsigned plans as adopts (saying why), and one apply later
 // plans nothing, having deleted nothing.
 func TestUnsignedLedgerIsReSigned(t *testing.T) {
+	t.Parallel()
 	env, srv := httpSandbox(t, sandbox.Options{})
 	mustCode(t, 0, env, "apply", "--auto-approve", "--tenant", "acme", "examples/tenants")
 	before := len(srv.Snapshot().Customers[0].Connections)
@@ -174,6 +177,7 @@ func TestUnsignedLedgerIsReSigned(t *testing.T) {
 // They run as two processes (the command line is not meant to run twice
 // in one process at once).
 func TestConcurrentAppliesDoNotDuplicate(t *testing.T) {
+	t.Parallel()
 	bin, err := exec.LookPath("workato-gitops") // installed by testscript.Main
 	if err != nil {
 		t.Skip("no workato-gitops on PATH:", err)
@@ -217,6 +221,7 @@ func TestConcurrentAppliesDoNotDuplicate(t *testing.T) {
 // TestLeaseExpires: a lease left by a crashed apply keeps others out
 // until its expiry, naming its owner, and not after.
 func TestLeaseExpires(t *testing.T) {
+	t.Parallel()
 	env, srv := httpSandbox(t, sandbox.Options{})
 	seedWithForeignConnection(t, srv)
 	c, err := workato.New(workato.Config{BaseURL: env["WORKATO_API_URL"], Token: env["WORKATO_API_TOKEN"]})

@@ -14,6 +14,7 @@ const demoRecipient = "age1lc8mzn0wsfenvcu063rkjgpmexr69zydffdw6xcdujz3teu7wf3s8
 // files, and a placeholder left by export is refused. No output names a
 // secret.
 func TestEncryptCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	files := map[string]string{
 		".sops.yaml": "creation_rules:\n" +

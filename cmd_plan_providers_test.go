@@ -14,6 +14,7 @@ import (
 // once, whatever the number of tenants; when that read fails, the plan
 // warns, skips the provider check and still plans.
 func TestPlanReadsCatalogueOnce(t *testing.T) {
+	t.Parallel()
 	for _, fail := range []bool{false, true} {
 		srv, err := sandbox.New(sandbox.Options{Token: "t0k"})
 		if err != nil {

@@ -38,6 +38,7 @@ func (s *syncBuffer) String() string {
 // seed and a token, talks to it over HTTP, stops it, and finds the state
 // file written.
 func TestSandboxCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	seed := filepath.Join(dir, "seed.json")
 	if err := os.WriteFile(seed, []byte(`{"customers":[{"external_id":"A2300","name":"ACME Corp","notification_email":"ops@acme.example"}]}`), 0o644); err != nil {
@@ -99,6 +100,7 @@ func waitFor(t *testing.T, b *syncBuffer, re *regexp.Regexp) string {
 // TestSandboxHintRuns: the hint the server prints is enough for plan to
 // run against it, as printed (finding 6: it used to leave out the token).
 func TestSandboxHintRuns(t *testing.T) {
+	t.Parallel()
 	var stderr syncBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -129,6 +131,7 @@ func TestSandboxHintRuns(t *testing.T) {
 // TestSandboxHelpSeedExists: the seed file sandbox --help names exists
 // and loads.
 func TestSandboxHelpSeedExists(t *testing.T) {
+	t.Parallel()
 	desc := sandboxCommand(env{}).Description
 	m := regexp.MustCompile(`--seed (\S+)`).FindAllStringSubmatch(desc, -1)
 	if len(m) == 0 {

@@ -17,6 +17,7 @@ import (
 // finding 11: zip slip, symlinks, bombs and oversized files passed validate
 // and failed only at plan).
 func TestValidateChecksPackages(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		make func(t *testing.T, dir string) string // returns the source, relative to the manifest

@@ -14,6 +14,7 @@ import (
 // TestRateLimitClassesMatchClient: the config may name exactly the
 // client's rate classes.
 func TestRateLimitClassesMatchClient(t *testing.T) {
+	t.Parallel()
 	data, err := schemas.FS.ReadFile(schemas.Config)
 	if err != nil {
 		t.Fatal(err)

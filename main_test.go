@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -24,6 +28,7 @@ func TestMain(m *testing.M) {
 
 // TestScripts runs the CLI scenarios in testdata/script/*.txtar.
 func TestScripts(t *testing.T) {
+	t.Parallel()
 	examples, err := filepath.Abs("examples/tenants")
 	if err != nil {
 		t.Fatal(err)
@@ -33,12 +38,28 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// An API that refuses every call, as with a wrong token, for scenarios
+	// in which every tenant fails: an unreachable address fails too, but
+	// the client retries each read with backoff for seconds first.
+	refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		io.WriteString(w, `{"message":"Unauthorized"}`)
+	}))
+	t.Cleanup(refusing.Close)
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("EXAMPLES", examples)
 			e.Setenv("DEMO_KEY", demoKey)
 			e.Setenv("DEMO_KEY_TEXT", string(demoKeyText))
+			e.Setenv("REFUSING_API", refusing.URL+"/api")
+			// Under -race, each exec'd command would sleep a second at exit
+			// (the race detector's default atexit_sleep_ms) for other
+			// threads to report; a script runs a dozen. Races are still
+			// reported as they happen. Options already in GORACE come later
+			// and so win.
+			e.Setenv("GORACE", strings.TrimSpace("atexit_sleep_ms=0 "+e.Getenv("GORACE")))
 			return nil
 		},
 		RequireExplicitExec: true,
@@ -81,6 +102,7 @@ var testSecrets = []string{
 // the most (success, every kind of failure, help) and scans stdout and
 // stderr for the plaintext of every test secret and key.
 func TestNoSecretInAnyOutput(t *testing.T) {
+	t.Parallel()
 	keyData, err := os.ReadFile("examples/demo-age-key.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -132,4 +154,23 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRunConcurrently: run may be called from several goroutines at once,
+// as the parallel tests of this package do, so it may not write shared
+// state. Under -race this caught newApp setting the library's --version
+// hook, a package variable, on every call.
+func TestRunConcurrently(t *testing.T) {
+	t.Parallel()
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			var stdout, stderr bytes.Buffer
+			code := run([]string{"workato-gitops", "--version"}, envOf(nil, &stdout, &stderr))
+			if code != 0 || !strings.Contains(stdout.String(), "workato-gitops version") {
+				t.Errorf("--version: exit %d\n%s%s", code, &stdout, &stderr)
+			}
+		})
+	}
+	wg.Wait()
 }

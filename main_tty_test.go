@@ -9,6 +9,7 @@ import (
 // file mode once mistook for a terminal, so apply asked for confirmation
 // on a stdin that could never answer.
 func TestDevNullIsNotATerminal(t *testing.T) {
+	t.Parallel()
 	f, err := os.Open(os.DevNull)
 	if err != nil {
 		t.Skip(err)

@@ -12,6 +12,7 @@ import (
 // TestValidateSummaryAtFleetSize: validate's summary stays one short line
 // however many tenants there are.
 func TestValidateSummaryAtFleetSize(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for i := range 1000 {
 		m := fmt.Sprintf("apiVersion: workato-gitops/v1\nkind: Tenant\nmetadata:\n  name: t%04d\ncustomer:\n  externalId: E%d\n  name: T %d\n  notificationEmail: ops@t.example\n", i, i, i)

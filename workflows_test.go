@@ -30,6 +30,7 @@ esac
 // run posts the Markdown plan, the second edits that comment instead of
 // adding one.
 func TestPlanCommentStep(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("jq"); err != nil {
 		t.Skip("jq is not installed")
 	}
