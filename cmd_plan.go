@@ -32,6 +32,9 @@ type planOptions struct {
 	// narrow, when set, narrows the selected tenants further (apply
 	// --plan: exactly the saved plan's tenants).
 	narrow planrun.Narrow
+	// display: the run only prints (and saves) the plan, so it keeps no
+	// more than that needs (planrun.Live.Display); apply leaves it unset.
+	display bool
 }
 
 func planCommand(e env) *cli.Command {
@@ -59,7 +62,7 @@ func planCommand(e env) *cli.Command {
 			}
 			o := planOptions{dir: dir, tenants: c.StringSlice("tenant"), changedSince: c.String("changed-since"), out: c.String("out"), format: c.String("format"),
 				detailedExitCode: c.Bool("detailed-exitcode"), noColor: c.Bool("no-color"), refresh: c.Bool("refresh"),
-				live: c.String("live"), parallelism: c.Int("parallelism"), debug: c.Bool("debug"), keyless: true}
+				live: c.String("live"), parallelism: c.Int("parallelism"), debug: c.Bool("debug"), keyless: true, display: true}
 			return runPlan(ctx, o, e)
 		},
 	}
@@ -146,7 +149,7 @@ func makePlan(ctx context.Context, o planOptions, e env) (*planned, error) {
 // planRepo plans the tenants of a loaded repository, against the live
 // state the API says, or the one saved in --live with --refresh=false.
 func planRepo(ctx context.Context, o planOptions, e env, repo *spec.Repo) (*planned, error) {
-	live := planrun.Live{Parallelism: o.parallelism, SavedName: o.live, Narrow: o.narrow}
+	live := planrun.Live{Parallelism: o.parallelism, SavedName: o.live, Narrow: o.narrow, Display: o.display, SaveLive: o.out != ""}
 	if o.changedSince != "" {
 		live.Narrow = func(ctx context.Context, tenants []*spec.Tenant) ([]*spec.Tenant, error) {
 			return changedScope(ctx, e, repo, tenants, o.changedSince)

@@ -42,48 +42,64 @@ type LiveResult struct {
 // ReadAll reads every tenant, Parallelism at a time; results keep the
 // order of tenants, a tenant with environments giving one result per
 // environment in its order. A tenant that fails does not stop the others.
+func (r *Reader) ReadAll(ctx context.Context, tenants []*spec.Tenant) []LiveResult {
+	per := make([][]LiveResult, len(tenants))
+	r.Each(ctx, tenants, func(i int, rs []LiveResult) { per[i] = rs })
+	var out []LiveResult
+	for _, rs := range per {
+		out = append(out, rs...)
+	}
+	return out
+}
+
+// Each reads every tenant, Parallelism at a time, and hands each tenant's
+// results (one, or one per environment in its order) to fn as soon as
+// they are read, so that a caller can keep only what it needs of them.
+// fn is called from the reading goroutines, at most Parallelism at once,
+// with the tenant's index in tenants. A tenant that fails does not stop
+// the others.
 //
 // Customers are found by whichever costs fewer calls: one paged list of
 // all customers (one call per 100), or one call each. The list's cost is
 // estimated from FleetSize; the account may hold more customers than the
 // repository declares, so a tie goes to the calls one each.
-func (r *Reader) ReadAll(ctx context.Context, tenants []*spec.Tenant) []LiveResult {
-	per := make([][]LiveResult, len(tenants))
+func (r *Reader) Each(ctx context.Context, tenants []*spec.Tenant, fn func(int, []LiveResult)) {
 	var customers map[string]*workato.Customer
 	if pages := (max(r.FleetSize, len(tenants)) + 99) / 100; len(tenants) > pages {
 		var err error
 		if customers, err = r.listCustomers(ctx); err != nil {
-			var out []LiveResult
-			for _, t := range tenants {
-				out = append(out, failUnits(t, fmt.Errorf("list customers: %w", err))...)
+			for i, t := range tenants {
+				fn(i, failUnits(t, fmt.Errorf("list customers: %w", err)))
 			}
-			return out
+			return
 		}
 	}
 	n := r.Parallelism
 	if n <= 0 {
 		n = 8
 	}
-	sem := make(chan struct{}, n)
+	// n goroutines, not one per tenant: a parked goroutine's stack is a
+	// few KiB, which for a fleet of 10,000 is more than its live state.
+	next := make(chan int)
 	var wg sync.WaitGroup
-	for i, t := range tenants {
+	for range min(n, len(tenants)) {
 		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			if len(t.Customer.Environments) > 0 {
-				per[i] = r.environments(ctx, t, customers)
-				return
+			for i := range next {
+				t := tenants[i]
+				if len(t.Customer.Environments) > 0 {
+					fn(i, r.environments(ctx, t, customers))
+					continue
+				}
+				live, err := r.Tenant(ctx, t, customers)
+				fn(i, []LiveResult{{Tenant: t, Live: live, Err: err}})
 			}
-			live, err := r.Tenant(ctx, t, customers)
-			per[i] = []LiveResult{{Tenant: t, Live: live, Err: err}}
 		})
 	}
-	wg.Wait()
-	var out []LiveResult
-	for _, rs := range per {
-		out = append(out, rs...)
+	for i := range tenants {
+		next <- i
 	}
-	return out
+	close(next)
+	wg.Wait()
 }
 
 // listCustomers reads the paged customers list once per Reader, by

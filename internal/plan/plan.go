@@ -50,10 +50,18 @@ type Options struct {
 // blocked does not stop the others. The fleet-wide delete limit blocks
 // every tenant that deletes anything when the total is over it.
 func Build(inputs []Input, opts Options) *Plan {
-	p := &Plan{FormatVersion: FormatVersion, Tenants: make([]TenantPlan, len(inputs))}
+	tenants := make([]TenantPlan, len(inputs))
 	for i, in := range inputs {
-		p.Tenants[i] = Tenant(in, opts)
+		tenants[i] = Tenant(in, opts)
 	}
+	return Assemble(tenants, opts)
+}
+
+// Assemble makes the plan of tenants planned one by one with Tenant (and
+// the same opts): it applies the fleet-wide delete limit and puts the
+// tenants in rollout waves, as Build does.
+func Assemble(tenants []TenantPlan, opts Options) *Plan {
+	p := &Plan{FormatVersion: FormatVersion, Tenants: tenants}
 	deletes := 0
 	for _, t := range p.Tenants {
 		if t.Status == StatusPlanned {

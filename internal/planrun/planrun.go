@@ -13,6 +13,7 @@ import (
 	"os"
 	"path"
 	"slices"
+	"sync"
 
 	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/atomicfile"
@@ -36,6 +37,8 @@ type Planned struct {
 	// Warnings are what the run could not check, for package main to
 	// print (the connectors catalogue could not be read).
 	Warnings []string
+	// display: the run kept no live state (Live.Display without SaveLive).
+	display bool
 }
 
 // Live is where the live state comes from: a client, or a saved plan.
@@ -47,12 +50,24 @@ type Live struct {
 	// Narrow, when set, narrows the tenants the patterns selected (the
 	// ones a git change affects, for --changed-since).
 	Narrow Narrow
+	// Display keeps only what printing the plan needs, for a run that
+	// applies nothing (the plan command): the actions lose the typed
+	// fields apply acts on (Desired, Before, Patch), Inputs keep only each
+	// entry's environment, read error and, with SaveLive, live state, and
+	// the manifests' tenants are released as they are planned: Run takes
+	// repo.Tenants over (it is nil after), and Planned.Tenants is nil.
+	// Apply leaves it unset.
+	Display bool
+	// SaveLive keeps each entry's live state with Display, for Saved.
+	SaveLive bool
 }
 
 // Narrow narrows a selection of tenants further.
 type Narrow func(context.Context, []*spec.Tenant) ([]*spec.Tenant, error)
 
 // Run plans the tenants of repo that match patterns (all with none).
+// Each tenant is planned as soon as its live state is read, so that with
+// Display its listings are dropped while the rest of the fleet is read.
 func Run(ctx context.Context, repo *spec.Repo, patterns []string, live Live) (*Planned, error) {
 	tenants, err := SelectTenants(repo.Tenants, patterns)
 	if err != nil {
@@ -63,30 +78,63 @@ func Run(ctx context.Context, repo *spec.Repo, patterns []string, live Live) (*P
 			return nil, err
 		}
 	}
-	pl := &Planned{Repo: repo, Tenants: tenants, Packages: &apply.Packages{}, Client: live.Client}
+	pl := &Planned{Repo: repo, Tenants: tenants, Packages: &apply.Packages{}, Client: live.Client,
+		display: live.Display && !live.SaveLive}
 	// One input per tenant, or per environment of a tenant with
 	// customer.environments, in the reader's order.
-	digests := map[*spec.Tenant]map[string]string{}
-	for _, t := range tenants {
+	digests := make([]map[string]string, len(tenants))
+	for i, t := range tenants {
 		d, err := pl.Packages.Digests(t)
 		if err != nil {
 			return nil, err
 		}
-		digests[t] = d
+		digests[i] = d
 	}
-	for _, res := range readLive(ctx, repo, tenants, live) {
-		t := res.Tenant
-		pl.Inputs = append(pl.Inputs, plan.Input{
-			Desired: plan.Desired{Tenant: t, PackageDigests: digests[t], FingerprintKey: repo.Config.FingerprintKey,
-				VerifyAtApply: repo.Config.FingerprintKeySealed, Environment: res.Env},
-			Live: res.Live, ReadErr: res.Err,
-		})
-	}
-	pl.Plan = plan.Build(pl.Inputs, plan.Options{
+	opts := plan.Options{
 		MaxDeletesPerTenant: repo.Config.Guards.MaxDeletesPerTenant, MaxDeletesTotal: repo.Config.Guards.MaxDeletesTotal,
 		Rollout:   repo.Config.Rollout,
 		Providers: pl.catalog(ctx),
+	}
+	fleetSize := len(repo.Tenants)
+	if live.Display {
+		repo.Tenants, pl.Tenants = nil, nil
+	}
+	inputs := make([][]plan.Input, len(tenants))
+	plans := make([][]plan.TenantPlan, len(tenants))
+	var mu sync.Mutex // planning one tenant at a time
+	readLive(ctx, repo.Config, fleetSize, tenants, live, func(i int, units []apply.LiveResult) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, res := range units {
+			in := plan.Input{
+				Desired: plan.Desired{Tenant: res.Tenant, PackageDigests: digests[i], FingerprintKey: repo.Config.FingerprintKey,
+					VerifyAtApply: repo.Config.FingerprintKeySealed, Environment: res.Env},
+				Live: res.Live, ReadErr: res.Err,
+			}
+			tp := plan.Tenant(in, opts)
+			if live.Display {
+				for j := range tp.Actions {
+					a := &tp.Actions[j]
+					a.Desired, a.Before, a.Patch = nil, nil, nil
+				}
+				in.Desired = plan.Desired{Environment: res.Env}
+				if !live.SaveLive {
+					in.Live = nil
+				}
+			}
+			inputs[i] = append(inputs[i], in)
+			plans[i] = append(plans[i], tp)
+		}
+		if live.Display {
+			tenants[i], digests[i] = nil, nil // rendering needs none of the manifest
+		}
 	})
+	var all []plan.TenantPlan
+	for i := range tenants {
+		pl.Inputs = append(pl.Inputs, inputs[i]...)
+		all = append(all, plans[i]...)
+	}
+	pl.Plan = plan.Assemble(all, opts)
 	return pl, nil
 }
 
@@ -105,14 +153,16 @@ func (pl *Planned) catalog(ctx context.Context) plan.Providers {
 	return cat
 }
 
-func readLive(ctx context.Context, repo *spec.Repo, tenants []*spec.Tenant, live Live) []apply.LiveResult {
+// readLive hands each tenant's live state (one result, or one per
+// environment) to fn, read or from a saved plan.
+func readLive(ctx context.Context, cfg spec.Config, fleetSize int, tenants []*spec.Tenant, live Live, fn func(int, []apply.LiveResult)) {
 	if live.Saved != nil {
-		var out []apply.LiveResult
-		for _, t := range tenants {
+		for i, t := range tenants {
 			envs := t.Customer.Environments
 			if len(envs) == 0 {
 				envs = []string{""}
 			}
+			var out []apply.LiveResult
 			for _, env := range envs {
 				res := apply.LiveResult{Tenant: t, Env: env}
 				if l, ok := live.Saved.Live[plan.UnitKey(t.Name, env)]; ok {
@@ -122,16 +172,17 @@ func readLive(ctx context.Context, repo *spec.Repo, tenants []*spec.Tenant, live
 				}
 				out = append(out, res)
 			}
+			fn(i, out)
 		}
-		return out
+		return
 	}
 	// The fleet's size lets the reader fetch a few customers one by one
 	// instead of listing them all.
-	r := &apply.Reader{Client: live.Client, Parallelism: live.Parallelism, FleetSize: len(repo.Tenants)}
+	r := &apply.Reader{Client: live.Client, Parallelism: live.Parallelism, FleetSize: fleetSize}
 	if r.Parallelism == 0 {
-		r.Parallelism = repo.Config.Parallelism
+		r.Parallelism = cfg.Parallelism
 	}
-	return r.ReadAll(ctx, tenants)
+	r.Each(ctx, tenants, fn)
 }
 
 // SelectTenants keeps the tenants matching any pattern (all with none);
@@ -198,6 +249,9 @@ func firstPositive(xs ...int) int {
 // Saved is the plan as plan --out saves it: the plan, the manifests'
 // digests and the live state of every tenant read.
 func (p *Planned) Saved(toolVersion string) *plan.Saved {
+	if p.display {
+		panic("planrun: Saved of a run that kept no live state (Live.Display without SaveLive)")
+	}
 	saved := &plan.Saved{
 		FormatVersion: plan.FormatVersion, ToolVersion: toolVersion, Manifests: map[string]string{},
 		Plan: p.Plan, Live: map[string]*plan.Live{},
@@ -205,9 +259,9 @@ func (p *Planned) Saved(toolVersion string) *plan.Saved {
 	for _, f := range p.Repo.Files {
 		saved.Manifests[f.Path] = f.SHA256
 	}
-	for _, in := range p.Inputs {
+	for i, in := range p.Inputs {
 		if in.Live != nil && in.ReadErr == nil {
-			saved.Live[plan.UnitKey(in.Desired.Tenant.Name, in.Desired.Environment)] = in.Live
+			saved.Live[p.Plan.Tenants[i].Unit()] = in.Live
 		}
 	}
 	return saved

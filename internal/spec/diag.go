@@ -2,9 +2,11 @@ package spec
 
 import (
 	"cmp"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
+	"unique"
 )
 
 // A Diagnostic is one problem found in the manifests, located by file, line
@@ -66,9 +68,51 @@ type Pos struct {
 	File  string
 	Line  int
 	Field string
-	// lines holds the line of each direct field of the object, so that
+	// fields holds the line of each direct field of the object, so that
 	// a problem with one field points at that field.
-	lines map[string]int
+	fields fieldLines
+}
+
+// fieldLines are the lines of an object's direct fields, encoded into one
+// interned string: for each field in name order, the name's length, the
+// name, and the field's line less the object's, as varints. A fleet's
+// manifest objects are many (six or more a tenant) and few in shape, so
+// objects of one shape share one copy, where a map each cost about 1 KiB
+// a tenant. The zero value holds no fields.
+type fieldLines struct{ h unique.Handle[string] }
+
+// newFieldLines encodes the lines of fields (by name) of an object on
+// line base.
+func newFieldLines(base int, fields map[string]int) fieldLines {
+	if len(fields) == 0 {
+		return fieldLines{}
+	}
+	var b []byte
+	for _, name := range sortedKeys(fields) {
+		b = binary.AppendUvarint(b, uint64(len(name)))
+		b = append(b, name...)
+		b = binary.AppendVarint(b, int64(fields[name]-base))
+	}
+	return fieldLines{unique.Make(string(b))}
+}
+
+// line is the line of the field name of an object on line base.
+func (f fieldLines) line(base int, name string) (int, bool) {
+	if f == (fieldLines{}) {
+		return 0, false
+	}
+	b := []byte(f.h.Value())
+	for len(b) > 0 {
+		n, w := binary.Uvarint(b)
+		key := string(b[w : w+int(n)])
+		b = b[w+int(n):]
+		d, w := binary.Varint(b)
+		b = b[w:]
+		if key == name {
+			return base + int(d), true
+		}
+	}
+	return 0, false
 }
 
 func (p Pos) String() string { return fmt.Sprintf("%s:%d", p.File, p.Line) }
@@ -87,7 +131,7 @@ func (p Pos) Diag(sub, format string, args ...any) Diagnostic { return p.diag(su
 // when sub is not empty.
 func (p Pos) diag(sub, format string, args ...any) Diagnostic {
 	field, line := p.Field, p.Line
-	if l, ok := p.lines[sub]; ok {
+	if l, ok := p.fields.line(p.Line, sub); ok {
 		line = l
 	}
 	if sub != "" {

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unique"
 
 	"github.com/workato-gitops/workato-gitops/internal/fileread"
 )
@@ -160,12 +161,14 @@ func decodeManifest(doc *document, rel string, inputs map[string]Secret, plainte
 		return nil, err
 	}
 	pos := func(ptr string) Pos {
-		p := Pos{File: doc.file, Line: doc.line(ptr), Field: fieldName(ptr)}
+		// The field name is interned: every tenant has a "members[0]".
+		p := Pos{File: doc.file, Line: doc.line(ptr), Field: unique.Make(fieldName(ptr)).Value()}
 		if obj, ok := valueAt(doc.value, ptr).(map[string]any); ok {
-			p.lines = make(map[string]int, len(obj))
+			lines := make(map[string]int, len(obj))
 			for k := range obj {
-				p.lines[k] = doc.keyLine(ptr + "/" + escapePtr(k))
+				lines[k] = doc.keyLine(ptr + "/" + escapePtr(k))
 			}
+			p.fields = newFieldLines(p.Line, lines)
 		}
 		return p
 	}
