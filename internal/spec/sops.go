@@ -284,3 +284,27 @@ func walkTree(v any, ptr string, path []string, visit func(ptr string, path []st
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// otherKeyVariables are the variables SOPS's other key services read
+// (PGP, AWS and GCP KMS, Azure Key Vault, HashiCorp Vault): with one of
+// them set, SOPS may reach a key that CollectKeys does not collect.
+var otherKeyVariables = []string{"SOPS_PGP_FP", "GNUPGHOME", "SOPS_KMS_ARN", "AWS_ACCESS_KEY_ID", "AWS_PROFILE",
+	"AWS_WEB_IDENTITY_TOKEN_FILE", "GOOGLE_APPLICATION_CREDENTIALS", "AZURE_CLIENT_ID", "VAULT_TOKEN", "VAULT_ADDR"}
+
+// NoKeyConfigured reports whether no SOPS key of any kind is configured:
+// no age or SSH key in any source CollectKeys reads, and none of the
+// variables SOPS's other key services read. A source the user named that
+// cannot be used counts as configured: it is a problem to report, not an
+// absence of keys. plan then works from the ciphertext alone.
+func NoKeyConfigured(env KeyEnv) bool {
+	keys, reports := CollectKeys(env)
+	if KeysError(reports) != nil || len(keys.Age)+len(keys.SSH) > 0 {
+		return false // a key, or a named source to report: decrypt
+	}
+	for _, v := range otherKeyVariables {
+		if env.Getenv != nil && env.Getenv(v) != "" {
+			return false
+		}
+	}
+	return true
+}
