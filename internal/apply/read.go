@@ -139,12 +139,14 @@ func failUnits(t *spec.Tenant, err error) []LiveResult {
 // that does not exist yet.
 func (r *Reader) environments(ctx context.Context, t *spec.Tenant, customers map[string]*workato.Customer) []LiveResult {
 	cust, err := r.customer(ctx, t, customers)
+	known := customers // to tell an environment from another customer
 	if err == nil && cust != nil && customers == nil && len(cust.Environments) == 0 && slices.ContainsFunc(t.Customer.Environments, func(e string) bool { return e != "dev" }) {
 		// The documentation shows environments in the customers list only
 		// (docs/design.md row "environments property"): a single customer's
 		// answer without them proves nothing, so ask the list.
 		var all map[string]*workato.Customer
 		if all, err = r.listCustomers(ctx); err == nil {
+			known = all
 			if listed := all[fmt.Sprint(cust.ID)]; listed != nil {
 				cust = listed
 			}
@@ -169,6 +171,9 @@ func (r *Reader) environments(ctx context.Context, t *spec.Tenant, customers map
 			complete = false
 		}
 	}
+	if err := checkWorkspaceIDs(lc, t.Customer.Environments, known); complete && err != nil {
+		return failUnits(t, err)
+	}
 	for i := range out {
 		id, _ := lc.WorkspaceID(out[i].Env)
 		if !complete {
@@ -184,6 +189,32 @@ func (r *Reader) environments(ctx context.Context, t *spec.Tenant, customers map
 		out[i].Live = live
 	}
 	return out
+}
+
+// checkWorkspaceIDs refuses an environments answer that would send two
+// environments to one workspace, TEST or PROD to the customer's own (DEV)
+// workspace, or an environment to another customer of the account: the ids
+// come from the API, and a wrong one would write into a workspace the
+// manifest does not describe. customers may be nil (not listed).
+func checkWorkspaceIDs(lc *plan.LiveCustomer, envs []string, customers map[string]*workato.Customer) error {
+	seen := map[int64]string{}
+	for _, env := range envs {
+		id, ok := lc.WorkspaceID(env)
+		if !ok {
+			continue
+		}
+		if env != "dev" && id == lc.ID {
+			return fmt.Errorf("customer #%d: environment %s has the customer's own (DEV) workspace id", lc.ID, env)
+		}
+		if other, dup := seen[id]; dup {
+			return fmt.Errorf("customer #%d: environments %s and %s have the same workspace #%d", lc.ID, other, env, id)
+		}
+		seen[id] = env
+		if c := customers[fmt.Sprint(id)]; c != nil && c.ID != lc.ID {
+			return fmt.Errorf("customer #%d: environment %s has workspace #%d, which is another customer (%s)", lc.ID, env, id, c.ExternalID)
+		}
+	}
+	return nil
 }
 
 // Tenant reads one tenant. customers, when not nil, is the fleet's
