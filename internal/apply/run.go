@@ -34,6 +34,9 @@ type run struct {
 	ledger     *plan.Ledger
 	touched    map[spec.Key]bool // connections created, updated or reconnected
 	leased     bool              // this apply holds the workspace's lease (released with the ledger)
+	lease      lease             // ours, while leased
+	leaseLost  string            // why the lease is no longer ours; no action starts then
+	renewMu    sync.Mutex        // one renewal at a time (keepLease)
 	res        TenantResult
 	secrets    []string
 }
