@@ -121,7 +121,7 @@ func (r *run) keepLease() string {
 	}
 	x := r.x
 	now := x.now()
-	if mine.Expiry.Sub(now) > x.leaseTTL()/2 {
+	if mine.Expiry.Sub(now) > x.leaseTTL()/2 || now.Before(r.renewRetry) && now.Before(mine.Expiry) {
 		return ""
 	}
 	lose := func(why string) string {
@@ -141,7 +141,10 @@ func (r *run) keepLease() string {
 	case !x.now().Before(mine.Expiry):
 		return lose("the workspace's lease expired before it could be renewed: " + r.scrub(err.Error()))
 	}
-	return "" // renewal failed, the lease still holds: try again before the next action
+	// Renewal failed and the lease still holds: try again a little later
+	// (a sixtieth of the lease), not before every action.
+	r.renewRetry = x.now().Add(x.leaseTTL() / 60)
+	return ""
 }
 
 // renewLease writes the lease again with a later expiry and the same
