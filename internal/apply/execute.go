@@ -135,7 +135,14 @@ func (x *Executor) tenant(ctx context.Context, w Work) TenantResult {
 			return tr
 		}
 	}
+	stop := r.holdLease()
 	r.execute(ctx)
+	stop()
+	if lost := r.lostLease(); lost != "" {
+		r.mu.Lock()
+		r.res.Failed = append(r.res.Failed, Outcome{Action: "keep the workspace's lease", Error: lost})
+		r.mu.Unlock()
+	}
 	r.writeLedger()
 	r.verify()
 	return r.result()
@@ -178,7 +185,13 @@ func (r *run) execute(ctx context.Context) {
 				continue
 			}
 			ready, blockedBy := r.ready(acts, state, index, i)
-			switch why := r.x.stopReason(ctx); {
+			why := r.x.stopReason(ctx)
+			if why == "" && ready && blockedBy == "" && inFlight < perTenant {
+				if lost := r.keepLease(); lost != "" {
+					why = lost + "; not started"
+				}
+			}
+			switch {
 			case why != "":
 				state[i], progress = skipped, true
 				resolved++

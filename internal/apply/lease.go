@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"time"
@@ -18,7 +19,8 @@ import (
 // and connections. It is the account property plan.LeaseProperty,
 // {owner, expiry, nonce}, written before the tenant's first write and
 // released (written empty: properties have no delete endpoint) with the
-// ledger, in the same upsert. A crashed apply's lease expires.
+// ledger, in the same upsert. A crashed apply's lease expires; a running
+// one renews it at half-time (keepLease, holdLease).
 //
 // Properties have no compare-and-swap, so taking it is: read (free or
 // expired), write ours, wait LeaseSettle, read again and keep it only if
@@ -96,8 +98,116 @@ func (r *run) acquireLease() error {
 	if got, _ := parseLease(props[plan.LeaseProperty]); got.Nonce != mine.Nonce {
 		return &LeaseError{Owner: got.Owner, Expiry: got.Expiry, Lost: true}
 	}
-	r.leased = true
+	r.mu.Lock()
+	r.leased, r.lease = true, mine
+	r.mu.Unlock()
 	return nil
+}
+
+// keepLease renews the lease once half its time has passed, so that an
+// apply longer than LeaseTTL (a package import, an hour-long rate-limit
+// hold) keeps the workspace to itself. It returns why no action may start
+// any more: the lease was taken by another apply, or it expired before it
+// could be renewed. execute asks before it starts each action; holdLease
+// asks on a timer while actions run. Calls are serialised by renewMu.
+func (r *run) keepLease() string {
+	r.renewMu.Lock()
+	defer r.renewMu.Unlock()
+	r.mu.Lock()
+	held, mine, lost := r.leased, r.lease, r.leaseLost
+	r.mu.Unlock()
+	if lost != "" || !held {
+		return lost
+	}
+	x := r.x
+	now := x.now()
+	if mine.Expiry.Sub(now) > x.leaseTTL()/2 || now.Before(r.renewRetry) && now.Before(mine.Expiry) {
+		return ""
+	}
+	lose := func(why string) string {
+		r.mu.Lock()
+		r.leaseLost = why
+		r.leased = false // another apply's lease, or none: never release it
+		r.mu.Unlock()
+		return why
+	}
+	err := r.renewLease(mine, now)
+	var le *LeaseError
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &le):
+		return lose(fmt.Sprintf("another apply took this workspace's lease (lease of %q, until %s)", le.Owner, le.Expiry.UTC().Format(time.RFC3339)))
+	case !x.now().Before(mine.Expiry):
+		return lose("the workspace's lease expired before it could be renewed: " + r.scrub(err.Error()))
+	}
+	// Renewal failed and the lease still holds: try again a little later
+	// (a sixtieth of the lease), not before every action.
+	r.renewRetry = x.now().Add(x.leaseTTL() / 60)
+	return ""
+}
+
+// renewLease writes the lease again with a later expiry and the same
+// nonce, if it is still ours. A lease that expired meanwhile may be being
+// taken by another apply right now, so it is renewed the way it is taken:
+// written, settled, read back.
+func (r *run) renewLease(mine lease, now time.Time) error {
+	x := r.x
+	ref := workato.ByID(r.customerID)
+	ctx, cancel := r.call()
+	defer cancel()
+	props, err := x.Client.ListProperties(ctx, ref, plan.LeaseProperty)
+	if err != nil {
+		return fmt.Errorf("read the workspace's lease: %w", err)
+	}
+	if cur, _ := parseLease(props[plan.LeaseProperty]); cur.Nonce != mine.Nonce {
+		return &LeaseError{Owner: cur.Owner, Expiry: cur.Expiry, Lost: true}
+	}
+	next := mine
+	next.Expiry = now.Add(x.leaseTTL())
+	data, _ := json.Marshal(next)
+	start := x.now()
+	if err := x.Client.UpsertProperties(ctx, ref, map[string]string{plan.LeaseProperty: string(data)}); err != nil {
+		return fmt.Errorf("renew the workspace's lease: %w", err)
+	}
+	if !now.Before(mine.Expiry) {
+		if err := sleep(ctx, x.leaseSettle(x.now().Sub(start))); err != nil {
+			return err
+		}
+	}
+	props, err = x.Client.ListProperties(ctx, ref, plan.LeaseProperty)
+	if err != nil {
+		return fmt.Errorf("read the workspace's lease: %w", err)
+	}
+	if got, _ := parseLease(props[plan.LeaseProperty]); got.Nonce != mine.Nonce {
+		return &LeaseError{Owner: got.Owner, Expiry: got.Expiry, Lost: true}
+	}
+	r.mu.Lock()
+	r.lease = next
+	r.mu.Unlock()
+	return nil
+}
+
+// holdLease renews the lease on a timer until stop is called, for the
+// time an action takes longer than half the lease (execute renews only
+// between actions).
+func (r *run) holdLease() (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(max(r.x.leaseTTL()/8, 10*time.Millisecond))
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				r.keepLease()
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
 
 func withoutLease(m map[string]string) map[string]string {
@@ -139,4 +249,10 @@ func (x *Executor) leaseSettle(rtt time.Duration) time.Duration {
 		return x.LeaseSettle
 	}
 	return min(max(4*rtt, 250*time.Millisecond), 5*time.Second)
+}
+
+func (r *run) lostLease() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.leaseLost
 }

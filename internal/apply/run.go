@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/workato-gitops/workato-gitops/internal/plan"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
@@ -34,6 +35,10 @@ type run struct {
 	ledger     *plan.Ledger
 	touched    map[spec.Key]bool // connections created, updated or reconnected
 	leased     bool              // this apply holds the workspace's lease (released with the ledger)
+	lease      lease             // ours, while leased
+	leaseLost  string            // why the lease is no longer ours; no action starts then
+	renewMu    sync.Mutex        // one renewal at a time (keepLease), guarding renewRetry
+	renewRetry time.Time         // no renewal is tried again before this, while the lease holds
 	res        TenantResult
 	secrets    []string
 }
