@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -367,5 +368,87 @@ func TestDriftIssueTruncatesAHugePlan(t *testing.T) {
 	}
 	if len(body) < 55_000 {
 		t.Errorf("the body keeps only %d bytes of the plan", len(body))
+	}
+}
+
+// TestDriftWorkflowOpensTheIssue: the drift job plans with the read-only
+// token and nothing that decrypts, and keeps the plan's exit code and
+// Markdown; a job of its own, the only one that may write issues and
+// holding no secret, runs drift-issue.sh with them after every run of
+// main that got as far as planning (drift fails the drift job).
+func TestDriftWorkflowOpensTheIssue(t *testing.T) {
+	w := readWorkflow(t, "workato-gitops-drift.yml")
+	data, err := os.ReadFile(filepath.Join("..", "..", ".github", "workflows", "workato-gitops-drift.yml"))
+	must(t, err)
+	if len(w.Permissions) != 1 || w.Permissions["contents"] != "read" {
+		t.Errorf("drift: the workflow's permissions are %v, want contents: read only", w.Permissions)
+	}
+	for _, m := range regexp.MustCompile(`secrets\.[A-Za-z0-9_]+`).FindAllString(string(data), -1) {
+		if m != "secrets.WORKATO_API_TOKEN_READONLY" {
+			t.Errorf("drift: the workflow reads %s; it may read the read-only API token only", m)
+		}
+	}
+	for name, j := range w.Jobs {
+		if j.Environment != nil {
+			t.Errorf("drift: job %s runs in environment %v, whose secrets (the SOPS key) it does not need", name, j.Environment)
+		}
+		for _, s := range j.Steps {
+			for k := range s.Env {
+				if strings.HasPrefix(k, "SOPS_") {
+					t.Errorf("drift: %s's step %q sets %s", name, s.Name, k)
+				}
+			}
+		}
+		if name != "issue" && j.Permissions != nil {
+			t.Errorf("drift: job %s has permissions %v; only the issue job has more than the workflow's", name, j.Permissions)
+		}
+	}
+
+	dj := w.Jobs["drift"]
+	plan := stepRunning(t, "drift", dj, "workato-gitops plan --detailed-exitcode")
+	if dj.Outputs["code"] != "${{ steps.plan.outputs.code }}" || !strings.Contains(plan.Run, `echo "code=$code" >> "$GITHUB_OUTPUT"`) {
+		t.Errorf("drift: the job does not hand on the plan's exit code: %v", dj.Outputs)
+	}
+	if !strings.Contains(plan.Run, "--out plan.json") ||
+		!strings.Contains(plan.Run, `GITHUB_STEP_SUMMARY='' workato-gitops plan --refresh=false --live plan.json --format markdown "$MANIFESTS" > plan.md`) {
+		t.Errorf("drift: the plan step does not render the Markdown of the plan it made:\n%s", plan.Run)
+	}
+	uploaded := false
+	for _, s := range dj.Steps {
+		uploaded = uploaded || strings.HasPrefix(s.Uses, "actions/upload-artifact@") && s.With["name"] == "workato-gitops-drift" &&
+			strings.Contains(s.With["path"], "plan.md") && strings.HasPrefix(s.If, "always()")
+	}
+	if !uploaded {
+		t.Errorf("drift: plan.md is not uploaded as workato-gitops-drift whatever the plan's exit code")
+	}
+
+	ij := w.Jobs["issue"]
+	if ij == nil {
+		t.Fatal("drift: no issue job")
+	}
+	if needList(ij.Needs)[0] != "drift" || len(needList(ij.Needs)) != 1 || ij.If != "${{ !cancelled() && github.ref == 'refs/heads/main' && needs.drift.outputs.code != '' }}" {
+		t.Errorf("drift: the issue job needs %v and runs if %q, want after the drift job whenever it planned main", ij.Needs, ij.If)
+	}
+	if len(ij.Permissions) != 2 || ij.Permissions["contents"] != "read" || ij.Permissions["issues"] != "write" {
+		t.Errorf("drift: the issue job's permissions are %v, want contents: read and issues: write", ij.Permissions)
+	}
+	if ij.Timeout == 0 || ij.Timeout > 15 {
+		t.Errorf("drift: the issue job's timeout-minutes is %d, want a few minutes", ij.Timeout)
+	}
+	s := stepRunning(t, "issue", ij, ".github/scripts/drift-issue.sh")
+	if strings.TrimSpace(s.Run) != `.github/scripts/drift-issue.sh "$CODE" drift/plan.md` || s.Env["CODE"] != "${{ needs.drift.outputs.code }}" ||
+		s.Env["GH_TOKEN"] != "${{ github.token }}" || len(s.Env) != 2 {
+		t.Errorf("drift: the issue step runs %q with %v", s.Run, s.Env)
+	}
+	downloaded := false
+	for _, st := range ij.Steps {
+		downloaded = downloaded || strings.HasPrefix(st.Uses, "actions/download-artifact@") && st.With["name"] == "workato-gitops-drift" &&
+			st.With["path"] == "drift" && st.If == "needs.drift.outputs.code == '2'"
+		if strings.HasPrefix(st.Uses, "actions/checkout@") && st.With["persist-credentials"] != "false" {
+			t.Errorf("drift: the issue job's checkout keeps the token in the workspace")
+		}
+	}
+	if !downloaded {
+		t.Errorf("drift: the issue job does not download the plan into drift/ when there is drift")
 	}
 }

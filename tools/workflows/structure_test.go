@@ -13,16 +13,19 @@ import (
 )
 
 type workflow struct {
-	Env  map[string]string `yaml:"env"`
-	Jobs map[string]*job   `yaml:"jobs"`
+	Env         map[string]string `yaml:"env"`
+	Permissions map[string]string `yaml:"permissions"`
+	Jobs        map[string]*job   `yaml:"jobs"`
 }
 
 type job struct {
-	Needs   any               `yaml:"needs"`
-	If      string            `yaml:"if"`
-	Timeout int               `yaml:"timeout-minutes"`
-	Outputs map[string]string `yaml:"outputs"`
-	Steps   []step            `yaml:"steps"`
+	Needs       any               `yaml:"needs"`
+	If          string            `yaml:"if"`
+	Timeout     int               `yaml:"timeout-minutes"`
+	Environment any               `yaml:"environment"`
+	Permissions map[string]string `yaml:"permissions"`
+	Outputs     map[string]string `yaml:"outputs"`
+	Steps       []step            `yaml:"steps"`
 }
 
 type step struct {
@@ -159,14 +162,20 @@ func TestScopedPlansAgree(t *testing.T) {
 	}
 
 	d := readWorkflow(t, "workato-gitops-drift.yml")
-	for name, j := range d.Jobs {
-		s := stepRunning(t, name, j, "workato-gitops plan")
-		if strings.Contains(s.Run, "--changed-since") || strings.Contains(s.Run, "--tenant") || !strings.Contains(s.Run, "--detailed-exitcode") {
-			t.Errorf("drift: %q does not plan the whole fleet with --detailed-exitcode", s.Run)
-		}
-		if !strings.Contains(s.Run, `exit "$code"`) {
-			t.Errorf("drift: the job does not fail on drift (exit 2): %q", s.Run)
-		}
+	dj := d.Jobs["drift"]
+	if dj == nil {
+		t.Fatal("drift: no drift job")
+	}
+	s := stepRunning(t, "drift", dj, "workato-gitops plan --detailed-exitcode")
+	if strings.Contains(s.Run, "--changed-since") || strings.Contains(s.Run, "--tenant") {
+		t.Errorf("drift: %q does not plan the whole fleet with --detailed-exitcode", s.Run)
+	}
+	failed := false
+	for _, st := range dj.Steps {
+		failed = failed || st.If == "steps.plan.outputs.code != '0'" && st.Env["CODE"] == "${{ steps.plan.outputs.code }}" && strings.Contains(st.Run, `exit "$CODE"`)
+	}
+	if s.ID != "plan" || !failed {
+		t.Errorf("drift: the job does not fail with the plan's exit code (2 on drift)")
 	}
 }
 
