@@ -25,18 +25,15 @@ if [ -n "${GH_FAIL:-}" ] && [[ "$*" == *"$GH_FAIL"* ]]; then
 fi
 [ "$1" = api ] || { echo "stub gh: unexpected call: $*" >&2; exit 1; }
 shift
-method=GET path= fields='{}'
+method=GET path= args=() fields='{}' i=0
 while [ $# -gt 0 ]; do
   case $1 in
     --method) method=$2; shift ;;
     --paginate) ;;
     -f|-F)
-      k=${2%%=*} v=${2#*=}
-      if [ "$1" = -F ] && [[ $v == @* ]]; then
-        fields=$(jq -c --arg k "$k" --rawfile v "${v#@}" '.[$k] = $v' <<<"$fields")
-      else
-        fields=$(jq -c --arg k "$k" --arg v "$v" 'if ($k | endswith("[]")) then .[$k | rtrimstr("[]")] += [$v] else .[$k] = $v end' <<<"$fields")
-      fi
+      k=${2%%=*} v=${2#*=} i=$((i + 1))
+      if [ "$1" = -F ] && [[ $v == @* ]]; then args+=(--rawfile "v$i" "${v#@}"); else args+=(--arg "v$i" "$v"); fi
+      if [[ $k == *"[]" ]]; then fields+=" | .[\"${k%"[]"}\"] += [\$v$i]"; else fields+=" | .[\"$k\"] = \$v$i"; fi
       shift ;;
     -*) echo "stub gh: unexpected flag $1" >&2; exit 1 ;;
     *) path=$1 ;;
@@ -45,6 +42,7 @@ while [ $# -gt 0 ]; do
 done
 db=$STUB/issues.json
 R=repos/$GITHUB_REPOSITORY
+fields=$(jq -nc "${args[@]}" "$fields")
 if ! jq -e '(.body // "") | length <= 65536' <<<"$fields" > /dev/null; then
   echo "gh: Validation Failed: body is too long (maximum is 65536 characters) (HTTP 422)" >&2; exit 1
 fi
@@ -176,6 +174,7 @@ const runURL = "https://github.com/" + repo + "/actions/runs/"
 // not the same as before); a run without drift closes it with a comment;
 // a run without drift and without an issue touches nothing.
 func TestDriftIssueLifecycle(t *testing.T) {
+	t.Parallel()
 	d := newDrift(t)
 
 	code, out := d.run("0", "")
@@ -242,6 +241,7 @@ func TestDriftIssueLifecycle(t *testing.T) {
 // and text, a pull request with the label and a closed drift issue are
 // never edited, closed or taken for it.
 func TestDriftIssueIsOnlyOurs(t *testing.T) {
+	t.Parallel()
 	others := []string{
 		`{"number": 1, "title": "` + driftTitle + `", "body": "<!-- workato-gitops drift -->\nby hand", "state": "open", "user": {"login": "mallory"}, "labels": [{"name": "` + driftLabel + `"}], "comments": []}`,
 		`{"number": 2, "title": "fix", "body": "<!-- workato-gitops drift -->\n", "state": "open", "user": {"login": "github-actions[bot]"}, "labels": [{"name": "` + driftLabel + `"}], "pull_request": {}, "comments": []}`,
@@ -274,6 +274,7 @@ func TestDriftIssueIsOnlyOurs(t *testing.T) {
 // (the drift job fails on its own). A code that is not a number, or
 // drift without its plan, fails.
 func TestDriftIssueOtherCodes(t *testing.T) {
+	t.Parallel()
 	d := newDrift(t)
 	if code, out := d.run("2", driftPlanA); code != 0 {
 		t.Fatalf("drift: exit %d:\n%s", code, out)
@@ -304,6 +305,7 @@ func TestDriftIssueOtherCodes(t *testing.T) {
 // without its label (the next run would not find it, and would open
 // another).
 func TestDriftIssueFailsLoudly(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		setup func(d *driftWorld)
@@ -320,6 +322,7 @@ func TestDriftIssueFailsLoudly(t *testing.T) {
 		{"a new issue without its label", func(d *driftWorld) { d.write("droplabels", "", 0o644) }, "2", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			d := newDrift(t)
 			if tc.setup != nil {
 				tc.setup(d)
@@ -337,6 +340,7 @@ func TestDriftIssueFailsLoudly(t *testing.T) {
 // with a note that links to the run, and the body stays valid UTF-8
 // within 65,536 characters.
 func TestDriftIssueTruncatesAHugePlan(t *testing.T) {
+	t.Parallel()
 	d := newDrift(t)
 	var b strings.Builder
 	b.WriteString("<!-- workato-gitops plan -->\n## workato-gitops plan\n\n<details><summary>acme: 9000 changes</summary>\n\n```diff\n")
@@ -377,6 +381,7 @@ func TestDriftIssueTruncatesAHugePlan(t *testing.T) {
 // holding no secret, runs drift-issue.sh with them after every run of
 // main that got as far as planning (drift fails the drift job).
 func TestDriftWorkflowOpensTheIssue(t *testing.T) {
+	t.Parallel()
 	w := readWorkflow(t, "workato-gitops-drift.yml")
 	data, err := os.ReadFile(filepath.Join("..", "..", ".github", "workflows", "workato-gitops-drift.yml"))
 	must(t, err)
