@@ -74,13 +74,13 @@ if [ "$code" = 0 ]; then
   exit 0
 fi
 
-[ -n "$md" ] && [ -s "$md" ] || fail "drift, but ${md:-PLAN.md} is missing or empty"
+{ [ -n "$md" ] && [ -s "$md" ]; } || fail "drift, but ${md:-PLAN.md} is missing or empty"
 digest="sha256:$(sha256sum "$md" | cut -d ' ' -f 1)"
 body=$tmp/body.md
 {
   echo "$marker"
   echo "<!-- workato-gitops drift-digest: $digest -->"
-  echo "**The workspaces differ from the manifests on \`main\`** (commit $commit): $runlink found drift on $(date -u +%Y-%m-%d)."
+  echo "**The workspaces differ from the manifests on \`main\`** (commit $commit): $runlink found drift on $(date -u +%Y-%m-%d). The run's job summary and its \`workato-gitops-drift\` artifact hold the whole plan."
   echo
   echo "Someone changed them in Workato by hand, or an apply did not finish. To bring them back to \`main\`, run the apply workflow by hand (\"reconcile all\", see [github-actions.md](https://github.com/workato-gitops/workato-gitops/blob/main/docs/github-actions.md)); to keep a change, put it in the manifests with a pull request. Each drift run updates this issue, and the first run that finds no drift closes it."
   echo
