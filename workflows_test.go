@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -337,4 +338,85 @@ func TestApplyRoundsOnTheSandbox(t *testing.T) {
 		t.Fatalf("round 2: exit %d, output %q:\n%s", code, output, out)
 	}
 	mustCode(t, 0, env, "plan", "--detailed-exitcode", filepath.Join(job, "tenants"))
+}
+
+// stubDriftGH is a GitHub with no drift issue open until $STUB/open.json
+// says otherwise; it keeps the body of the issue it opens and of each
+// comment, and logs every call.
+const stubDriftGH = `#!/usr/bin/env bash
+echo "$*" >> "$STUB/calls.log"
+keep() { for a in "$@"; do case "$a" in body=@*) cat "${a#body=@}" >> "$STUB/$1";; esac; done; }
+case "$*" in
+  *"issues?state=open"*) cat "$STUB/open.json" 2>/dev/null || echo '[]';;
+  "api --method POST repos/$GITHUB_REPOSITORY/issues "*) keep issue.md "$@"; echo '{"number": 7, "labels": [{"name": "workato-gitops-drift"}]}';;
+  *"/comments "*) keep comments.md "$@"; echo '{}';;
+  "api --method PATCH repos/$GITHUB_REPOSITORY/issues/7 -f state=closed -f state_reason=completed") echo '{}';;
+  *) echo "stub gh: unexpected call: $*" >&2; exit 1;;
+esac
+`
+
+// TestDriftIssueStep runs the drift workflow's steps with the real CLI on
+// the sandbox and gh stubbed: a plan of every tenant that finds drift
+// opens the issue with the plan, which holds no secret even when the run
+// could decrypt (a SOPS key the drift workflow is not given); once the
+// fleet is applied, the next run closes it.
+func TestDriftIssueStep(t *testing.T) {
+	t.Parallel()
+	for _, tool := range []string{"jq", "sha256sum", "bash"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skip(tool + " is not installed")
+		}
+	}
+	keyData, err := os.ReadFile("examples/demo-age-key.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets := append(testSecrets, regexp.MustCompile(`AGE-SECRET-KEY-1[0-9A-Z]+`).FindString(string(keyData)))
+	tmp := t.TempDir()
+	env := demoEnv(t, "sandbox:"+filepath.Join(tmp, "sb.json"))
+	keyless := map[string]string{"WORKATO_API_URL": env["WORKATO_API_URL"]}
+	os.WriteFile(filepath.Join(tmp, "gh"), []byte(stubDriftGH), 0o755)
+	script, _ := filepath.Abs(".github/scripts/drift-issue.sh")
+	// The drift job's plan step, then the issue job's step.
+	driftRun := func(planEnv map[string]string, want int) (calls, issue, comments string) {
+		t.Helper()
+		for _, f := range []string{"calls.log", "issue.md", "comments.md", "plan.md"} {
+			os.Remove(filepath.Join(tmp, f))
+		}
+		saved := filepath.Join(tmp, "plan.json")
+		mustCode(t, want, planEnv, "plan", "--detailed-exitcode", "--no-color", "--out", saved, "examples/tenants")
+		md, _ := mustCode(t, 0, keyless, "plan", "--refresh=false", "--live", saved, "--format", "markdown", "examples/tenants")
+		os.WriteFile(filepath.Join(tmp, "plan.md"), []byte(md), 0o644)
+		cmd := exec.Command(script, fmt.Sprint(want), "plan.md")
+		cmd.Dir = tmp
+		cmd.Env = append(os.Environ(), "PATH="+tmp+":"+os.Getenv("PATH"), "STUB="+tmp, "GH_TOKEN=x", "GITHUB_REPOSITORY=partner/workato-tenants",
+			"GITHUB_SERVER_URL=https://github.com", "GITHUB_RUN_ID=900", "GITHUB_SHA=1111111111111111111111111111111111111111")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("drift-issue.sh: %v\n%s", err, out)
+		}
+		c, _ := os.ReadFile(filepath.Join(tmp, "calls.log"))
+		i, _ := os.ReadFile(filepath.Join(tmp, "issue.md"))
+		cs, _ := os.ReadFile(filepath.Join(tmp, "comments.md"))
+		return string(c), string(i), string(cs)
+	}
+
+	for _, planEnv := range []map[string]string{keyless, env} {
+		_, issue, _ := driftRun(planEnv, 2)
+		if !strings.HasPrefix(issue, "<!-- workato-gitops drift -->\n") || !strings.Contains(issue, "<!-- workato-gitops plan -->\n") ||
+			!strings.Contains(issue, `connection "Integrations/Salesforce/Sync/Salesforce" will be created`) || !strings.Contains(issue, "input: (sensitive value)") {
+			t.Errorf("the issue does not show the plan:\n%.1500s", issue)
+		}
+		for _, s := range secrets {
+			if strings.Contains(issue, s) {
+				t.Errorf("the drift issue holds the secret %q", s)
+			}
+		}
+	}
+
+	mustCode(t, 0, env, "apply", "--auto-approve", "examples/tenants")
+	os.WriteFile(filepath.Join(tmp, "open.json"), []byte(`[{"number": 7, "user": {"login": "github-actions[bot]"}, "body": "<!-- workato-gitops drift -->\nold", "labels": [{"name": "workato-gitops-drift"}]}]`), 0o644)
+	calls, issue, comments := driftRun(keyless, 0)
+	if issue != "" || !strings.Contains(comments, "No drift") || !strings.Contains(calls, "issues/7 -f state=closed") {
+		t.Errorf("no drift after the apply: the issue was not closed:\n%s\n%s", calls, comments)
+	}
 }

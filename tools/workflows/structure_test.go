@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,16 +14,19 @@ import (
 )
 
 type workflow struct {
-	Env  map[string]string `yaml:"env"`
-	Jobs map[string]*job   `yaml:"jobs"`
+	Env         map[string]string `yaml:"env"`
+	Permissions map[string]string `yaml:"permissions"`
+	Jobs        map[string]*job   `yaml:"jobs"`
 }
 
 type job struct {
-	Needs   any               `yaml:"needs"`
-	If      string            `yaml:"if"`
-	Timeout int               `yaml:"timeout-minutes"`
-	Outputs map[string]string `yaml:"outputs"`
-	Steps   []step            `yaml:"steps"`
+	Needs       any               `yaml:"needs"`
+	If          string            `yaml:"if"`
+	Timeout     int               `yaml:"timeout-minutes"`
+	Environment any               `yaml:"environment"`
+	Permissions map[string]string `yaml:"permissions"`
+	Outputs     map[string]string `yaml:"outputs"`
+	Steps       []step            `yaml:"steps"`
 }
 
 type step struct {
@@ -159,14 +163,20 @@ func TestScopedPlansAgree(t *testing.T) {
 	}
 
 	d := readWorkflow(t, "workato-gitops-drift.yml")
-	for name, j := range d.Jobs {
-		s := stepRunning(t, name, j, "workato-gitops plan")
-		if strings.Contains(s.Run, "--changed-since") || strings.Contains(s.Run, "--tenant") || !strings.Contains(s.Run, "--detailed-exitcode") {
-			t.Errorf("drift: %q does not plan the whole fleet with --detailed-exitcode", s.Run)
-		}
-		if !strings.Contains(s.Run, `exit "$code"`) {
-			t.Errorf("drift: the job does not fail on drift (exit 2): %q", s.Run)
-		}
+	dj := d.Jobs["drift"]
+	if dj == nil {
+		t.Fatal("drift: no drift job")
+	}
+	s := stepRunning(t, "drift", dj, "workato-gitops plan --detailed-exitcode")
+	if strings.Contains(s.Run, "--changed-since") || strings.Contains(s.Run, "--tenant") {
+		t.Errorf("drift: %q does not plan the whole fleet with --detailed-exitcode", s.Run)
+	}
+	failed := false
+	for _, st := range dj.Steps {
+		failed = failed || st.If == "steps.plan.outputs.code != '0'" && st.Env["CODE"] == "${{ steps.plan.outputs.code }}" && strings.Contains(st.Run, `exit "$CODE"`)
+	}
+	if s.ID != "plan" || !failed {
+		t.Errorf("drift: the job does not fail with the plan's exit code (2 on drift)")
 	}
 }
 
@@ -224,13 +234,19 @@ func TestApplyIsTimeBoxed(t *testing.T) {
 	if !strings.Contains(string(round), `workato-gitops apply --plan plan.json --auto-approve --json --max-duration "$MAX_DURATION" "$MANIFESTS"`) {
 		t.Fatalf("apply-round.sh does not apply with --max-duration $MAX_DURATION")
 	}
-	a := readWorkflow(t, "workato-gitops-apply.yml")
+	checkRounds(t, readWorkflow(t, "workato-gitops-apply.yml"))
+}
+
+// checkRounds checks the apply workflow a's chain of rounds.
+func checkRounds(t *testing.T, a *workflow) {
+	t.Helper()
 	d, err := time.ParseDuration(a.Env["MAX_DURATION"])
 	if err != nil || d <= 0 {
 		t.Fatalf("apply: MAX_DURATION %q is not a duration", a.Env["MAX_DURATION"])
 	}
 	const setUp, finish = 5 * time.Minute, 10 * time.Minute // checkout, install; calls in flight, ledgers, upload
 	rs := rounds(t, a)
+	artifacts := map[string]string{}
 	for i, r := range rs {
 		if r.job.Timeout == 0 {
 			t.Errorf("%s: no timeout-minutes", r.name)
@@ -248,9 +264,20 @@ func TestApplyIsTimeBoxed(t *testing.T) {
 		if limit := time.Duration(r.job.Timeout) * time.Minute; budget > limit {
 			t.Errorf("%s: set-up, the plan step, --max-duration %v and finishing need %v, over the job's timeout-minutes %v", r.name, d, budget, limit)
 		}
+		// The last round too: a round added after it (docs/github-actions.md)
+		// continues from it.
 		s := stepRunning(t, r.name, r.job, ".github/scripts/apply-round.sh")
-		if s.ID != "apply" || r.job.Outputs["left"] != "${{ steps.apply.outputs.left }}" && i < len(rs)-1 {
+		if s.ID != "apply" || r.job.Outputs["left"] != "${{ steps.apply.outputs.left }}" {
 			t.Errorf("%s: the round does not pass on whether work is left", r.name)
+		}
+		// upload-artifact refuses a name already uploaded in the run.
+		for _, st := range r.job.Steps {
+			if name := st.With["name"]; strings.HasPrefix(st.Uses, "actions/upload-artifact@") {
+				if other, ok := artifacts[name]; ok {
+					t.Errorf("%s and %s both upload the artifact %q", other, r.name, name)
+				}
+				artifacts[name] = r.name
+			}
 		}
 		if i == 0 {
 			if s.Env["REVIEWED_DIGEST"] != "${{ steps.guard.outputs.digest }}" || strings.TrimSpace(s.Run) != ".github/scripts/apply-round.sh plan-view.json" {
@@ -275,6 +302,52 @@ func TestApplyIsTimeBoxed(t *testing.T) {
 		if !downloaded {
 			t.Errorf("%s does not download the apply job's plan into reviewed/", r.name)
 		}
+	}
+}
+
+// TestAnotherRoundAsDocumented: a partner whose applies need more rounds
+// adds them as docs/github-actions.md says: copy the last round's job to
+// the end, add one to every round number in the copy, and raise ROUNDS.
+// The rounds that gives chain as the shipped ones do.
+func TestAnotherRoundAsDocumented(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", ".github", "workflows", "workato-gitops-apply.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	shipped := readWorkflow(t, "workato-gitops-apply.yml")
+	last, err := strconv.Atoi(shipped.Env["ROUNDS"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	number := regexp.MustCompile(`(continue-|ROUND: |workato-gitops-apply-)(\d+)\b`)
+	for n := last + 1; n <= last+2; n++ {
+		// The last round's job is the file's last block.
+		at := strings.LastIndex(text, fmt.Sprintf("\n  continue-%d:\n", n-1))
+		if at < 0 {
+			t.Fatalf("round %d: no job continue-%d at the end of the workflow", n, n-1)
+		}
+		copied := number.ReplaceAllStringFunc(text[at:], func(m string) string {
+			p := number.FindStringSubmatch(m)
+			k, _ := strconv.Atoi(p[2])
+			return p[1] + strconv.Itoa(k+1)
+		})
+		text = strings.TrimRight(text, "\n") + "\n" + copied
+		raised := strings.Replace(text, fmt.Sprintf("ROUNDS: %d ", n-1), fmt.Sprintf("ROUNDS: %d ", n), 1)
+		if raised == text {
+			t.Fatalf("round %d: no ROUNDS: %d to raise", n, n-1)
+		}
+		text = raised
+		var w workflow
+		if err := yaml.Unmarshal([]byte(text), &w); err != nil {
+			t.Fatalf("%d rounds: %v", n, err)
+		}
+		t.Run(fmt.Sprintf("%d rounds", n), func(t *testing.T) {
+			checkRounds(t, &w)
+			if rs := rounds(t, &w); rs[n-1].name != fmt.Sprintf("continue-%d", n) {
+				t.Errorf("round %d is %s", n, rs[n-1].name)
+			}
+		})
 	}
 }
 
