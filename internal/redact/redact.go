@@ -184,11 +184,13 @@ func (s Scrubber) String(in string) string {
 // side is a boundary, and a side that touches a marked byte is one, so
 // accepting one match can let its neighbours stand alone too.
 func acceptWholeValues(in string, cands []cand, cov []bool) {
-	byStart, byEnd := map[int][]int{}, map[int][]int{}
+	if len(cands) == 0 {
+		return
+	}
+	byStart, byEnd := newIndex(len(in), len(cands)), newIndex(len(in), len(cands))
 	for k, c := range cands {
-		m := c.span
-		byStart[m.from] = append(byStart[m.from], k)
-		byEnd[m.to] = append(byEnd[m.to], k)
+		byStart.add(c.from, k)
+		byEnd.add(c.to, k)
 	}
 	done := make([]bool, len(cands))
 	var queue []int
@@ -214,16 +216,36 @@ func acceptWholeValues(in string, cands []cand, cov []bool) {
 		// lies inside m.
 		for i := m.from; i <= m.to+len("’"); i++ {
 			if i > m.from {
-				for _, k := range byStart[i] {
-					try(k)
-				}
+				byStart.each(i, try)
 			}
 			if i < m.to {
-				for _, k := range byEnd[i] {
-					try(k)
-				}
+				byEnd.each(i, try)
 			}
 		}
+	}
+}
+
+// index lists candidates by a byte position: the head of a chain per
+// position, as maps of slices cost more than the scrub itself on a
+// large body.
+type index struct{ head, next []int }
+
+func newIndex(positions, cands int) index {
+	ix := index{head: make([]int, positions+1), next: make([]int, cands)}
+	for i := range ix.head {
+		ix.head[i] = -1
+	}
+	return ix
+}
+
+func (ix index) add(pos, k int) { ix.next[k], ix.head[pos] = ix.head[pos], k }
+
+func (ix index) each(pos int, f func(int)) {
+	if pos >= len(ix.head) {
+		return
+	}
+	for k := ix.head[pos]; k >= 0; k = ix.next[k] {
+		f(k)
 	}
 }
 
