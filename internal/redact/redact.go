@@ -6,12 +6,7 @@
 package redact
 
 import (
-	"bytes"
-	"encoding/json"
-	"html"
-	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -69,59 +64,6 @@ func (s Scrubber) With(extra ...string) Scrubber {
 
 // Empty reports whether s knows no secret.
 func (s Scrubber) Empty() bool { return len(s.pats) == 0 }
-
-// forms are the ways x is written by an encoder that might echo it: as
-// is; JSON-escaped by Go (which escapes <, > and & as \u003c...), by
-// encoders that escape only what they must, and by those that also
-// escape "/"; query- and path-escaped, with upper- and lower-case hex;
-// HTML-escaped, as an error page shows it.
-func forms(x string) []string {
-	out := []string{x}
-	add := func(f string) {
-		for _, o := range out {
-			if o == f {
-				return
-			}
-		}
-		out = append(out, f)
-	}
-	if q, err := json.Marshal(x); err == nil {
-		add(string(q[1 : len(q)-1]))
-	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if enc.Encode(x) == nil {
-		plain := strings.TrimSuffix(b.String(), "\n")
-		plain = plain[1 : len(plain)-1]
-		add(plain)
-		add(strings.ReplaceAll(plain, "/", `\/`))
-	}
-	for _, esc := range []string{url.QueryEscape(x), url.PathEscape(x)} {
-		add(esc)
-		add(lowerHex(esc))
-	}
-	add(html.EscapeString(x))
-	return out
-}
-
-// lowerHex lower-cases the hex digits of every %XX escape.
-func lowerHex(s string) string {
-	b := []byte(s)
-	for i := 0; i+2 < len(b); i++ {
-		if b[i] == '%' {
-			b[i+1], b[i+2] = lower(b[i+1]), lower(b[i+2])
-		}
-	}
-	return string(b)
-}
-
-func lower(c byte) byte {
-	if 'A' <= c && c <= 'F' {
-		return c + 'a' - 'A'
-	}
-	return c
-}
 
 // String returns in with every appearance of a secret replaced. Secrets
 // that overlap or touch are replaced together, by one replacement.
@@ -331,92 +273,4 @@ func isHex(s string) bool {
 // broken byte is still removed.
 func isWord(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r)
-}
-
-// JSON scrubs a JSON document decoded, keys and values, and encodes it
-// again: a secret written with escapes of the server's choosing ("\/",
-// "\u0077") escapes a scrub of the raw text, not of the decoded strings.
-// Anything that is not one JSON value is returned as it is.
-func (s Scrubber) JSON(in []byte) []byte {
-	if len(s.pats) == 0 {
-		return in
-	}
-	d := json.NewDecoder(bytes.NewReader(in))
-	d.UseNumber()
-	var v any
-	if d.Decode(&v) != nil || d.More() {
-		return in
-	}
-	out, err := json.Marshal(s.value(v))
-	if err != nil {
-		return in
-	}
-	return out
-}
-
-func (s Scrubber) value(v any) any {
-	switch x := v.(type) {
-	case string:
-		return s.String(x)
-	case []any:
-		for i := range x {
-			x[i] = s.value(x[i])
-		}
-		return x
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[s.String(k)] = s.value(e)
-		}
-		return out
-	}
-	return v
-}
-
-// Values returns the text of every scalar in v (maps, slices and the
-// scalars a decoded input holds) for a Scrubber to remove: strings as
-// they are, numbers as Go and JSON write them. Booleans and nulls are
-// left out: they carry no credential, and removing every "true" would
-// garble messages.
-func Values(v any) []string {
-	var out []string
-	var walk func(v any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case map[string]any:
-			for _, x := range v {
-				walk(x)
-			}
-		case map[string]string:
-			for _, x := range v {
-				walk(x)
-			}
-		case []any:
-			for _, x := range v {
-				walk(x)
-			}
-		case []string:
-			for _, x := range v {
-				walk(x)
-			}
-		case string:
-			out = append(out, v)
-		case json.Number:
-			out = append(out, string(v))
-		case int:
-			out = append(out, strconv.Itoa(v))
-		case int64:
-			out = append(out, strconv.FormatInt(v, 10))
-		case uint64:
-			out = append(out, strconv.FormatUint(v, 10))
-		case float64:
-			f, g := strconv.FormatFloat(v, 'f', -1, 64), strconv.FormatFloat(v, 'g', -1, 64)
-			out = append(out, f)
-			if g != f {
-				out = append(out, g)
-			}
-		}
-	}
-	walk(v)
-	return out
 }
