@@ -6,7 +6,6 @@
 package redact
 
 import (
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -24,7 +23,7 @@ const SubstringLen = 8
 // removes nothing. Scrubbers are values: With returns a new one.
 type Scrubber struct {
 	repl string
-	pats []pattern // longest first
+	pats []pattern // matched independently; overlapping matches merge
 }
 
 // pattern is one written form of a secret.
@@ -61,7 +60,6 @@ func (s Scrubber) With(extra ...string) Scrubber {
 			}
 		}
 	}
-	sort.SliceStable(out.pats, func(i, j int) bool { return len(out.pats[i].text) > len(out.pats[j].text) })
 	return out
 }
 
