@@ -158,14 +158,10 @@ func (s Secret) MAC(parts ...string) string {
 // scrubber replaces every known plaintext in a message with Redacted: the
 // last line of defence for error texts that pass through code we do not own.
 // It removes values by the rule of package redact (short ones as whole
-// values); the zero scrubber removes nothing.
-type scrubber struct{ r redact.Scrubber }
+// values). Values are only collected on the way, as most files have no
+// message to scrub.
+type scrubber struct{ secrets []string }
 
-func (s *scrubber) add(v Secret) {
-	if s.r.Empty() {
-		s.r = redact.New(Redacted)
-	}
-	s.r = s.r.With(redact.Values(v.Reveal())...)
-}
+func (s *scrubber) add(v Secret) { s.secrets = append(s.secrets, redact.Values(v.Reveal())...) }
 
-func (s *scrubber) scrub(msg string) string { return s.r.String(msg) }
+func (s *scrubber) scrub(msg string) string { return redact.New(Redacted, s.secrets...).String(msg) }
