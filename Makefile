@@ -130,6 +130,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzRender -fuzztime $(FUZZTIME) ./internal/export/
 	$(GO) test -run '^$$' -fuzz FuzzParseNameStatus -fuzztime $(FUZZTIME) ./internal/scope/
 	$(GO) test -run '^$$' -fuzz FuzzReadEntry -fuzztime $(FUZZTIME) ./tools/vulndb/
+	$(GO) test -run '^$$' -fuzz FuzzString -fuzztime $(FUZZTIME) ./internal/redact/
 
 clean:
 	rm -rf $(BIN) dist

@@ -3,13 +3,13 @@ package apply
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/workato-gitops/workato-gitops/internal/plan"
+	"github.com/workato-gitops/workato-gitops/internal/redact"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 	"github.com/workato-gitops/workato-gitops/internal/workato"
 )
@@ -40,7 +40,7 @@ type run struct {
 	renewMu    sync.Mutex        // one renewal at a time (keepLease), guarding renewRetry
 	renewRetry time.Time         // no renewal is tried again before this, while the lease holds
 	res        TenantResult
-	secrets    []string
+	secrets    redact.Scrubber // the tenant's decrypted inputs
 }
 
 func newRun(ctx context.Context, x *Executor, w Work) *run {
@@ -68,13 +68,11 @@ func newRun(ctx context.Context, x *Executor, w Work) *run {
 			executorOf(a.Kind).record(r, a.Key, a.LiveID)
 		}
 	}
+	var inputs []string
 	for _, c := range r.t.Connections {
-		for _, v := range c.Input.Reveal() {
-			if s := fmt.Sprint(v); len(s) >= 4 {
-				r.secrets = append(r.secrets, s)
-			}
-		}
+		inputs = append(inputs, redact.Values(c.Input.Reveal())...)
 	}
+	r.secrets = redact.New(spec.Redacted, inputs...)
 	r.learnLive(live)
 	r.ledger, _ = plan.ParseLedger(live.Ledger, plan.NewLedgerKey(w.Desired.FingerprintKey, r.customerID)) // the plan parsed it already
 	if r.ledger == nil {
@@ -120,12 +118,7 @@ func (r *run) learnLive(live *plan.Live) {
 
 // scrub removes the tenant's decrypted inputs from a message: the client
 // scrubs what it knows, this is the last line of defence.
-func (r *run) scrub(msg string) string {
-	for _, s := range r.secrets {
-		msg = strings.ReplaceAll(msg, s, spec.Redacted)
-	}
-	return msg
-}
+func (r *run) scrub(msg string) string { return r.secrets.String(msg) }
 
 func (r *run) ref() workato.CustomerRef {
 	r.mu.Lock()

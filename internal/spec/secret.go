@@ -9,7 +9,8 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
+
+	"github.com/workato-gitops/workato-gitops/internal/redact"
 )
 
 // Redacted is what a Secret prints as, wherever it is printed.
@@ -61,7 +62,7 @@ func (s *Secret) UnmarshalText([]byte) error { return errSecretDecode }
 
 var errSecretDecode = errors.New("a secret can only come from a decrypted manifest")
 
-// canonical is the value as text, used for fingerprints and scrubbing.
+// canonical is the value as text, used for fingerprints.
 func (s Secret) canonical() string {
 	switch x := s.Reveal().(type) {
 	case string:
@@ -156,19 +157,11 @@ func (s Secret) MAC(parts ...string) string {
 
 // scrubber replaces every known plaintext in a message with Redacted: the
 // last line of defence for error texts that pass through code we do not own.
+// It removes values by the rule of package redact (short ones as whole
+// values). Values are only collected on the way, as most files have no
+// message to scrub.
 type scrubber struct{ secrets []string }
 
-func (s *scrubber) add(v Secret) {
-	// Values this short would shred ordinary words, and cannot be told
-	// apart from them in free text anyway.
-	if p := v.canonical(); len(p) >= 4 {
-		s.secrets = append(s.secrets, p)
-	}
-}
+func (s *scrubber) add(v Secret) { s.secrets = append(s.secrets, redact.Values(v.Reveal())...) }
 
-func (s *scrubber) scrub(msg string) string {
-	for _, p := range s.secrets {
-		msg = strings.ReplaceAll(msg, p, Redacted)
-	}
-	return msg
-}
+func (s *scrubber) scrub(msg string) string { return redact.New(Redacted, s.secrets...).String(msg) }

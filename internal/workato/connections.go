@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
+
+	"github.com/workato-gitops/workato-gitops/internal/redact"
 )
 
 // Connection is a connection in a customer workspace (reference §7).
@@ -151,7 +152,7 @@ func (c *Client) sendConnection(ctx context.Context, method, path string, body a
 	if err != nil {
 		return nil, err
 	}
-	r.secrets = inputSecrets(input)
+	r.secrets = redact.Values(input) // an error body may echo any of them
 	var out Connection
 	if err := c.do(ctx, r, &out); err != nil {
 		return nil, err
@@ -186,46 +187,4 @@ func (c *Client) DeleteConnection(ctx context.Context, cust CustomerRef, id int6
 		return err
 	}
 	return c.do(ctx, &request{method: http.MethodDelete, path: p}, nil)
-}
-
-// inputSecrets collects the scalar values of a connection input, so that an
-// error body echoing one of them is scrubbed. Values shorter than four
-// characters and booleans carry no secret worth mangling the message for.
-func inputSecrets(input map[string]any) []string {
-	var out []string
-	var walk func(v any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case map[string]any:
-			for _, x := range v {
-				walk(x)
-			}
-		case map[string]string:
-			for _, x := range v {
-				walk(x)
-			}
-		case []any:
-			for _, x := range v {
-				walk(x)
-			}
-		case []string:
-			for _, x := range v {
-				walk(x)
-			}
-		case string:
-			if len(v) >= 4 && v != "true" && v != "false" {
-				out = append(out, v)
-			}
-		case json.Number:
-			walk(string(v))
-		case float64:
-			walk(strconv.FormatFloat(v, 'f', -1, 64))
-		case int:
-			walk(strconv.Itoa(v))
-		case int64:
-			walk(strconv.FormatInt(v, 10))
-		}
-	}
-	walk(input)
-	return out
 }

@@ -1,7 +1,6 @@
 package workato
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/workato-gitops/workato-gitops/internal/redact"
 )
 
 // Kinds of API failure, for errors.Is. An *APIError matches the kind its
@@ -134,7 +135,7 @@ type errorBody struct {
 // newAPIError builds an APIError from a (scrubbed, size-limited) body. It
 // accepts any body: JSON of the documented shapes, other JSON, or text.
 func newAPIError(method, path string, status int, body []byte, s scrubber) *APIError {
-	body = s.json(s.bytes(body))
+	body = s.JSON(s.Bytes(body))
 	e := &APIError{Method: method, Path: path, StatusCode: status, body: body}
 	var eb errorBody
 	if err := json.Unmarshal(body, &eb); err != nil {
@@ -151,13 +152,13 @@ func newAPIError(method, path string, status int, body []byte, s scrubber) *APIE
 	// The body was scrubbed decoded, but scrub again what was taken from
 	// it: keys included, so that a server echoing a secret as a field name
 	// cannot get it into the error either.
-	e.Message, e.Status, e.SupportID = s.str(e.Message), s.str(e.Status), s.str(e.SupportID)
+	e.Message, e.Status, e.SupportID = s.String(e.Message), s.String(e.Status), s.String(e.SupportID)
 	if e.FieldErrors != nil {
 		clean := make(map[string][]string, len(e.FieldErrors))
 		for k, vs := range e.FieldErrors {
-			k = s.str(k)
+			k = s.String(k)
 			for _, v := range vs {
-				clean[k] = append(clean[k], s.str(v))
+				clean[k] = append(clean[k], s.String(v))
 			}
 		}
 		e.FieldErrors = clean
@@ -228,84 +229,8 @@ func textMessage(body []byte) string {
 // redacted replaces secrets in error text.
 const redacted = "[REDACTED]"
 
-// scrubber removes known secrets from anything that may end up in an error.
-type scrubber []string
+// scrubber removes known secrets from anything that may end up in an
+// error, by the rule of package redact.
+type scrubber = redact.Scrubber
 
-func newScrubber(secrets ...string) scrubber {
-	var s scrubber
-	return s.with(secrets...)
-}
-
-// with returns a scrubber that also removes extra secrets, each both raw
-// and as it would appear JSON-escaped inside a response body.
-func (s scrubber) with(extra ...string) scrubber {
-	out := append(scrubber(nil), s...)
-	for _, x := range extra {
-		if x == "" {
-			continue
-		}
-		out = append(out, x)
-		if q, err := json.Marshal(x); err == nil {
-			if esc := string(q[1 : len(q)-1]); esc != x {
-				out = append(out, esc)
-			}
-		}
-	}
-	// Longest first, so a secret containing another is removed whole.
-	sort.Slice(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
-	return out
-}
-
-func (s scrubber) str(in string) string {
-	for _, x := range s {
-		in = strings.ReplaceAll(in, x, redacted)
-	}
-	return in
-}
-
-// json scrubs a JSON body decoded, keys and values, and encodes it again:
-// a secret written with escapes of the server's choosing ("\/", "\u0077")
-// escapes a scrub of the raw text, not of the decoded strings. Other
-// bodies are returned as they are.
-func (s scrubber) json(in []byte) []byte {
-	if len(s) == 0 {
-		return in
-	}
-	d := json.NewDecoder(bytes.NewReader(in))
-	d.UseNumber()
-	var v any
-	if d.Decode(&v) != nil || d.More() {
-		return in
-	}
-	out, err := json.Marshal(s.value(v))
-	if err != nil {
-		return in
-	}
-	return out
-}
-
-func (s scrubber) value(v any) any {
-	switch x := v.(type) {
-	case string:
-		return s.str(x)
-	case []any:
-		for i := range x {
-			x[i] = s.value(x[i])
-		}
-		return x
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[s.str(k)] = s.value(e)
-		}
-		return out
-	}
-	return v
-}
-
-func (s scrubber) bytes(in []byte) []byte {
-	if len(s) == 0 {
-		return in
-	}
-	return []byte(s.str(string(in)))
-}
+func newScrubber(secrets ...string) scrubber { return redact.New(redacted, secrets...) }

@@ -248,7 +248,7 @@ func (c *Client) WaitExport(ctx context.Context, cust CustomerRef, exportID int6
 			}
 			return exp, nil
 		default:
-			return exp, &ExportError{ID: exp.ID, Status: exp.Status, Message: c.scrub.str(exp.Error)}
+			return exp, &ExportError{ID: exp.ID, Status: exp.Status, Message: c.scrub.String(exp.Error)}
 		}
 		if err := sleepCtx(ctx, interval); err != nil {
 			return nil, fmt.Errorf("workato: export %d: still %s after %v: %w", exportID, exp.Status, timeout, err)

@@ -162,7 +162,7 @@ func (e *ImportError) Error() string {
 // treated as bad: an unattended apply must not report success it cannot
 // confirm.
 func checkImport(imp *Import, s scrubber) error {
-	e := &ImportError{ID: imp.ID, Status: imp.Status, Message: s.str(imp.Error)}
+	e := &ImportError{ID: imp.ID, Status: imp.Status, Message: s.String(imp.Error)}
 	for _, r := range imp.RecipeStatus {
 		if ok, known := importResults[r.ImportResult]; !ok || !known {
 			e.Recipes = append(e.Recipes, r)

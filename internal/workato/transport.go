@@ -52,7 +52,7 @@ func jsonRequest(method, path string, body any) (*request, error) {
 // its body into v (nil to discard it).
 func (c *Client) do(ctx context.Context, r *request, v any) error {
 	class := ClassOf(r.method, r.path)
-	scrub := c.scrub.with(r.secrets...)
+	scrub := c.scrub.With(r.secrets...)
 	for attempt := 1; ; attempt++ {
 		done, err := c.sched.acquire(ctx, class)
 		if err != nil {
