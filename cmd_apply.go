@@ -170,8 +170,8 @@ func loadSavedPlan(ctx context.Context, o applyOptions, e env) (*planned, error)
 	if err != nil {
 		return nil, err
 	}
-	fresh, err := planrun.Recheck(saved, o.planFile, repo, func(narrow planrun.Narrow) (*planned, error) {
-		o.tenants, o.narrow = nil, narrow
+	fresh, err := planrun.Recheck(saved, o.planFile, repo, func(units map[string]bool) (*planned, error) {
+		o.tenants, o.units = nil, units
 		return planRepo(ctx, o.planOptions, e, repo)
 	})
 	if errors.As(err, new(*planrun.StaleError)) {

@@ -22,6 +22,11 @@ type Reader struct {
 	// FleetSize is how many tenants the repository declares (0: only
 	// those read). It estimates what listing every customer costs.
 	FleetSize int
+	// Environments, when set, says which of a tenant's environments to
+	// read (nil: those its manifest lists): a run on one environment
+	// reads no other workspace. Every listed environment is still checked
+	// to be provisioned.
+	Environments func(*spec.Tenant) []string
 
 	listOnce sync.Once // the customers list, read at most once
 	listed   map[string]*workato.Customer
@@ -69,7 +74,7 @@ func (r *Reader) Each(ctx context.Context, tenants []*spec.Tenant, fn func(int, 
 		var err error
 		if customers, err = r.listCustomers(ctx); err != nil {
 			for i, t := range tenants {
-				fn(i, failUnits(t, fmt.Errorf("list customers: %w", err)))
+				fn(i, r.failUnits(t, fmt.Errorf("list customers: %w", err)))
 			}
 			return
 		}
@@ -121,19 +126,28 @@ func (r *Reader) listCustomers(ctx context.Context) (map[string]*workato.Custome
 	return r.listed, r.listErr
 }
 
-func failUnits(t *spec.Tenant, err error) []LiveResult {
-	if len(t.Customer.Environments) == 0 {
+// environmentsOf is the environments of t to read.
+func (r *Reader) environmentsOf(t *spec.Tenant) []string {
+	if r.Environments != nil {
+		return r.Environments(t)
+	}
+	return t.Customer.Environments
+}
+
+func (r *Reader) failUnits(t *spec.Tenant, err error) []LiveResult {
+	envs := r.environmentsOf(t)
+	if len(envs) == 0 {
 		return []LiveResult{{Tenant: t, Err: err}}
 	}
-	out := make([]LiveResult, len(t.Customer.Environments))
-	for i, env := range t.Customer.Environments {
+	out := make([]LiveResult, len(envs))
+	for i, env := range envs {
 		out[i] = LiveResult{Tenant: t, Env: env, Err: err}
 	}
 	return out
 }
 
 // environments reads a tenant with customer.environments: the customer
-// once, then each environment's workspace. When the customer lacks an
+// once, then each selected environment's workspace (environmentsOf). When the customer lacks an
 // environment the manifest lists, no workspace is read (the plan fails
 // the tenant, naming what is missing), and neither is one of a customer
 // that does not exist yet.
@@ -154,7 +168,7 @@ func (r *Reader) environments(ctx context.Context, t *spec.Tenant, customers map
 			err = fmt.Errorf("list customers: %w", err)
 		}
 	}
-	out := failUnits(t, err)
+	out := r.failUnits(t, err)
 	if err != nil {
 		return out
 	}
@@ -172,7 +186,7 @@ func (r *Reader) environments(ctx context.Context, t *spec.Tenant, customers map
 		}
 	}
 	if err := checkWorkspaceIDs(lc, t.Customer.Environments, known); complete && err != nil {
-		return failUnits(t, err)
+		return r.failUnits(t, err)
 	}
 	for i := range out {
 		id, _ := lc.WorkspaceID(out[i].Env)
