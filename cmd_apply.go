@@ -153,8 +153,7 @@ func leaseOwner(e env) string {
 
 // confirm asks on the terminal; only "yes" goes ahead.
 func confirm(e env, p *plan.Plan) bool {
-	n, _, _ := p.TenantsToApply()
-	fmt.Fprintf(e.stderr, "\nApply these changes to %s? Only 'yes' will be accepted: ", render.Plural(n, "tenant"))
+	fmt.Fprintf(e.stderr, "\nApply these changes to %s? Only 'yes' will be accepted: ", render.ToApply(p))
 	line, _ := bufio.NewReader(e.stdin).ReadString('\n')
 	return strings.TrimSpace(line) == "yes"
 }

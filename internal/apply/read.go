@@ -22,10 +22,8 @@ type Reader struct {
 	// FleetSize is how many tenants the repository declares (0: only
 	// those read). It estimates what listing every customer costs.
 	FleetSize int
-	// Environments, when set, says which of a tenant's environments to
-	// read (nil: those its manifest lists): a run on one environment
-	// reads no other workspace. Every listed environment is still checked
-	// to be provisioned.
+	// Environments, when set, is the environments of a tenant to read
+	// (else all it lists); every listed one is still checked.
 	Environments func(*spec.Tenant) []string
 
 	listOnce sync.Once // the customers list, read at most once
@@ -126,7 +124,6 @@ func (r *Reader) listCustomers(ctx context.Context) (map[string]*workato.Custome
 	return r.listed, r.listErr
 }
 
-// environmentsOf is the environments of t to read.
 func (r *Reader) environmentsOf(t *spec.Tenant) []string {
 	if r.Environments != nil {
 		return r.Environments(t)

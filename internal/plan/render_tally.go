@@ -8,7 +8,9 @@ import (
 
 // tally is the plan's arithmetic, shared by every renderer so that they
 // never disagree. Apply does nothing for blocked or failed tenants, so
-// ToApply counts the actions of planned tenants only.
+// ToApply counts the actions of planned tenants only. It counts entries:
+// a tenant with customer.environments once per environment (totalLine
+// says so, with CountUnits).
 type tally struct {
 	Tenants, Planned, Blocked, Failed, NoChanges int
 	ToApply                                      Counts
@@ -53,12 +55,18 @@ func TotalLine(p *Plan) string { return totalLine(p) }
 
 func totalLine(p *Plan) string {
 	t := tallyPlan(p)
+	units := CountUnits(p.Tenants)
 	switch {
 	case t.Tenants == 0:
 		return "No changes. No tenants to plan."
 	case t.NoChanges == t.Tenants:
 		s := fmt.Sprintf("No changes. %s tenants match their manifests.", commas(t.Tenants))
-		if t.Tenants == 1 {
+		switch {
+		case units.Environments && units.Tenants() == 1:
+			s = fmt.Sprintf("No changes. %s matches its manifest.", units.String())
+		case units.Environments:
+			s = fmt.Sprintf("No changes. %s match their manifests.", units.String())
+		case t.Tenants == 1:
 			s = "No changes. 1 tenant matches its manifest."
 		}
 		if n := t.ToApply[OpPending]; n > 0 {
@@ -69,7 +77,6 @@ func totalLine(p *Plan) string {
 		}
 		return s
 	}
-	s := fmt.Sprintf("Plan: %s across %s", countsPhrase(t.ToApply), plural(t.Tenants, "tenant", "tenants"))
 	var bad []string
 	if t.Blocked > 0 {
 		bad = append(bad, commas(t.Blocked)+" blocked")
@@ -77,6 +84,15 @@ func totalLine(p *Plan) string {
 	if t.Failed > 0 {
 		bad = append(bad, commas(t.Failed)+" failed")
 	}
+	if units.Environments {
+		// Blocked and failed are entries: say they are workspaces.
+		across := plural(units.Tenants(), "tenant", "tenants") + " (" + plural(units.Workspaces, "workspace", "workspaces")
+		if len(bad) > 0 {
+			across += ": " + strings.Join(bad, ", ")
+		}
+		return fmt.Sprintf("Plan: %s across %s).", countsPhrase(t.ToApply), across)
+	}
+	s := fmt.Sprintf("Plan: %s across %s", countsPhrase(t.ToApply), plural(t.Tenants, "tenant", "tenants"))
 	if len(bad) > 0 {
 		s += " (" + strings.Join(bad, ", ") + ")"
 	}
