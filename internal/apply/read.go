@@ -182,7 +182,7 @@ func (r *Reader) environments(ctx context.Context, t *spec.Tenant, customers map
 			complete = false
 		}
 	}
-	if err := checkWorkspaceIDs(lc, t.Customer.Environments, known); complete && err != nil {
+	if err := CheckWorkspaceIDs(lc, t.Customer.Environments, known); complete && err != nil {
 		return r.failUnits(t, err)
 	}
 	for i := range out {
@@ -202,12 +202,12 @@ func (r *Reader) environments(ctx context.Context, t *spec.Tenant, customers map
 	return out
 }
 
-// checkWorkspaceIDs refuses an environments answer that would send two
+// CheckWorkspaceIDs refuses an environments answer that would send two
 // environments to one workspace, TEST or PROD to the customer's own (DEV)
-// workspace, or an environment to another customer of the account: the ids
-// come from the API, and a wrong one would write into a workspace the
-// manifest does not describe. customers may be nil (not listed).
-func checkWorkspaceIDs(lc *plan.LiveCustomer, envs []string, customers map[string]*workato.Customer) error {
+// workspace, or an environment to another customer of the account: the
+// ids come from the API, and a wrong one would write into a workspace the
+// manifest does not describe (doctor reports it). customers may be nil.
+func CheckWorkspaceIDs(lc *plan.LiveCustomer, envs []string, customers map[string]*workato.Customer) error {
 	seen := map[int64]string{}
 	for _, env := range envs {
 		id, ok := lc.WorkspaceID(env)
