@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/workato-gitops/workato-gitops/internal/plan"
@@ -49,7 +50,8 @@ func checkAPI(ctx context.Context, r *report, o Options, repo *spec.Repo) {
 		return
 	}
 	checkEnvironments(r, repo.Tenants, custs)
-	t, cust, f := pickTenant(repo.Tenants, custs, o.Tenant)
+	name, env, _ := strings.Cut(o.Tenant, "@") // NAME@ENV: that environment only, as plan selects it
+	t, cust, f := pickTenant(repo.Tenants, custs, name)
 	if f != nil {
 		r.add(*f)
 		return
@@ -64,6 +66,14 @@ func checkAPI(ctx context.Context, r *report, o Options, repo *spec.Repo) {
 		var err error
 		if targets, err = environmentWorkspaces(t, cust, customerIndex(custs)); err != nil {
 			r.ok("api", "per-customer checks skipped: the environments of tenant %s cannot be read (see environments above)", t.Name)
+			return
+		}
+	}
+	if env != "" {
+		targets = slices.DeleteFunc(targets, func(w workspace) bool { return w.env != env })
+		if len(targets) == 0 {
+			r.add(finding{sev: sevFail, area: "api", msg: fmt.Sprintf("--tenant %s: tenant %s lists no %s in customer.environments", o.Tenant, t.Name, env),
+				hint: "name an environment the manifest lists, or the tenant alone for all of them"})
 			return
 		}
 	}
