@@ -14,6 +14,10 @@ import (
 type tally struct {
 	Tenants, Planned, Blocked, Failed, NoChanges int
 	ToApply                                      Counts
+	// AwaitedEnvironments counts the pending reports of environments not
+	// provisioned yet (a new customer's TEST and PROD), among
+	// ToApply[OpPending]; the others are invitations.
+	AwaitedEnvironments int
 }
 
 func tallyPlan(p *Plan) tally {
@@ -34,6 +38,11 @@ func tallyPlan(p *Plan) tally {
 		}
 		for op, n := range tp.Counts() {
 			t.ToApply[op] += n
+		}
+		for _, a := range tp.Actions {
+			if a.Op == OpPending && a.Kind == KindCustomer {
+				t.AwaitedEnvironments++
+			}
 		}
 	}
 	return t
@@ -69,8 +78,11 @@ func totalLine(p *Plan) string {
 		case t.Tenants == 1:
 			s = "No changes. 1 tenant matches its manifest."
 		}
-		if n := t.ToApply[OpPending]; n > 0 {
+		if n := t.ToApply[OpPending] - t.AwaitedEnvironments; n > 0 {
 			s += fmt.Sprintf(" %s pending.", plural(n, "invitation is", "invitations are"))
+		}
+		if n := t.AwaitedEnvironments; n > 0 {
+			s += fmt.Sprintf(" %s pending.", plural(n, "environment is", "environments are"))
 		}
 		if n := t.ToApply[OpUnmanaged]; n > 0 {
 			s += fmt.Sprintf(" %s not managed.", plural(n, "object is", "objects are"))

@@ -203,6 +203,10 @@ func TestTotalLine(t *testing.T) {
 		{"environments and not", &Plan{Tenants: []TenantPlan{
 			{Name: "a", Environment: "test", Status: StatusPlanned}, {Name: "a", Environment: "prod", Status: StatusPlanned}, {Name: "b", Status: StatusPlanned}}},
 			"No changes. 2 tenants (3 workspaces) match their manifests."},
+		// A new customer's PROD waits for Workato: not an invitation.
+		{"environments pending", &Plan{Tenants: []TenantPlan{
+			{Name: "a", Environment: "prod", Status: StatusPlanned, Actions: []Action{{Op: OpPending, Kind: KindCustomer}, {Op: OpPending, Kind: KindMember}}}}},
+			"No changes. 1 tenant (1 workspace) matches its manifest. 1 invitation is pending. 1 environment is pending."},
 		{"environments blocked and failed", &Plan{Tenants: []TenantPlan{
 			{Name: "a", Environment: "test", Status: StatusPlanned, Actions: []Action{{Op: OpCreate}}}, {Name: "a", Environment: "prod", Status: StatusBlocked},
 			{Name: "b", Environment: "dev", Status: StatusFailed}}},
