@@ -109,6 +109,9 @@ func Run(ctx context.Context, repo *spec.Repo, patterns []string, live Live) (*P
 	readLive(ctx, repo.Config, fleetSize, sel, live, func(i int, units []apply.LiveResult) {
 		mu.Lock()
 		defer mu.Unlock()
+		if w := withoutCustomerEntry(units); w != "" {
+			pl.Warnings = append(pl.Warnings, w)
+		}
 		for _, res := range units {
 			in := plan.Input{
 				Desired: plan.Desired{Tenant: res.Tenant, PackageDigests: digests[i], FingerprintKey: repo.Config.FingerprintKey,

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
@@ -134,4 +135,20 @@ func (s Selection) keepUnits(units map[string]bool) Selection {
 		}
 	}
 	return out
+}
+
+// withoutCustomerEntry warns when a selection of a tenant's environments
+// leaves out the first one it lists while its customer does not exist
+// yet: only that environment's entry creates the customer, so nothing
+// selected could ever be applied.
+func withoutCustomerEntry(units []apply.LiveResult) string {
+	if len(units) == 0 || units[0].Env == "" || units[0].Err != nil || units[0].Live == nil || units[0].Live.Customer != nil {
+		return ""
+	}
+	t := units[0].Tenant
+	if first := t.Customer.Environments[0]; units[0].Env != first {
+		return fmt.Sprintf("tenant %s: its customer does not exist yet, and is created in the plan of its first listed environment, %s, which --tenant leaves out: select %s@%s (or %s) to create it",
+			t.Name, first, t.Name, first, t.Name)
+	}
+	return ""
 }
