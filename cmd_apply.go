@@ -153,8 +153,7 @@ func leaseOwner(e env) string {
 
 // confirm asks on the terminal; only "yes" goes ahead.
 func confirm(e env, p *plan.Plan) bool {
-	n, _, _ := p.TenantsToApply()
-	fmt.Fprintf(e.stderr, "\nApply these changes to %s? Only 'yes' will be accepted: ", render.Plural(n, "tenant"))
+	fmt.Fprintf(e.stderr, "\nApply these changes to %s? Only 'yes' will be accepted: ", render.ToApply(p))
 	line, _ := bufio.NewReader(e.stdin).ReadString('\n')
 	return strings.TrimSpace(line) == "yes"
 }
@@ -170,8 +169,8 @@ func loadSavedPlan(ctx context.Context, o applyOptions, e env) (*planned, error)
 	if err != nil {
 		return nil, err
 	}
-	fresh, err := planrun.Recheck(saved, o.planFile, repo, func(narrow planrun.Narrow) (*planned, error) {
-		o.tenants, o.narrow = nil, narrow
+	fresh, err := planrun.Recheck(saved, o.planFile, repo, func(units map[string]bool) (*planned, error) {
+		o.tenants, o.units = nil, units
 		return planRepo(ctx, o.planOptions, e, repo)
 	})
 	if errors.As(err, new(*planrun.StaleError)) {

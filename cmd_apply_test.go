@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/workato-gitops/workato-gitops/internal/plan"
 	"github.com/workato-gitops/workato-gitops/internal/sandbox"
 	"github.com/workato-gitops/workato-gitops/internal/workato"
 )
@@ -248,5 +249,29 @@ func TestApplyRefusesWithoutTerminal(t *testing.T) {
 	}
 	if _, err := os.Stat(state); err == nil {
 		t.Errorf("the sandbox state was written: something was called")
+	}
+}
+
+// TestConfirmCountsWorkspaces: the question names how many tenants apply
+// changes, and with environments how many workspaces they are.
+func TestConfirmCountsWorkspaces(t *testing.T) {
+	change := []plan.Action{{Op: plan.OpCreate}}
+	for _, tc := range []struct {
+		tenants []plan.TenantPlan
+		want    string
+	}{
+		{[]plan.TenantPlan{{Name: "a", Status: plan.StatusPlanned, Actions: change}, {Name: "b", Status: plan.StatusPlanned}},
+			"Apply these changes to 1 tenant? "},
+		{[]plan.TenantPlan{{Name: "a", Environment: "test", Status: plan.StatusPlanned, Actions: change},
+			{Name: "a", Environment: "prod", Status: plan.StatusPlanned, Actions: change}, {Name: "b", Status: plan.StatusPlanned}},
+			"Apply these changes to 1 tenant (2 workspaces)? "},
+	} {
+		var stderr bytes.Buffer
+		if !confirm(env{stdin: strings.NewReader("yes\n"), stderr: &stderr}, &plan.Plan{Tenants: tc.tenants}) {
+			t.Error("yes was not taken")
+		}
+		if !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("asked %q, want %q", stderr.String(), tc.want)
+		}
 	}
 }

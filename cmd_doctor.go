@@ -26,7 +26,7 @@ func doctorCommand(e env) *cli.Command {
 		Description: helpText("doctor"),
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "offline", Usage: "skip the API checks"},
-			&cli.StringFlag{Name: "tenant", Usage: "read the workspace of tenant `NAME` for the per-customer API checks (default: the first whose workspace exists)"},
+			&cli.StringFlag{Name: "tenant", Usage: "read the workspace of tenant `NAME` (NAME@ENV: of that environment) for the per-customer API checks (default: the first whose workspace exists)"},
 			&cli.DurationFlag{Name: "timeout", Value: 15 * time.Second, Usage: "give up on one API call after `DURATION`"},
 		},
 		Action: func(ctx context.Context, c *cli.Command) error {

@@ -29,9 +29,9 @@ type planOptions struct {
 	// keyless lets plan (never apply) load the manifests without
 	// decrypting them when no SOPS key is configured.
 	keyless bool
-	// narrow, when set, narrows the selected tenants further (apply
-	// --plan: exactly the saved plan's tenants).
-	narrow planrun.Narrow
+	// units, when not nil, narrows the selection to these entries (apply
+	// --plan: exactly the saved plan's tenants and environments).
+	units map[string]bool
 	// display: the run only prints (and saves) the plan, so it keeps no
 	// more than that needs (planrun.Live.Display); apply leaves it unset.
 	display bool
@@ -44,7 +44,7 @@ func planCommand(e env) *cli.Command {
 		ArgsUsage:   "[DIR]",
 		Description: helpText("plan"),
 		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "tenant", Usage: "plan only tenants whose name matches `NAME` (a glob; repeatable)"},
+			&cli.StringSliceFlag{Name: "tenant", Usage: "plan only tenants whose name matches `NAME` (a glob; NAME@ENV: that environment only, e.g. acme@prod; repeatable)"},
 			&cli.StringFlag{Name: "changed-since", Usage: "plan only tenants whose manifest, bases or packages changed since git `REF` (from its merge base with HEAD, uncommitted files included; a config change affects all)"},
 			&cli.StringFlag{Name: "out", Usage: "save the plan, with digests and live fingerprints, to `FILE` for apply --plan"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text, json or markdown"},
@@ -149,7 +149,7 @@ func makePlan(ctx context.Context, o planOptions, e env) (*planned, error) {
 // planRepo plans the tenants of a loaded repository, against the live
 // state the API says, or the one saved in --live with --refresh=false.
 func planRepo(ctx context.Context, o planOptions, e env, repo *spec.Repo) (*planned, error) {
-	live := planrun.Live{Parallelism: o.parallelism, SavedName: o.live, Narrow: o.narrow, Display: o.display, SaveLive: o.out != ""}
+	live := planrun.Live{Parallelism: o.parallelism, SavedName: o.live, Units: o.units, Display: o.display, SaveLive: o.out != ""}
 	if o.changedSince != "" {
 		live.Narrow = func(ctx context.Context, tenants []*spec.Tenant) ([]*spec.Tenant, error) {
 			return changedScope(ctx, e, repo, tenants, o.changedSince)

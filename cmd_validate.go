@@ -61,11 +61,7 @@ func runValidate(o validateOptions, e env) error {
 	if !o.skipDecrypt {
 		warnUnknownInputs(repo, e)
 	}
-	names := make([]string, len(repo.Tenants))
-	for i, t := range repo.Tenants {
-		names[i] = t.Name
-	}
-	render.Validated(e.stdout, names, len(repo.Files), o.skipDecrypt)
+	render.Validated(e.stdout, repo.Tenants, len(repo.Files), o.skipDecrypt)
 	return nil
 }
 

@@ -26,7 +26,7 @@ func TestCheckWorkspaceIDs(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			lc := &plan.LiveCustomer{ID: 1, Environments: tc.ids}
-			err := checkWorkspaceIDs(lc, envs, customers)
+			err := CheckWorkspaceIDs(lc, envs, customers)
 			if tc.want == "" {
 				if err != nil {
 					t.Fatalf("refused: %v", err)

@@ -22,6 +22,9 @@ type Reader struct {
 	// FleetSize is how many tenants the repository declares (0: only
 	// those read). It estimates what listing every customer costs.
 	FleetSize int
+	// Environments, when set, is the environments of a tenant to read
+	// (else all it lists); every listed one is still checked.
+	Environments func(*spec.Tenant) []string
 
 	listOnce sync.Once // the customers list, read at most once
 	listed   map[string]*workato.Customer
@@ -69,7 +72,7 @@ func (r *Reader) Each(ctx context.Context, tenants []*spec.Tenant, fn func(int, 
 		var err error
 		if customers, err = r.listCustomers(ctx); err != nil {
 			for i, t := range tenants {
-				fn(i, failUnits(t, fmt.Errorf("list customers: %w", err)))
+				fn(i, r.failUnits(t, fmt.Errorf("list customers: %w", err)))
 			}
 			return
 		}
@@ -121,19 +124,27 @@ func (r *Reader) listCustomers(ctx context.Context) (map[string]*workato.Custome
 	return r.listed, r.listErr
 }
 
-func failUnits(t *spec.Tenant, err error) []LiveResult {
-	if len(t.Customer.Environments) == 0 {
+func (r *Reader) environmentsOf(t *spec.Tenant) []string {
+	if r.Environments != nil {
+		return r.Environments(t)
+	}
+	return t.Customer.Environments
+}
+
+func (r *Reader) failUnits(t *spec.Tenant, err error) []LiveResult {
+	envs := r.environmentsOf(t)
+	if len(envs) == 0 {
 		return []LiveResult{{Tenant: t, Err: err}}
 	}
-	out := make([]LiveResult, len(t.Customer.Environments))
-	for i, env := range t.Customer.Environments {
+	out := make([]LiveResult, len(envs))
+	for i, env := range envs {
 		out[i] = LiveResult{Tenant: t, Env: env, Err: err}
 	}
 	return out
 }
 
 // environments reads a tenant with customer.environments: the customer
-// once, then each environment's workspace. When the customer lacks an
+// once, then each selected environment's workspace (environmentsOf). When the customer lacks an
 // environment the manifest lists, no workspace is read (the plan fails
 // the tenant, naming what is missing), and neither is one of a customer
 // that does not exist yet.
@@ -154,7 +165,7 @@ func (r *Reader) environments(ctx context.Context, t *spec.Tenant, customers map
 			err = fmt.Errorf("list customers: %w", err)
 		}
 	}
-	out := failUnits(t, err)
+	out := r.failUnits(t, err)
 	if err != nil {
 		return out
 	}
@@ -171,8 +182,8 @@ func (r *Reader) environments(ctx context.Context, t *spec.Tenant, customers map
 			complete = false
 		}
 	}
-	if err := checkWorkspaceIDs(lc, t.Customer.Environments, known); complete && err != nil {
-		return failUnits(t, err)
+	if err := CheckWorkspaceIDs(lc, t.Customer.Environments, known); complete && err != nil {
+		return r.failUnits(t, err)
 	}
 	for i := range out {
 		id, _ := lc.WorkspaceID(out[i].Env)
@@ -191,12 +202,12 @@ func (r *Reader) environments(ctx context.Context, t *spec.Tenant, customers map
 	return out
 }
 
-// checkWorkspaceIDs refuses an environments answer that would send two
+// CheckWorkspaceIDs refuses an environments answer that would send two
 // environments to one workspace, TEST or PROD to the customer's own (DEV)
-// workspace, or an environment to another customer of the account: the ids
-// come from the API, and a wrong one would write into a workspace the
-// manifest does not describe. customers may be nil (not listed).
-func checkWorkspaceIDs(lc *plan.LiveCustomer, envs []string, customers map[string]*workato.Customer) error {
+// workspace, or an environment to another customer of the account: the
+// ids come from the API, and a wrong one would write into a workspace the
+// manifest does not describe (doctor reports it). customers may be nil.
+func CheckWorkspaceIDs(lc *plan.LiveCustomer, envs []string, customers map[string]*workato.Customer) error {
 	seen := map[int64]string{}
 	for _, env := range envs {
 		id, ok := lc.WorkspaceID(env)

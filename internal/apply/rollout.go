@@ -31,17 +31,25 @@ func waves(work []Work) [][]int {
 }
 
 // rolloutStop reports why the rollout stops after the wave that ran
-// (the indices of wave into work and results), or "" to go on.
+// (the indices of wave into work and results), or "" to go on. The share
+// is of tenants: a tenant with customer.environments is in one wave with
+// all of them, and failed when any of its workspaces did.
 func (x *Executor) rolloutStop(results []TenantResult, wave []int, work []Work) string {
-	num, in, failed := 0, 0, 0
+	num := 0
+	failedBy := map[string]bool{} // by tenant name: any of its workspaces failed
+	envs := false
 	for _, i := range wave {
 		if work[i].Plan.Wave == 0 {
 			continue
 		}
 		num = work[i].Plan.Wave
-		in++
+		envs = envs || work[i].Plan.Environment != ""
 		t := results[i]
-		if t.Status == StatusFailed || t.Status == StatusPartial || strings.HasPrefix(t.Ledger, "failed") {
+		failedBy[t.Name] = failedBy[t.Name] || t.Status == StatusFailed || t.Status == StatusPartial || strings.HasPrefix(t.Ledger, "failed")
+	}
+	in, failed := len(failedBy), 0
+	for _, f := range failedBy {
+		if f {
 			failed++
 		}
 	}
@@ -52,8 +60,12 @@ func (x *Executor) rolloutStop(results []TenantResult, wave []int, work []Work) 
 	if num == 1 {
 		name = "wave 1 (the canaries)"
 	}
-	return fmt.Sprintf("rollout stopped: %d of %d tenants of %s failed, over the %g%% allowed (rollout.maxFailedShare)",
-		failed, in, name, x.MaxFailedShare*100)
+	how := ""
+	if envs {
+		how = " (a tenant fails when any of its workspaces does)"
+	}
+	return fmt.Sprintf("rollout stopped: %d of %d tenants of %s failed%s, over the %g%% allowed (rollout.maxFailedShare)",
+		failed, in, name, how, x.MaxFailedShare*100)
 }
 
 // notInRollout is the result of a tenant of a wave after the rollout

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/workato-gitops/workato-gitops/internal/plan"
@@ -48,7 +49,9 @@ func checkAPI(ctx context.Context, r *report, o Options, repo *spec.Repo) {
 	if repo == nil {
 		return
 	}
-	t, cust, f := pickTenant(repo.Tenants, custs, o.Tenant)
+	checkEnvironments(r, repo.Tenants, custs)
+	name, env, _ := strings.Cut(o.Tenant, "@") // NAME@ENV: that environment only, as plan selects it
+	t, cust, f := pickTenant(repo.Tenants, custs, name)
 	if f != nil {
 		r.add(*f)
 		return
@@ -56,12 +59,44 @@ func checkAPI(ctx context.Context, r *report, o Options, repo *spec.Repo) {
 	if cust == nil {
 		return
 	}
-	ref := workato.ByID(cust.ID)
+	// The workspaces plan reads for t: the customer's own, or those of the
+	// environments it lists.
+	targets := []workspace{{id: cust.ID}}
+	if len(t.Customer.Environments) > 0 {
+		var err error
+		if targets, err = environmentWorkspaces(t, cust, customerIndex(custs)); err != nil {
+			r.ok("api", "per-customer checks skipped: the environments of tenant %s cannot be read (see environments above)", t.Name)
+			return
+		}
+	}
+	if env != "" {
+		targets = slices.DeleteFunc(targets, func(w workspace) bool { return w.env != env })
+		if len(targets) == 0 {
+			r.add(finding{sev: sevFail, area: "api", msg: fmt.Sprintf("--tenant %s: tenant %s lists no %s in customer.environments", o.Tenant, t.Name, env),
+				hint: "name an environment the manifest lists, or the tenant alone for all of them"})
+			return
+		}
+	}
 	needsRecipes, needsMembers := false, false
 	for _, t := range repo.Tenants {
 		needsRecipes = needsRecipes || len(t.Recipes) > 0 || t.Prune.Connections
 		needsMembers = needsMembers || len(t.Members) > 0 || t.Prune.Members
 	}
+	for _, w := range targets {
+		what := fmt.Sprintf("of customer %d (tenant %s)", cust.ID, t.Name)
+		if w.env != "" {
+			what = fmt.Sprintf("of customer %d env %s (workspace #%d, tenant %s)", cust.ID, w.env, w.id, t.Name)
+		}
+		if !checkWorkspace(r, call, client, workato.ByID(w.id), what, needsRecipes, needsMembers) {
+			return
+		}
+	}
+}
+
+// checkWorkspace makes in one workspace (ref) the reads plan makes, each a
+// finding named with what; false when later calls would fail alike.
+func checkWorkspace(r *report, call func(func(context.Context) error) error, client *workato.Client, ref workato.CustomerRef,
+	of string, needsRecipes, needsMembers bool) bool {
 	checks := []struct {
 		what, perm string
 		needed     bool
@@ -89,7 +124,7 @@ func checkAPI(ctx context.Context, r *report, o Options, repo *spec.Repo) {
 		}},
 	}
 	for _, c := range checks {
-		what := fmt.Sprintf("%s of customer %d (tenant %s)", c.what, cust.ID, t.Name)
+		what := c.what + " " + of
 		err := call(c.run)
 		if err == nil {
 			r.ok("api", "%s: allowed", what)
@@ -98,9 +133,10 @@ func checkAPI(ctx context.Context, r *report, o Options, repo *spec.Repo) {
 		f := apiFinding(what, err, c.perm, false, c.needed)
 		r.add(f)
 		if isFatalAPIError(err) {
-			return
+			return false
 		}
 	}
+	return true
 }
 
 // apiClient reports the URL and the token and builds a client, or
@@ -164,20 +200,11 @@ func apiClient(r *report, o Options, cfg spec.Config) *workato.Client {
 // tenant's, or the first tenant's that exists. A nil customer and finding
 // mean there is none to check.
 func pickTenant(tenants []*spec.Tenant, custs []workato.Customer, name string) (*spec.Tenant, *workato.Customer, *finding) {
-	find := func(t *spec.Tenant) *workato.Customer {
-		for i := range custs {
-			c := &custs[i]
-			if (t.Customer.ID != 0 && c.ID == t.Customer.ID) || (t.Customer.ID == 0 && c.ExternalID == t.Customer.ExternalID) {
-				return c
-			}
-		}
-		return nil
-	}
 	for _, t := range tenants {
 		if name != "" && t.Name != name {
 			continue
 		}
-		if c := find(t); c != nil {
+		if c := findCustomer(t, custs); c != nil {
 			return t, c, nil
 		}
 		if name != "" {
@@ -191,6 +218,17 @@ func pickTenant(tenants []*spec.Tenant, custs []workato.Customer, name string) (
 		return nil, nil, &finding{sev: sevOK, area: "api", msg: "no valid tenant; per-customer checks skipped"}
 	}
 	return nil, nil, &finding{sev: sevOK, area: "api", msg: "no tenant's workspace exists yet (apply creates them); per-customer checks skipped"}
+}
+
+// findCustomer is t's customer in the list, by pinned id or external id.
+func findCustomer(t *spec.Tenant, custs []workato.Customer) *workato.Customer {
+	for i := range custs {
+		c := &custs[i]
+		if (t.Customer.ID != 0 && c.ID == t.Customer.ID) || (t.Customer.ID == 0 && c.ExternalID == t.Customer.ExternalID) {
+			return c
+		}
+	}
+	return nil
 }
 
 // isFatalAPIError says whether later calls would fail the same way: a

@@ -140,7 +140,7 @@ func checkConfig(r *report, o Options, keys spec.Keys, files []spec.FileReport) 
 		r.add(finding{sev: sevWarn, area: "manifests", msg: fmt.Sprintf("%s valid; files that do not open here were not checked", plural(len(repo.Tenants), "tenant")),
 			hint: "fix the keys above, then run doctor again"})
 	default:
-		r.ok("manifests", "%s valid in %s", plural(len(repo.Tenants), "tenant"), plural(len(repo.Files), "file"))
+		r.ok("manifests", "%s valid in %s", tenantsPhrase(repo.Tenants), plural(len(repo.Files), "file"))
 	}
 	return repo
 }

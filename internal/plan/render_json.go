@@ -26,12 +26,15 @@ type jsonPlan struct {
 }
 
 type jsonSummary struct {
-	Tenants   int        `json:"tenants"`
-	Planned   int        `json:"planned"`
-	Blocked   int        `json:"blocked"`
-	Failed    int        `json:"failed"`
-	NoChanges int        `json:"no_changes"`
-	ToApply   jsonCounts `json:"to_apply"`
+	Tenants int `json:"tenants"` // entries: one per workspace
+	// DistinctTenants is how many tenants (manifests) the entries are,
+	// only when some entry is an environment's (1.3).
+	DistinctTenants int        `json:"distinct_tenants,omitempty"`
+	Planned         int        `json:"planned"`
+	Blocked         int        `json:"blocked"`
+	Failed          int        `json:"failed"`
+	NoChanges       int        `json:"no_changes"`
+	ToApply         jsonCounts `json:"to_apply"`
 }
 
 type jsonTenant struct {
@@ -69,6 +72,7 @@ func newJSONCounts(c Counts) jsonCounts {
 // so that the caller's plan stays as it was.
 func newJSONPlan(p *Plan) jsonPlan {
 	t := tallyPlan(p)
+	units := CountUnits(p.Tenants)
 	jp := jsonPlan{
 		Plan: *p,
 		Summary: jsonSummary{
@@ -76,6 +80,9 @@ func newJSONPlan(p *Plan) jsonPlan {
 			NoChanges: t.NoChanges, ToApply: newJSONCounts(t.ToApply),
 		},
 		Tenants: make([]jsonTenant, len(p.Tenants)),
+	}
+	if units.Environments {
+		jp.Summary.DistinctTenants = units.Tenants()
 	}
 	// The renderer writes the current format, whatever plan it was given.
 	jp.FormatVersion = FormatVersion

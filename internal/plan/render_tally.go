@@ -8,10 +8,16 @@ import (
 
 // tally is the plan's arithmetic, shared by every renderer so that they
 // never disagree. Apply does nothing for blocked or failed tenants, so
-// ToApply counts the actions of planned tenants only.
+// ToApply counts the actions of planned tenants only. It counts entries:
+// a tenant with customer.environments once per environment (totalLine
+// says so, with CountUnits).
 type tally struct {
 	Tenants, Planned, Blocked, Failed, NoChanges int
 	ToApply                                      Counts
+	// AwaitedEnvironments counts the pending reports of environments not
+	// provisioned yet (a new customer's TEST and PROD), among
+	// ToApply[OpPending]; the others are invitations.
+	AwaitedEnvironments int
 }
 
 func tallyPlan(p *Plan) tally {
@@ -33,6 +39,11 @@ func tallyPlan(p *Plan) tally {
 		for op, n := range tp.Counts() {
 			t.ToApply[op] += n
 		}
+		for _, a := range tp.Actions {
+			if a.Op == OpPending && a.Kind == KindCustomer {
+				t.AwaitedEnvironments++
+			}
+		}
 	}
 	return t
 }
@@ -53,23 +64,31 @@ func TotalLine(p *Plan) string { return totalLine(p) }
 
 func totalLine(p *Plan) string {
 	t := tallyPlan(p)
+	units := CountUnits(p.Tenants)
 	switch {
 	case t.Tenants == 0:
 		return "No changes. No tenants to plan."
 	case t.NoChanges == t.Tenants:
 		s := fmt.Sprintf("No changes. %s tenants match their manifests.", commas(t.Tenants))
-		if t.Tenants == 1 {
+		switch {
+		case units.Environments && units.Tenants() == 1:
+			s = fmt.Sprintf("No changes. %s matches its manifest.", units.String())
+		case units.Environments:
+			s = fmt.Sprintf("No changes. %s match their manifests.", units.String())
+		case t.Tenants == 1:
 			s = "No changes. 1 tenant matches its manifest."
 		}
-		if n := t.ToApply[OpPending]; n > 0 {
+		if n := t.ToApply[OpPending] - t.AwaitedEnvironments; n > 0 {
 			s += fmt.Sprintf(" %s pending.", plural(n, "invitation is", "invitations are"))
+		}
+		if n := t.AwaitedEnvironments; n > 0 {
+			s += fmt.Sprintf(" %s pending.", plural(n, "environment is", "environments are"))
 		}
 		if n := t.ToApply[OpUnmanaged]; n > 0 {
 			s += fmt.Sprintf(" %s not managed.", plural(n, "object is", "objects are"))
 		}
 		return s
 	}
-	s := fmt.Sprintf("Plan: %s across %s", countsPhrase(t.ToApply), plural(t.Tenants, "tenant", "tenants"))
 	var bad []string
 	if t.Blocked > 0 {
 		bad = append(bad, commas(t.Blocked)+" blocked")
@@ -77,6 +96,15 @@ func totalLine(p *Plan) string {
 	if t.Failed > 0 {
 		bad = append(bad, commas(t.Failed)+" failed")
 	}
+	if units.Environments {
+		// Blocked and failed are entries: say they are workspaces.
+		across := plural(units.Tenants(), "tenant", "tenants") + " (" + plural(units.Workspaces, "workspace", "workspaces")
+		if len(bad) > 0 {
+			across += ": " + strings.Join(bad, ", ")
+		}
+		return fmt.Sprintf("Plan: %s across %s).", countsPhrase(t.ToApply), across)
+	}
+	s := fmt.Sprintf("Plan: %s across %s", countsPhrase(t.ToApply), plural(t.Tenants, "tenant", "tenants"))
 	if len(bad) > 0 {
 		s += " (" + strings.Join(bad, ", ") + ")"
 	}

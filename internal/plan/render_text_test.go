@@ -195,6 +195,22 @@ func TestTotalLine(t *testing.T) {
 		{"blocked deletes do not count", blockedOnly, "Plan: 0 to create, 0 to update, 0 to delete across 1 tenant (1 blocked)."},
 		{"full", fullPlan(), "Plan: 5 to create, 2 to update, 1 to reconnect, 1 to disconnect, 1 to delete, 1 to import, " +
 			"1 to start, 1 to stop, 1 to adopt, 1 unmanaged across 5 tenants (1 blocked, 1 failed)."},
+		// A tenant with environments is one tenant of several workspaces,
+		// and what is blocked or failed is a workspace.
+		{"environments, no changes", &Plan{Tenants: []TenantPlan{
+			{Name: "a", Environment: "test", Status: StatusPlanned}, {Name: "a", Environment: "prod", Status: StatusPlanned}}},
+			"No changes. 1 tenant (2 workspaces) matches its manifest."},
+		{"environments and not", &Plan{Tenants: []TenantPlan{
+			{Name: "a", Environment: "test", Status: StatusPlanned}, {Name: "a", Environment: "prod", Status: StatusPlanned}, {Name: "b", Status: StatusPlanned}}},
+			"No changes. 2 tenants (3 workspaces) match their manifests."},
+		// A new customer's PROD waits for Workato: not an invitation.
+		{"environments pending", &Plan{Tenants: []TenantPlan{
+			{Name: "a", Environment: "prod", Status: StatusPlanned, Actions: []Action{{Op: OpPending, Kind: KindCustomer}, {Op: OpPending, Kind: KindMember}}}}},
+			"No changes. 1 tenant (1 workspace) matches its manifest. 1 invitation is pending. 1 environment is pending."},
+		{"environments blocked and failed", &Plan{Tenants: []TenantPlan{
+			{Name: "a", Environment: "test", Status: StatusPlanned, Actions: []Action{{Op: OpCreate}}}, {Name: "a", Environment: "prod", Status: StatusBlocked},
+			{Name: "b", Environment: "dev", Status: StatusFailed}}},
+			"Plan: 1 to create, 0 to update, 0 to delete across 2 tenants (3 workspaces: 1 blocked, 1 failed)."},
 	}
 	for _, tt := range tests {
 		if got := totalLine(tt.p); got != tt.want {

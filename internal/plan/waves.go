@@ -2,7 +2,6 @@ package plan
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
@@ -14,6 +13,11 @@ import (
 // with nothing to apply (no changes, blocked or failed) is in no wave,
 // and neither is any tenant when r is the zero Rollout. A named canary
 // not among tenants (a run on some tenants only) is left out.
+//
+// Waves count tenants, not entries: the environments of a tenant with
+// customer.environments that have changes all go in the tenant's wave
+// (a canary's TEST and PROD are both canaries), and count once towards
+// CanaryCount and WaveSize.
 func AssignWaves(tenants []TenantPlan, r spec.Rollout) {
 	for i := range tenants {
 		tenants[i].Wave = 0
@@ -21,39 +25,46 @@ func AssignWaves(tenants []TenantPlan, r spec.Rollout) {
 	if !r.Enabled() {
 		return
 	}
-	var order []int // tenants to apply, in name order
+	var names []string // tenants to apply, in name order
+	entries := map[string][]int{}
 	for i, t := range tenants {
 		if t.Status == StatusPlanned && t.Changes() {
-			order = append(order, i)
+			if entries[t.Name] == nil {
+				names = append(names, t.Name)
+			}
+			entries[t.Name] = append(entries[t.Name], i)
 		}
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(tenants[a].Name, tenants[b].Name) })
+	slices.Sort(names)
 	named := map[string]bool{}
 	for _, n := range r.Canary {
 		named[n] = true
 	}
-	canaries, wave, inWave := 0, 2, 0
-	for _, i := range order {
-		switch {
-		case len(named) > 0 && named[tenants[i].Name], len(named) == 0 && canaries < r.CanaryCount:
-			tenants[i].Wave = 1
+	wave := map[string]int{}
+	canaries, next, inWave := 0, 2, 0
+	for _, n := range names {
+		if len(named) > 0 && named[n] || len(named) == 0 && canaries < r.CanaryCount {
+			wave[n] = 1
 			canaries++
 		}
 	}
-	for _, i := range order {
-		if tenants[i].Wave == 1 {
+	for _, n := range names {
+		if wave[n] == 1 {
 			continue
 		}
 		if r.WaveSize > 0 && inWave == r.WaveSize {
-			wave, inWave = wave+1, 0
+			next, inWave = next+1, 0
 		}
-		tenants[i].Wave = wave
+		wave[n] = next
 		inWave++
 	}
-	if canaries == 0 {
-		// No canary has changes: the first wave is wave 1.
-		for _, i := range order {
-			tenants[i].Wave--
+	for _, n := range names {
+		w := wave[n]
+		if canaries == 0 {
+			w-- // no canary has changes: the first wave is wave 1
+		}
+		for _, i := range entries[n] {
+			tenants[i].Wave = w
 		}
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"slices"
 	"sync"
 
@@ -50,6 +49,9 @@ type Live struct {
 	// Narrow, when set, narrows the tenants the patterns selected (the
 	// ones a git change affects, for --changed-since).
 	Narrow Narrow
+	// Units, when not nil, narrows the selection to these entries
+	// (plan.UnitKey), as a saved plan holds them (SavedUnits).
+	Units map[string]bool
 	// Display keeps only what printing the plan needs, for a run that
 	// applies nothing (the plan command): the actions lose the typed
 	// fields apply acts on (Desired, Before, Patch), Inputs keep only each
@@ -69,15 +71,17 @@ type Narrow func(context.Context, []*spec.Tenant) ([]*spec.Tenant, error)
 // Each tenant is planned as soon as its live state is read, so that with
 // Display its listings are dropped while the rest of the fleet is read.
 func Run(ctx context.Context, repo *spec.Repo, patterns []string, live Live) (*Planned, error) {
-	tenants, err := SelectTenants(repo.Tenants, patterns)
+	sel, err := SelectTenants(repo.Tenants, patterns)
 	if err != nil {
 		return nil, err
 	}
 	if live.Narrow != nil {
-		if tenants, err = live.Narrow(ctx, tenants); err != nil {
+		if sel.Tenants, err = live.Narrow(ctx, sel.Tenants); err != nil {
 			return nil, err
 		}
 	}
+	sel = sel.keepUnits(live.Units)
+	tenants := sel.Tenants
 	pl := &Planned{Repo: repo, Tenants: tenants, Packages: &apply.Packages{}, Client: live.Client,
 		display: live.Display && !live.SaveLive}
 	// One input per tenant, or per environment of a tenant with
@@ -102,9 +106,12 @@ func Run(ctx context.Context, repo *spec.Repo, patterns []string, live Live) (*P
 	inputs := make([][]plan.Input, len(tenants))
 	plans := make([][]plan.TenantPlan, len(tenants))
 	var mu sync.Mutex // planning one tenant at a time
-	readLive(ctx, repo.Config, fleetSize, tenants, live, func(i int, units []apply.LiveResult) {
+	readLive(ctx, repo.Config, fleetSize, sel, live, func(i int, units []apply.LiveResult) {
 		mu.Lock()
 		defer mu.Unlock()
+		if w := withoutCustomerEntry(units); w != "" {
+			pl.Warnings = append(pl.Warnings, w)
+		}
 		for _, res := range units {
 			in := plan.Input{
 				Desired: plan.Desired{Tenant: res.Tenant, PackageDigests: digests[i], FingerprintKey: repo.Config.FingerprintKey,
@@ -155,10 +162,11 @@ func (pl *Planned) catalog(ctx context.Context) plan.Providers {
 
 // readLive hands each tenant's live state (one result, or one per
 // environment) to fn, read or from a saved plan.
-func readLive(ctx context.Context, cfg spec.Config, fleetSize int, tenants []*spec.Tenant, live Live, fn func(int, []apply.LiveResult)) {
+func readLive(ctx context.Context, cfg spec.Config, fleetSize int, sel Selection, live Live, fn func(int, []apply.LiveResult)) {
+	tenants := sel.Tenants
 	if live.Saved != nil {
 		for i, t := range tenants {
-			envs := t.Customer.Environments
+			envs := sel.Environments(t)
 			if len(envs) == 0 {
 				envs = []string{""}
 			}
@@ -178,43 +186,11 @@ func readLive(ctx context.Context, cfg spec.Config, fleetSize int, tenants []*sp
 	}
 	// The fleet's size lets the reader fetch a few customers one by one
 	// instead of listing them all.
-	r := &apply.Reader{Client: live.Client, Parallelism: live.Parallelism, FleetSize: fleetSize}
+	r := &apply.Reader{Client: live.Client, Parallelism: live.Parallelism, FleetSize: fleetSize, Environments: sel.Environments}
 	if r.Parallelism == 0 {
 		r.Parallelism = cfg.Parallelism
 	}
 	r.Each(ctx, tenants, fn)
-}
-
-// SelectTenants keeps the tenants matching any pattern (all with none);
-// a pattern that matches nothing is an error, to catch typos.
-func SelectTenants(all []*spec.Tenant, patterns []string) ([]*spec.Tenant, error) {
-	if len(patterns) == 0 {
-		return all, nil
-	}
-	var out []*spec.Tenant
-	for _, t := range all {
-		for _, p := range patterns {
-			if ok, err := path.Match(p, t.Name); err != nil {
-				return nil, fmt.Errorf("--tenant %q: %v", p, err)
-			} else if ok {
-				out = append(out, t)
-				break
-			}
-		}
-	}
-	for _, p := range patterns {
-		found := false
-		for _, t := range out {
-			if ok, _ := path.Match(p, t.Name); ok {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return nil, fmt.Errorf("--tenant %q matches no tenant", p)
-		}
-	}
-	return out, nil
 }
 
 // Executor is the executor of this plan: it writes through the client

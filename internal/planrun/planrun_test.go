@@ -1,8 +1,8 @@
 package planrun
 
 import (
-	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -36,7 +36,8 @@ func TestSelectTenants(t *testing.T) {
 		{[]string{"["}, nil, `--tenant "[": syntax error in pattern`},
 	}
 	for _, tc := range cases {
-		got, err := SelectTenants(all, tc.patterns)
+		sel, err := SelectTenants(all, tc.patterns)
+		got := sel.Tenants
 		if tc.err != "" {
 			if err == nil || err.Error() != tc.err {
 				t.Errorf("%q: error %v, want %q", tc.patterns, err, tc.err)
@@ -98,13 +99,12 @@ func TestRecheck(t *testing.T) {
 		Tenants: []*spec.Tenant{{Name: "acme"}, {Name: "globex"}}}
 	saved := &plan.Saved{Manifests: map[string]string{"acme.yaml": "1"},
 		Plan: &plan.Plan{Tenants: []plan.TenantPlan{tp("acme", "A")}}, Live: map[string]*plan.Live{"acme": {}}}
-	freshWith := func(folder string) func(Narrow) (*Planned, error) {
-		return func(narrow Narrow) (*Planned, error) {
-			tenants, err := narrow(context.Background(), repo.Tenants)
-			if err != nil || len(tenants) != 1 || tenants[0].Name != "acme" {
-				t.Fatalf("narrowed to %v, %v; want the saved plan's tenant acme alone", tenants, err)
+	freshWith := func(folder string) func(map[string]bool) (*Planned, error) {
+		return func(units map[string]bool) (*Planned, error) {
+			if !maps.Equal(units, map[string]bool{"acme": true}) {
+				t.Fatalf("narrowed to %v; want the saved plan's tenant acme alone", units)
 			}
-			return &Planned{Tenants: tenants, Plan: &plan.Plan{Tenants: []plan.TenantPlan{tp("acme", folder)}}, Inputs: []plan.Input{{Live: &plan.Live{}}}}, nil
+			return &Planned{Tenants: repo.Tenants[:1], Plan: &plan.Plan{Tenants: []plan.TenantPlan{tp("acme", folder)}}, Inputs: []plan.Input{{Live: &plan.Live{}}}}, nil
 		}
 	}
 
@@ -120,7 +120,7 @@ func TestRecheck(t *testing.T) {
 	}
 
 	changed := &spec.Repo{Files: []spec.File{{Path: "acme.yaml", SHA256: "2"}}, Tenants: repo.Tenants}
-	_, err = Recheck(saved, "plan.json", changed, func(Narrow) (*Planned, error) {
+	_, err = Recheck(saved, "plan.json", changed, func(map[string]bool) (*Planned, error) {
 		t.Fatal("planned again although a manifest changed")
 		return nil, nil
 	})
@@ -129,7 +129,7 @@ func TestRecheck(t *testing.T) {
 	}
 
 	boom := errors.New("boom")
-	if _, err := Recheck(saved, "plan.json", repo, func(Narrow) (*Planned, error) { return nil, boom }); err != boom {
+	if _, err := Recheck(saved, "plan.json", repo, func(map[string]bool) (*Planned, error) { return nil, boom }); err != boom {
 		t.Errorf("planning failed: %v; want its error as it is", err)
 	}
 }
@@ -164,5 +164,66 @@ func TestWork(t *testing.T) {
 	if len(work) != 2 || work[0].Plan.Name != "acme" || work[0].Desired.Tenant != acme || work[0].Live != live ||
 		work[1].Plan.Name != "globex" || work[1].Desired.Tenant != globex || work[1].Live != nil {
 		t.Errorf("work %+v; want acme's and globex's plans with their inputs, in order", work)
+	}
+}
+
+// TestSelectEnvironments: NAME@ENV selects one environment of the tenants
+// NAME matches that list it, in the manifest's order; a plain name all of
+// them; an environment no manifest lists, or no environment, is an error
+// that says what is listed.
+func TestSelectEnvironments(t *testing.T) {
+	envs := func(name string, e ...string) *spec.Tenant {
+		return &spec.Tenant{Name: name, Pos: spec.Pos{File: name + ".yaml", Line: 3},
+			Customer: spec.Customer{Pos: spec.Pos{File: name + ".yaml", Line: 5}, Environments: e}}
+	}
+	all := []*spec.Tenant{envs("acme", "test", "prod"), envs("globex", "dev", "prod"), envs("initech")}
+	units := func(s Selection) []string {
+		var out []string
+		for _, t := range s.Tenants {
+			if e := s.Environments(t); len(e) > 0 {
+				for _, env := range e {
+					out = append(out, plan.UnitKey(t.Name, env))
+				}
+			} else {
+				out = append(out, t.Name)
+			}
+		}
+		return out
+	}
+	cases := []struct {
+		patterns []string
+		want     []string
+		err      string
+	}{
+		{[]string{"acme"}, []string{"acme@test", "acme@prod"}, ""},
+		{[]string{"acme@prod"}, []string{"acme@prod"}, ""},
+		{[]string{"acme@prod", "acme@test"}, []string{"acme@test", "acme@prod"}, ""},
+		{[]string{"acme@prod", "acme"}, []string{"acme@test", "acme@prod"}, ""},
+		{[]string{"*@prod"}, []string{"acme@prod", "globex@prod"}, ""},
+		{[]string{"*@dev", "initech"}, []string{"globex@dev", "initech"}, ""},
+		{[]string{"acme@staging"}, nil, `--tenant "acme@staging": "staging" is not an environment; NAME@ENV takes dev, test or prod`},
+		{[]string{"acme@"}, nil, `--tenant "acme@": "" is not an environment; NAME@ENV takes dev, test or prod`},
+		{[]string{"acme@dev"}, nil, `--tenant "acme@dev": tenant acme lists no dev in customer.environments (acme.yaml:5); it lists test, prod`},
+		{[]string{"initech@prod"}, nil, `--tenant "initech@prod": tenant initech has no customer.environments (initech.yaml:3); select it as --tenant initech`},
+		{[]string{"*@test", "[gi]*@test"}, nil, `--tenant "[gi]*@test": none of the 2 tenants it matches lists test in customer.environments`},
+		{[]string{"a*@dev", "*@nope"}, nil, `--tenant "a*@dev": tenant acme lists no dev in customer.environments (acme.yaml:5); it lists test, prod`},
+		{[]string{"nobody@prod"}, nil, `--tenant "nobody@prod" matches no tenant`},
+	}
+	for _, tc := range cases {
+		sel, err := SelectTenants(all, tc.patterns)
+		if tc.err != "" {
+			if err == nil || err.Error() != tc.err {
+				t.Errorf("%q: error %v, want %q", tc.patterns, err, tc.err)
+			}
+			continue
+		}
+		if got := units(sel); err != nil || !slices.Equal(got, tc.want) {
+			t.Errorf("%q: got %v, %v; want %v", tc.patterns, got, err, tc.want)
+		}
+	}
+	// A saved plan's entries narrow a selection to exactly them.
+	sel, _ := SelectTenants(all, nil)
+	if got, want := units(sel.keepUnits(map[string]bool{"acme@prod": true, "initech": true})), []string{"acme@prod", "initech"}; !slices.Equal(got, want) {
+		t.Errorf("keepUnits: %v, want %v", got, want)
 	}
 }

@@ -1,7 +1,6 @@
 package planrun
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"sort"
@@ -25,19 +24,21 @@ func (e *StaleError) Error() string {
 
 // Recheck holds a saved plan (read from file) to what the manifests of
 // repo and the workspaces say now. replan plans repo again, narrowed to
-// exactly the saved plan's tenants by narrow; Recheck returns that fresh
+// exactly the saved plan's entries, units (Live.Units: its tenants, and
+// of a tenant with environments, the environments it holds); Recheck
+// returns that fresh
 // plan only when it equals the saved one action by action, and the
 // manifests and every live object the plan touches are unchanged; else a
 // *StaleError naming each difference. The saved actions are never
 // executed, so nothing in the file can add, widen or redirect an action;
 // the file can only make apply refuse.
-func Recheck(saved *plan.Saved, file string, repo *spec.Repo, replan func(narrow Narrow) (*Planned, error)) (*Planned, error) {
+func Recheck(saved *plan.Saved, file string, repo *spec.Repo, replan func(units map[string]bool) (*Planned, error)) (*Planned, error) {
 	if problems := ManifestChanges(saved, repo); len(problems) > 0 {
 		return nil, &StaleError{File: file, Problems: problems}
 	}
 	// Re-read exactly the plan's tenants and re-plan them: the new plan
 	// must be the same, and every object it touches unchanged.
-	fresh, err := replan(OnlySaved(saved))
+	fresh, err := replan(SavedUnits(saved))
 	if err != nil {
 		return nil, err
 	}
@@ -71,22 +72,15 @@ func ManifestChanges(saved *plan.Saved, repo *spec.Repo) []string {
 	return problems
 }
 
-// OnlySaved narrows a selection to exactly the tenants a saved plan holds,
-// by name (never as patterns).
-func OnlySaved(saved *plan.Saved) Narrow {
-	names := map[string]bool{}
-	for _, t := range saved.Plan.Tenants {
-		names[t.Name] = true
+// SavedUnits is the entries a saved plan holds, by plan.UnitKey ("acme",
+// "acme@prod"), for Live.Units: a plan of one environment is checked
+// against a fresh plan of that environment alone.
+func SavedUnits(saved *plan.Saved) map[string]bool {
+	units := map[string]bool{}
+	for i := range saved.Plan.Tenants {
+		units[saved.Plan.Tenants[i].Unit()] = true
 	}
-	return func(_ context.Context, all []*spec.Tenant) ([]*spec.Tenant, error) {
-		var out []*spec.Tenant
-		for _, t := range all {
-			if names[t.Name] {
-				out = append(out, t)
-			}
-		}
-		return out, nil
-	}
+	return units
 }
 
 // Differences lists how a fresh plan of the saved plan's tenants differs

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
@@ -26,6 +27,7 @@ func ApplyJSON(w io.Writer, res *apply.Result) error {
 // a one-line summary.
 func ApplyText(w io.Writer, res *apply.Result) error {
 	var ran, failed, skippedN, applied, partial int
+	var units plan.UnitCount // the entries applied or partly applied
 	for _, t := range res.Tenants {
 		ran += len(t.Ran)
 		failed += len(t.Failed)
@@ -41,6 +43,7 @@ func ApplyText(w io.Writer, res *apply.Result) error {
 		default:
 			partial++
 		}
+		units.Add(t.Name, t.Environment)
 		fmt.Fprintf(w, "%s: %s (%d ran, %d failed, %d skipped; ledger %s)\n", t.Label(), t.Status, len(t.Ran), len(t.Failed), len(t.Skipped), t.Ledger)
 		for _, o := range t.Failed {
 			fmt.Fprintf(w, "  failed   %s: %s\n", o.Action, o.Error)
@@ -58,6 +61,12 @@ func ApplyText(w io.Writer, res *apply.Result) error {
 			}
 			fmt.Fprintf(w, "  connection %q (#%d): %s\n", c.Key, c.ID, status)
 		}
+	}
+	if slices.ContainsFunc(res.Tenants, func(t apply.TenantResult) bool { return t.Environment != "" }) {
+		// Entries are workspaces: say so, and how many tenants they are.
+		_, err := fmt.Fprintf(w, "\nApply: %s applied, %d with failures (%s); %d actions ran, %d failed, %d skipped.\n",
+			Plural(applied, "workspace"), partial, Plural(units.Tenants(), "tenant"), ran, failed, skippedN)
+		return err
 	}
 	_, err := fmt.Fprintf(w, "\nApply: %d applied, %d with failures; %d actions ran, %d failed, %d skipped.\n", applied, partial, ran, failed, skippedN)
 	return err

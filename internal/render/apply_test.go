@@ -40,6 +40,25 @@ Apply: 0 applied, 1 with failures; 1 actions ran, 1 failed, 1 skipped.
 	}
 }
 
+// TestApplyTextEnvironments: with environments the summary counts
+// workspaces, and says how many tenants they are.
+func TestApplyTextEnvironments(t *testing.T) {
+	res := &apply.Result{Tenants: []apply.TenantResult{
+		{Name: "acme", Environment: "test", Status: apply.StatusApplied, Ledger: "written", Ran: []apply.Outcome{{Action: "create folder A"}}},
+		{Name: "acme", Environment: "prod", Status: apply.StatusApplied, Ledger: "written", Ran: []apply.Outcome{{Action: "create folder A"}}},
+		{Name: "beta", Status: apply.StatusPartial, Ledger: "written", Failed: []apply.Outcome{{Action: "create folder B", Error: "boom"}}},
+		{Name: "quiet", Environment: "prod", Status: apply.StatusUnchanged},
+	}}
+	var b bytes.Buffer
+	if err := ApplyText(&b, res); err != nil {
+		t.Fatal(err)
+	}
+	want := "\nApply: 2 workspaces applied, 1 with failures (2 tenants); 2 actions ran, 1 failed, 0 skipped.\n"
+	if got := b.String(); !strings.HasSuffix(got, want) || !strings.Contains(got, "acme env prod: applied") {
+		t.Errorf("got:\n%s\nwant it to end with:\n%s", got, want)
+	}
+}
+
 // TestApplyMarkdown: a value cannot break the table, a list item or the
 // code span, nor smuggle HTML.
 func TestApplyMarkdown(t *testing.T) {
@@ -89,7 +108,7 @@ func TestApplyEnvironments(t *testing.T) {
 acme env prod: partial (1 ran, 1 failed, 0 skipped; ledger written)
   failed   create folder B: boom
 
-Apply: 1 applied, 1 with failures; 2 actions ran, 1 failed, 0 skipped.
+Apply: 1 workspace applied, 1 with failures (1 tenant); 2 actions ran, 1 failed, 0 skipped.
 `
 	if got := text.String(); got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)

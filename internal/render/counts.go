@@ -6,13 +6,27 @@ import (
 	"strings"
 
 	"github.com/workato-gitops/workato-gitops/internal/export"
+	"github.com/workato-gitops/workato-gitops/internal/plan"
+	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
 // Validated is validate's answer: one short line at any fleet size (a few
-// tenant names, then how many more), and a note when values were not
+// tenant names, then how many more, and with customer.environments how
+// many workspaces they manage), and a note when values were not
 // decrypted.
-func Validated(w io.Writer, tenants []string, files int, skipDecrypt bool) {
-	fmt.Fprintf(w, "%s valid in %s", Plural(len(tenants), "tenant"), Plural(files, "file"))
+func Validated(w io.Writer, all []*spec.Tenant, files int, skipDecrypt bool) {
+	tenants := make([]string, len(all))
+	workspaces, envs := 0, false
+	for i, t := range all {
+		tenants[i] = t.Name
+		workspaces += max(1, len(t.Customer.Environments))
+		envs = envs || len(t.Customer.Environments) > 0
+	}
+	fmt.Fprint(w, Plural(len(tenants), "tenant"))
+	if envs {
+		fmt.Fprintf(w, " (%s)", Plural(workspaces, "workspace"))
+	}
+	fmt.Fprintf(w, " valid in %s", Plural(files, "file"))
 	const shown = 5
 	switch {
 	case len(tenants) > shown:
@@ -52,4 +66,15 @@ func Plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// ToApply names what apply's confirmation asks about: the tenants it
+// changes, and with environments the workspaces ("1 tenant (2
+// workspaces)").
+func ToApply(p *plan.Plan) string {
+	if c := p.ToApply(); c.Environments {
+		return c.String()
+	}
+	n, _, _ := p.TenantsToApply()
+	return Plural(n, "tenant")
 }

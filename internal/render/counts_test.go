@@ -3,27 +3,42 @@ package render
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/workato-gitops/workato-gitops/internal/export"
+	"github.com/workato-gitops/workato-gitops/internal/spec"
 	"github.com/workato-gitops/workato-gitops/internal/workato"
 )
 
 func TestValidated(t *testing.T) {
+	tenants := func(names ...string) []*spec.Tenant {
+		var out []*spec.Tenant
+		for _, n := range names {
+			name, envs, _ := strings.Cut(n, "@")
+			t := &spec.Tenant{Name: name}
+			if envs != "" {
+				t.Customer.Environments = strings.Split(envs, ",")
+			}
+			out = append(out, t)
+		}
+		return out
+	}
 	for _, tc := range []struct {
 		name    string
-		tenants []string
+		tenants []*spec.Tenant
 		files   int
 		skip    bool
 		want    string
 	}{
 		{"none", nil, 0, false, "0 tenants valid in 0 files\n"},
-		{"one", []string{"acme"}, 1, false, "1 tenant valid in 1 file: acme\n"},
-		{"five", []string{"a", "b", "c", "d", "e"}, 6, false, "5 tenants valid in 6 files: a, b, c, d, e\n"},
-		{"fleet", []string{"a", "b", "c", "d", "e", "f", "g"}, 7, false, "7 tenants valid in 7 files: a, b, c, d, e and 2 more\n"},
-		{"skip decrypt", []string{"acme"}, 1, true, "1 tenant valid in 1 file: acme\nnote: SOPS values were not decrypted (--skip-decrypt)\n"},
+		{"one", tenants("acme"), 1, false, "1 tenant valid in 1 file: acme\n"},
+		{"five", tenants("a", "b", "c", "d", "e"), 6, false, "5 tenants valid in 6 files: a, b, c, d, e\n"},
+		{"fleet", tenants("a", "b", "c", "d", "e", "f", "g"), 7, false, "7 tenants valid in 7 files: a, b, c, d, e and 2 more\n"},
+		{"environments", tenants("acme@test,prod", "beta"), 2, false, "2 tenants (3 workspaces) valid in 2 files: acme, beta\n"},
+		{"skip decrypt", tenants("acme"), 1, true, "1 tenant valid in 1 file: acme\nnote: SOPS values were not decrypted (--skip-decrypt)\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer
