@@ -25,9 +25,10 @@ demo: build
 # detector sleeps a second when each test binary exits (atexit_sleep_ms),
 # for other threads to report; races are still reported as they happen.
 # Options of your own in GORACE come later, so they win. The test binaries
-# are linked without DWARF (-w): a quarter less linking for the 13 of them
-# that hold SOPS and its cloud SDKs; stack traces and race reports do not
-# use it.
+# are linked without DWARF (-w): a quarter less linking, most for the 3 of
+# them that hold SOPS and its cloud SDKs (main, internal/sopsfile,
+# internal/doctor; TestOnlyDecryptersLinkSOPS keeps it so); stack traces
+# and race reports do not use it.
 test: lint-fast
 	GORACE="atexit_sleep_ms=0 $$GORACE" $(GO) test -race -count=1 -ldflags=-w ./...
 
@@ -109,7 +110,7 @@ $(SOPS):
 	GOBIN=$(BIN) $(GO) install github.com/getsops/sops/v3/cmd/sops@v3.13.3
 
 bench: $(SOPS)
-	SOPS=$(SOPS) $(GO) test -run '^$$' -bench . -cpu 1 ./internal/spec/
+	SOPS=$(SOPS) $(GO) test -run '^$$' -bench . -cpu 1 ./internal/sopsfile/
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/apply/ ./internal/workato/ ./internal/sandbox/
 	$(GO) test -run '^$$' -bench PlanMemory -benchtime 1x .
 
@@ -118,6 +119,7 @@ FUZZTIME ?= 60s
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzManifest -fuzztime $(FUZZTIME) ./internal/spec/
 	$(GO) test -run '^$$' -fuzz FuzzKeyText -fuzztime $(FUZZTIME) ./internal/spec/
+	$(GO) test -run '^$$' -fuzz FuzzDecrypt -fuzztime $(FUZZTIME) ./internal/sopsfile/
 	$(GO) test -run '^$$' -fuzz FuzzParseLedger -fuzztime $(FUZZTIME) ./internal/plan/
 	$(GO) test -run '^$$' -fuzz FuzzDecodeEnvelope -fuzztime $(FUZZTIME) ./internal/workato/
 	$(GO) test -run '^$$' -fuzz FuzzParsePackage -fuzztime $(FUZZTIME) ./internal/sandbox/

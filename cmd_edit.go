@@ -35,11 +35,11 @@ func runEdit(file string, e env) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
-	keys, err := decryptionKeys(e)
+	sf, err := decrypter(e)
 	if err != nil {
 		return err
 	}
-	u, err := spec.Unseal(file, data, keys)
+	u, err := spec.Unseal(file, data, sf)
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}

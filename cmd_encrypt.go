@@ -16,7 +16,7 @@ import (
 type encryptOptions struct {
 	files      []string
 	sopsConfig string
-	keys       spec.Keys // open files encrypted already
+	sops       spec.SOPS // its keys open files encrypted already
 }
 
 func encryptCommand(e env) *cli.Command {
@@ -32,11 +32,11 @@ func encryptCommand(e env) *cli.Command {
 			if c.NArg() == 0 {
 				return &hinted{err: errors.New("encrypt needs at least one FILE"), hint: "workato-gitops encrypt tenants/customers/acme.yaml"}
 			}
-			keys, err := decryptionKeys(e)
+			sf, err := decrypter(e)
 			if err != nil {
 				return err
 			}
-			return runEncrypt(encryptOptions{files: c.Args().Slice(), sopsConfig: c.String("config"), keys: keys}, e)
+			return runEncrypt(encryptOptions{files: c.Args().Slice(), sopsConfig: c.String("config"), sops: sf}, e)
 		},
 	}
 }
@@ -62,7 +62,7 @@ func encryptFile(file string, o encryptOptions, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	enc, err := spec.Encrypt(file, data, spec.EncryptOptions{SopsConfig: o.sopsConfig, Keys: o.keys})
+	enc, err := spec.Encrypt(file, data, spec.EncryptOptions{SopsConfig: o.sopsConfig, SOPS: o.sops})
 	switch {
 	case errors.Is(err, spec.ErrNothingToEncrypt):
 		fmt.Fprintf(stdout, "%s: nothing to encrypt (no connection input); left as it is\n", file)

@@ -74,11 +74,11 @@ func loadRepo(dir string, skipDecrypt bool, e env) (*spec.Repo, error) {
 	}
 	opts := spec.Options{Schemas: schemaFS, SkipDecrypt: skipDecrypt}
 	if !skipDecrypt {
-		keys, err := decryptionKeys(e)
+		dec, err := decrypter(e)
 		if err != nil {
 			return nil, err
 		}
-		opts.Keys = keys
+		opts.Decrypter = dec
 	}
 	repo, err := spec.Load(dir, opts)
 	if err != nil {

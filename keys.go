@@ -5,6 +5,7 @@ import (
 	"io/fs"
 
 	"github.com/workato-gitops/workato-gitops/internal/doctor"
+	"github.com/workato-gitops/workato-gitops/internal/sopsfile"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 	"github.com/workato-gitops/workato-gitops/schemas"
 )
@@ -18,10 +19,10 @@ func keyEnv(e env) spec.KeyEnv {
 	return spec.KeyEnv{Getenv: e.getenv, Run: spec.RunKeyCommand}
 }
 
-// decryptionKeys collects keys from every source SOPS reads (see
-// spec.CollectKeys). A source the user named that cannot be used stops the
-// run, with a hint; key material is never printed.
-func decryptionKeys(e env) (spec.Keys, error) {
+// decrypter is SOPS with the keys of every source SOPS reads (see
+// spec.CollectKeys), which then all parse. A source the user named that
+// cannot be used stops the run, with a hint; key material is never printed.
+func decrypter(e env) (*sopsfile.SOPS, error) {
 	keys, reports := spec.CollectKeys(keyEnv(e))
 	if err := spec.KeysError(reports); err != nil {
 		kind := spec.NotIdentity // the general hint, for a problem of no one kind
@@ -29,7 +30,7 @@ func decryptionKeys(e env) (spec.Keys, error) {
 		if errors.As(err, &ke) {
 			kind = ke.Kind
 		}
-		return keys, &hinted{err: err, hint: doctor.KeyProblemHint(kind)}
+		return nil, &hinted{err: err, hint: doctor.KeyProblemHint(kind)}
 	}
-	return keys, nil
+	return sopsfile.New(keys)
 }

@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"io/fs"
+	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -45,5 +48,45 @@ func TestLayoutLimits(t *testing.T) {
 	}
 	if mainLines > maxMain {
 		t.Errorf("package main: %d lines of Go, over %d: move logic to internal packages", mainLines, maxMain)
+	}
+}
+
+// TestOnlyDecryptersLinkSOPS: the sops root package links its key service
+// and every cloud KMS SDK (about 800 packages, seconds of linking for each
+// race test binary). Only package main, internal/sopsfile (its one
+// importer) and doctor (which inspects SOPS files) may link it, in their
+// programs or their tests; every other package takes decryption through
+// spec.Decrypter, and its tests through spec/spectest.
+func TestOnlyDecryptersLinkSOPS(t *testing.T) {
+	t.Parallel()
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command here")
+	}
+	const module = "github.com/workato-gitops/workato-gitops"
+	allowed := map[string]bool{module: true, module + "/internal/sopsfile": true, module + "/internal/doctor": true}
+	// One go list for every package, its test variants and test binaries.
+	out, err := exec.Command(goTool, "list", "-test", "-f", "{{.ImportPath}}|{{range .Deps}}{{.}} {{end}}", "./...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	seen, linking := 0, map[string]bool{}
+	for line := range strings.Lines(string(out)) {
+		path, deps, _ := strings.Cut(strings.TrimSpace(line), "|")
+		seen++
+		// "p", "p [p.test]", "p_test [p.test]" and "p.test" are p's.
+		pkg, _, _ := strings.Cut(path, " ")
+		pkg = strings.TrimSuffix(strings.TrimSuffix(pkg, ".test"), "_test")
+		if slices.Contains(strings.Fields(deps), "github.com/getsops/sops/v3") {
+			linking[pkg] = true
+		}
+	}
+	if seen < 20 || !linking[module] {
+		t.Fatalf("go list named %d packages, package main not among those linking SOPS; the check proves little", seen)
+	}
+	for _, pkg := range slices.Sorted(maps.Keys(linking)) {
+		if !allowed[pkg] {
+			t.Errorf("%s (or its test) links github.com/getsops/sops/v3: decrypt through spec.Decrypter (internal/sopsfile, handed in by main), or in tests through internal/spec/spectest", pkg)
+		}
 	}
 }

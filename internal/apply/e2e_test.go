@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 
@@ -16,18 +15,16 @@ import (
 	"github.com/workato-gitops/workato-gitops/internal/plan"
 	"github.com/workato-gitops/workato-gitops/internal/sandbox"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
+	"github.com/workato-gitops/workato-gitops/internal/spec/spectest"
 	"github.com/workato-gitops/workato-gitops/internal/workato"
 	"github.com/workato-gitops/workato-gitops/schemas"
 )
 
-// examples loads the example tenants with the demo key.
+// examples loads the example tenants, decrypted as the demo key does
+// (spectest: this package's tests do not link SOPS).
 func examples(t testing.TB) *spec.Repo {
 	t.Helper()
-	key, err := os.ReadFile("../../examples/demo-age-key.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	repo, err := spec.Load("../../examples/tenants", spec.Options{Schemas: schemas.FS, Keys: spec.Keys{Age: []spec.KeySource{{Origin: "demo", Data: key}}}})
+	repo, err := spec.Load("../../examples/tenants", spec.Options{Schemas: schemas.FS, Decrypter: spectest.Examples()})
 	if err != nil {
 		t.Fatal(err)
 	}

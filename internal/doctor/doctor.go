@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"time"
 
+	"github.com/workato-gitops/workato-gitops/internal/sopsfile"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 	"github.com/workato-gitops/workato-gitops/internal/target"
 )
@@ -89,7 +90,13 @@ func Run(ctx context.Context, w io.Writer, o Options) Counts {
 		fmt.Fprintf(w, "\n%d OK, %d WARN, %d FAIL\n", r.counts[sevOK], r.counts[sevWarn], r.counts[sevFail])
 	}()
 	keys, idOrigin := checkKeys(r, o.Keys)
-	files, err := spec.Inspect(o.Dir, spec.Options{Schemas: o.Schemas, Keys: keys})
+	// Every identity that parses, even when other lines of its source do
+	// not: one bad line must not hide the good ones from the diagnosis.
+	sf, err := sopsfile.New(spec.UsableKeys(keys))
+	var files []spec.FileReport
+	if err == nil {
+		files, err = spec.Inspect(o.Dir, spec.Options{Schemas: o.Schemas}, sf)
+	}
 	if err != nil {
 		// The directory itself is unreadable: nothing else can be checked.
 		r.add(finding{sev: sevFail, area: "manifests", msg: err.Error(), hint: "name the directory that holds your manifests and workato-gitops.yaml: workato-gitops doctor DIR"})
@@ -97,7 +104,7 @@ func Run(ctx context.Context, w io.Writer, o Options) Counts {
 	}
 	checkNoIdentity(r, idOrigin, files)
 	checkFiles(r, files, idOrigin)
-	repo := checkConfig(r, o, keys, files)
+	repo := checkConfig(r, o, sf, files)
 	if o.Offline {
 		fmt.Fprintln(r.w, "note: API checks skipped (--offline)")
 	} else {

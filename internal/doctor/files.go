@@ -89,9 +89,9 @@ func noKeyHint(f spec.FileReport, origin map[string]string) string {
 
 // checkConfig loads the manifests as validate does and reports the
 // config and the validation.
-func checkConfig(r *report, o Options, keys spec.Keys, files []spec.FileReport) *spec.Repo {
+func checkConfig(r *report, o Options, dec spec.Decrypter, files []spec.FileReport) *spec.Repo {
 	dir := o.Dir
-	repo, err := spec.Load(dir, spec.Options{Schemas: o.Schemas, Keys: spec.UsableKeys(keys)})
+	repo, err := spec.Load(dir, spec.Options{Schemas: o.Schemas, Decrypter: dec})
 	var ds spec.Diagnostics
 	if err != nil && !errors.As(err, &ds) {
 		r.add(finding{sev: sevFail, area: "manifests", msg: err.Error(), hint: "run workato-gitops validate " + dir})

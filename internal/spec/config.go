@@ -140,13 +140,13 @@ func (l *loader) configKey(cfg *Config, doc *document, data []byte) {
 	if !strings.HasPrefix(raw, encPrefix) {
 		return
 	}
-	if l.dec == nil {
+	if l.opts.SkipDecrypt {
 		cfg.FingerprintKeySealed = true
 		return
 	}
-	f, err := l.dec.decrypt(doc, data, func(ptr string) bool { return ptr == "/fingerprintKey" })
+	leaves, err := decrypt(l.opts.Decrypter, doc, data, func(ptr string) bool { return ptr == "/fingerprintKey" })
 	if err != nil {
-		var p *decryptProblem
+		var p *DecryptProblem
 		if errors.As(err, &p) {
 			l.diags = append(l.diags, problemDiag(doc, p))
 		} else {
@@ -154,7 +154,7 @@ func (l *loader) configKey(cfg *Config, doc *document, data []byte) {
 		}
 		return
 	}
-	key := f.leaves["/fingerprintKey"]
+	key := leaves["/fingerprintKey"]
 	if len(key.canonical()) < minFingerprintKey {
 		l.diags = append(l.diags, Diagnostic{File: doc.file, Line: doc.line("/fingerprintKey"), Field: "fingerprintKey",
 			Message: "too short: use at least 32 random characters (e.g. `openssl rand -base64 32`)"})

@@ -11,35 +11,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestCorpus loads every directory under testdata/bad, each a repository
-// with at least one problem, and compares the exact diagnostics with its
-// want file.
-func TestCorpus(t *testing.T) {
-	entries, err := os.ReadDir("testdata/bad")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		if !e.IsDir() {
-			continue
-		}
-		t.Run(e.Name(), func(t *testing.T) {
-			dir := filepath.Join("testdata", "bad", e.Name())
-			keys := demoKeys(t)
-			if _, err := os.Stat(filepath.Join(dir, ".nokey")); err == nil {
-				keys = Keys{}
-			}
-			_, ds := load(t, dir, keys)
-			if len(ds) == 0 {
-				t.Fatal("loaded without a problem; every corpus case must fail")
-			}
-			got := relative(ds, dir)
-			assertNoSecrets(t, "diagnostics", got)
-			golden(t, filepath.Join(dir, "want"), got)
-		})
-	}
-}
-
 // TestCorpusGenerated covers inputs too big, too binary or too
 // filesystem-specific to commit.
 func TestCorpusGenerated(t *testing.T) {
@@ -101,7 +72,7 @@ func TestCorpusGenerated(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			tt.setup(t, dir)
-			_, ds := load(t, dir, demoKeys(t))
+			_, ds := load(t, dir)
 			if diff := cmp.Diff(tt.want, relative(ds, dir)); diff != "" {
 				t.Errorf("diagnostics (-want +got):\n%s", diff)
 			}

@@ -8,8 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"time"
-
-	sopsyaml "github.com/getsops/sops/v3/stores/yaml"
 )
 
 // Unsealed is an encrypted manifest opened for editing: its text with the
@@ -20,7 +18,7 @@ import (
 type Unsealed struct {
 	file      string
 	secretPtr string
-	keys      Keys
+	sops      SOPS
 	original  []byte
 	text      []byte
 	meta      []byte         // the sops metadata, as it stood in the file
@@ -31,8 +29,8 @@ type Unsealed struct {
 // Text is the file to show in an editor.
 func (u *Unsealed) Text() []byte { return u.text }
 
-// Unseal decrypts a manifest for editing; keys must open it.
-func Unseal(file string, data []byte, keys Keys) (_ *Unsealed, err error) {
+// Unseal decrypts a manifest for editing; the keys of sf must open it.
+func Unseal(file string, data []byte, sf SOPS) (_ *Unsealed, err error) {
 	var scrub scrubber
 	defer func() {
 		if r := recover(); r != nil {
@@ -49,29 +47,21 @@ func Unseal(file string, data []byte, keys Keys) (_ *Unsealed, err error) {
 	if _, ok := doc.value["sops"]; !ok {
 		return nil, errors.New("not encrypted (it has no sops metadata): edit it as it is, then run workato-gitops encrypt")
 	}
-	u := &Unsealed{file: file, keys: keys, original: data, plain: map[string]any{}, cipher: map[string]string{}}
+	u := &Unsealed{file: file, sops: sf, original: data, plain: map[string]any{}, cipher: map[string]string{}}
 	if doc.value["kind"] == "Config" {
 		u.secretPtr = "/fingerprintKey"
 	}
-	dec, err := newDecryptor(UsableKeys(keys))
-	if err != nil {
-		return nil, err
-	}
-	f, err := dec.decryptDoc(data, isSecretPtr(u.secretPtr))
+	leaves, err := sf.Decrypt(data, isSecretPtr(u.secretPtr))
 	if err != nil {
 		return nil, fmt.Errorf("cannot open it: %v", err)
 	}
-	tree, err := (&sopsyaml.Store{}).LoadEncryptedFile(data)
-	if err != nil {
-		return nil, err
-	}
-	walkTree(tree.Branches[0], "", nil, func(ptr string, _ []string, v any) {
+	walkValue(doc.value, "", func(ptr string, v any) {
 		if s, ok := v.(string); ok && isSecretPtr(u.secretPtr)(ptr) {
 			u.cipher[ptr] = s
 		}
 	})
 	values := map[string]string{}
-	for ptr, s := range f.leaves {
+	for ptr, s := range leaves {
 		v := s.Reveal()
 		scrub.add(s)
 		u.plain[ptr] = normalise(v)
@@ -170,11 +160,10 @@ func (u *Unsealed) Seal(edited []byte, now time.Time) ([]byte, int, error) {
 		text = append(text, '\n')
 	}
 	text = append(text, u.meta...)
-	full, ds := parseDocument(u.file, text)
-	if ds != nil {
+	if _, ds := parseDocument(u.file, text); ds != nil {
 		return nil, 0, ds
 	}
-	return reseal(full, text, isSecretPtr(u.secretPtr), u.keys, now)
+	return u.sops.Reseal(u.file, text, isSecretPtr(u.secretPtr), now)
 }
 
 // applyEdits replaces byte ranges, which must not overlap.

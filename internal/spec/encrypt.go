@@ -3,19 +3,10 @@ package spec
 import (
 	"errors"
 	"fmt"
-	"io"
 	"path/filepath"
 	"regexp"
-	"runtime/debug"
 	"strings"
 	"time"
-
-	"github.com/getsops/sops/v3"
-	"github.com/getsops/sops/v3/aes"
-	sopsconfig "github.com/getsops/sops/v3/config"
-	"github.com/getsops/sops/v3/keyservice"
-	"github.com/getsops/sops/v3/logging"
-	sopsyaml "github.com/getsops/sops/v3/stores/yaml"
 )
 
 // Placeholders that `export` writes for connection input values it cannot
@@ -49,9 +40,10 @@ type EncryptOptions struct {
 	SopsConfig string
 	// Now stamps the file's lastmodified; nil means time.Now.
 	Now func() time.Time
-	// Keys open a file that is encrypted already, whose data key seals
-	// the values added since (as sops edit needs them).
-	Keys Keys
+	// SOPS encrypts (internal/sopsfile); its keys open a file that is
+	// encrypted already, whose data key seals the values added since (as
+	// sops edit needs them). Required.
+	SOPS SOPS
 }
 
 // Encrypted is the result of Encrypt.
@@ -70,7 +62,7 @@ type Encrypted struct {
 // A plaintext file is encrypted with the creation rule of a .sops.yaml for
 // file, needing public keys only. A file encrypted already has its
 // plaintext secret values (added since) encrypted with its own data key,
-// which opts.Keys must open; its other values keep their ciphertext.
+// which the keys of opts.SOPS must open; its other values keep their ciphertext.
 // Either way only the bytes of the secret values (and the sops metadata)
 // change: indentation, flow style and comments stay as they were.
 //
@@ -111,7 +103,7 @@ func Encrypt(file string, data []byte, opts EncryptOptions) (_ *Encrypted, err e
 		if len(plaintextSecrets(doc, isSecretPtr(secretPtr))) == 0 {
 			return nil, ErrAlreadySealed
 		}
-		out, sealed, err := reseal(doc, data, isSecretPtr(secretPtr), opts.Keys, now())
+		out, sealed, err := opts.SOPS.Reseal(file, data, isSecretPtr(secretPtr), now())
 		if err != nil {
 			return nil, err
 		}
@@ -121,17 +113,14 @@ func Encrypt(file string, data []byte, opts EncryptOptions) (_ *Encrypted, err e
 	if err != nil {
 		return nil, err
 	}
-	confPath, rule, err := creationRule(abs, opts.SopsConfig)
+	sealed, err := opts.SOPS.EncryptNew(abs, data, opts.SopsConfig, now())
 	if err != nil {
 		return nil, err
 	}
+	confPath, enc := sealed.SopsConfig, sealed.Data
 	out := &Encrypted{SopsConfig: confPath, Values: n}
-	if !rule.MACOnlyEncrypted {
+	if !sealed.MACOnlyEncrypted {
 		out.Warnings = append(out.Warnings, confPath+": the creation rule lacks mac_only_encrypted: true, so editing any plain field by hand will break the file's MAC")
-	}
-	enc, err := sopsEncrypt(abs, data, rule, now().UTC(), storeIndent(confPath))
-	if err != nil {
-		return nil, err
 	}
 	check, ds := parseDocument(file, enc)
 	if ds == nil {
@@ -181,111 +170,4 @@ func secretValues(doc *document, secretPtr string, scrub *scrubber) (int, Diagno
 	})
 	ds.sort()
 	return n, ds
-}
-
-// creationRule finds the .sops.yaml (the given one, or the nearest above
-// the file, as sops does) and the creation rule that matches the file.
-func creationRule(abs, confPath string) (string, *sopsconfig.Config, error) {
-	if confPath == "" {
-		found, err := sopsconfig.LookupConfigFile(abs)
-		if err != nil || found.Path == "" {
-			return "", nil, errors.New("no .sops.yaml in the file's directory or above it; create one with creation rules (see docs/manifest.md)")
-		}
-		confPath = found.Path
-	}
-	rule, err := sopsconfig.LoadCreationRuleForFile(confPath, abs, nil)
-	if err != nil {
-		return confPath, nil, fmt.Errorf("%s: %s", confPath, oneLine(err.Error()))
-	}
-	if rule == nil {
-		return confPath, nil, fmt.Errorf("%s: has no creation_rules", confPath)
-	}
-	if len(rule.KeyGroups) == 0 {
-		return confPath, nil, fmt.Errorf("%s: the creation rule for this file names no key (age, pgp, kms...)", confPath)
-	}
-	return confPath, rule, nil
-}
-
-// storeIndent is the YAML indent the .sops.yaml asks for (stores.yaml.indent).
-func storeIndent(confPath string) int {
-	sc, err := sopsconfig.LoadStoresConfig(confPath)
-	if err != nil || sc == nil {
-		return 0
-	}
-	return sc.YAML.Indent
-}
-
-// sopsEncrypt is `sops encrypt` on data: a fresh data key encrypted to every
-// key of the rule (age recipients need no private key; other key types use
-// SOPS's own credentials), then the values the rule selects, then the MAC.
-func sopsEncrypt(abs string, data []byte, rule *sopsconfig.Config, now time.Time, indent int) ([]byte, error) {
-	quietSOPS.Do(silenceSOPS)
-	store := sopsyaml.NewStore(&sopsconfig.YAMLStoreConfig{Indent: indent})
-	branches, err := store.LoadPlainFile(data)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read as YAML: %s", oneLine(err.Error()))
-	}
-	if len(branches) != 1 {
-		return nil, errors.New("a manifest must hold exactly one YAML document")
-	}
-	tree := sops.Tree{
-		Branches: branches,
-		FilePath: abs,
-		Metadata: sops.Metadata{
-			KeyGroups:               rule.KeyGroups,
-			ShamirThreshold:         rule.ShamirThreshold,
-			UnencryptedSuffix:       rule.UnencryptedSuffix,
-			EncryptedSuffix:         rule.EncryptedSuffix,
-			UnencryptedRegex:        rule.UnencryptedRegex,
-			EncryptedRegex:          rule.EncryptedRegex,
-			UnencryptedCommentRegex: rule.UnencryptedCommentRegex,
-			EncryptedCommentRegex:   rule.EncryptedCommentRegex,
-			MACOnlyEncrypted:        rule.MACOnlyEncrypted,
-			Version:                 sopsVersion(),
-		},
-	}
-	key, errs := tree.GenerateDataKeyWithKeyServices([]keyservice.KeyServiceClient{keyservice.NewLocalClient()})
-	if len(errs) > 0 {
-		msgs := make([]string, len(errs))
-		for i, e := range errs {
-			msgs[i] = oneLine(e.Error())
-		}
-		return nil, fmt.Errorf("cannot encrypt the data key to the rule's keys: %s", strings.Join(msgs, "; "))
-	}
-	cipher := aes.NewCipher()
-	mac, err := tree.Encrypt(key, cipher)
-	if err != nil {
-		return nil, errors.New("cannot encrypt the values")
-	}
-	tree.Metadata.LastModified = now
-	if tree.Metadata.MessageAuthenticationCode, err = cipher.Encrypt(mac, key, now.Format(time.RFC3339)); err != nil {
-		return nil, errors.New("cannot encrypt the MAC")
-	}
-	out, err := store.EmitEncryptedFile(tree)
-	if err != nil {
-		return nil, fmt.Errorf("cannot write the encrypted file: %s", oneLine(err.Error()))
-	}
-	return out, nil
-}
-
-// silenceSOPS sends SOPS's own loggers nowhere: this program prints only
-// from package main.
-func silenceSOPS() {
-	for _, l := range logging.Loggers {
-		l.SetOutput(io.Discard)
-	}
-}
-
-// sopsVersion is the version of the sops library built in, which sops
-// records in the files it writes (its own version package would pull in
-// its CLI's dependencies).
-func sopsVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, d := range bi.Deps {
-			if d.Path == "github.com/getsops/sops/v3" {
-				return strings.TrimPrefix(d.Version, "v")
-			}
-		}
-	}
-	return "3.13.3"
 }

@@ -260,8 +260,8 @@ func within(root, path string) bool {
 }
 
 // sopsLine maps a decryption problem to the line it concerns.
-func problemDiag(doc *document, p *decryptProblem) Diagnostic {
-	ptr := p.ptr
+func problemDiag(doc *document, p *DecryptProblem) Diagnostic {
+	ptr := p.Ptr
 	field := fieldName(ptr)
 	if ptr == "/sops" || strings.HasPrefix(ptr, "/sops/") {
 		field = "sops"
@@ -269,7 +269,7 @@ func problemDiag(doc *document, p *decryptProblem) Diagnostic {
 			field = "sops.mac"
 		}
 	}
-	return Diagnostic{File: doc.file, Line: doc.keyLine(ptr), Field: field, Message: p.msg}
+	return Diagnostic{File: doc.file, Line: doc.keyLine(ptr), Field: field, Message: p.Msg}
 }
 
 // ciphertextDigests digests each encrypted input value's ENC[...] text

@@ -22,8 +22,11 @@ const DefaultMaxFileSize = 4 << 20
 
 // Options control Load.
 type Options struct {
-	Schemas     fs.FS // holds tenant.schema.json and config.schema.json
-	Keys        Keys  // decryption keys
+	Schemas fs.FS // holds tenant.schema.json and config.schema.json
+	// Decrypter opens encrypted files (internal/sopsfile, with the keys).
+	// Plaintext files need none; an encrypted file loaded without one or
+	// SkipDecrypt is reported as a problem.
+	Decrypter   Decrypter
 	SkipDecrypt bool  // check structure only; Input stays nil
 	MaxFileSize int64 // 0 means DefaultMaxFileSize
 }
@@ -40,17 +43,11 @@ func Load(dir string, opts Options) (*Repo, error) {
 	if err != nil {
 		return nil, err
 	}
-	var dec *decryptor
-	if !opts.SkipDecrypt {
-		if dec, err = newDecryptor(opts.Keys); err != nil {
-			return nil, err
-		}
-	}
 	root, err := resolveRoot(dir)
 	if err != nil {
 		return nil, err
 	}
-	l := &loader{dir: dir, root: root, opts: opts, schemas: schemas, dec: dec}
+	l := &loader{dir: dir, root: root, opts: opts, schemas: schemas}
 	return l.load()
 }
 
@@ -78,7 +75,6 @@ type loader struct {
 	dir, root string
 	opts      Options
 	schemas   *schemaSet
-	dec       *decryptor
 	diags     Diagnostics
 }
 
@@ -249,16 +245,16 @@ func (l *loader) processManifest(rel string, data []byte) (m *manifest, ds Diagn
 	}
 	_, hasSops := doc.value["sops"]
 	var inputs map[string]Secret
-	if hasSops && l.dec != nil {
-		f, err := l.dec.decrypt(doc, data, func(ptr string) bool { return inputValuePtr.MatchString(ptr) })
+	if hasSops && !l.opts.SkipDecrypt {
+		leaves, err := decrypt(l.opts.Decrypter, doc, data, func(ptr string) bool { return inputValuePtr.MatchString(ptr) })
 		if err != nil {
-			var p *decryptProblem
+			var p *DecryptProblem
 			if errors.As(err, &p) {
 				return nil, Diagnostics{problemDiag(doc, p)}
 			}
 			return nil, Diagnostics{{File: file, Message: errText(err)}}
 		}
-		inputs = f.leaves
+		inputs = leaves
 		for _, s := range inputs {
 			scrub.add(s)
 		}

@@ -87,9 +87,9 @@ connections:
 		runtime.ReadMemStats(&ms)
 		return ms.HeapAlloc
 	}
-	load(t, dir, Keys{}) // once, for what the first load sets up for good
+	load(t, dir) // once, for what the first load sets up for good
 	before := heap()
-	repo, ds := load(t, dir, Keys{})
+	repo, ds := load(t, dir)
 	if len(ds) > 0 || len(repo.Tenants) != n {
 		t.Fatalf("%d tenants, %v", len(repo.Tenants), ds)
 	}

@@ -49,7 +49,7 @@ func TestManifestsMustBeRegularFiles(t *testing.T) {
 			tt.setup(t, dir)
 			done := make(chan Diagnostics, 1)
 			go func() {
-				_, ds := load(t, dir, demoKeys(t))
+				_, ds := load(t, dir)
 				done <- ds
 			}()
 			select {

@@ -43,7 +43,7 @@ func TestRolloutConfig(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			repo, ds := load(t, dir, Keys{})
+			repo, ds := load(t, dir)
 			if tc.wantErr != "" {
 				if !strings.Contains(ds.Error(), tc.wantErr) {
 					t.Fatalf("diagnostics %q, want one with %q", ds.Error(), tc.wantErr)

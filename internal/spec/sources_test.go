@@ -29,7 +29,7 @@ func TestTenantSources(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	repo, ds := load(t, dir, Keys{})
+	repo, ds := load(t, dir)
 	if len(ds) > 0 {
 		t.Fatal(ds)
 	}

@@ -1,4 +1,4 @@
-package spec
+package sopsfile
 
 import (
 	"errors"
@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
 // A tenant written by hand: 2-space indentation, a flow list, a comment.
@@ -37,7 +39,7 @@ func TestSealKeepsLayout(t *testing.T) {
 	dir := encryptRepo(t, map[string]string{"hooli.yaml": handWritten})
 	file := filepath.Join(dir, "hooli.yaml")
 	t1 := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
-	first, err := Encrypt(file, []byte(handWritten), EncryptOptions{Now: func() time.Time { return t1 }})
+	first, err := spec.Encrypt(file, []byte(handWritten), spec.EncryptOptions{SOPS: keyless(t), Now: func() time.Time { return t1 }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +67,7 @@ func TestSealKeepsLayout(t *testing.T) {
 		t.Fatal(err)
 	}
 	t2 := t1.Add(time.Hour)
-	second, err := Encrypt(file, []byte(added), EncryptOptions{Keys: demoKeys(t), Now: func() time.Time { return t2 }})
+	second, err := spec.Encrypt(file, []byte(added), spec.EncryptOptions{SOPS: sealer(t), Now: func() time.Time { return t2 }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,11 +103,11 @@ func TestSealKeepsLayout(t *testing.T) {
 	}
 
 	// Sealing a file with nothing new in it is a no-op, said so.
-	if _, err := Encrypt(file, second.Data, EncryptOptions{Keys: demoKeys(t)}); !errors.Is(err, ErrAlreadySealed) {
+	if _, err := spec.Encrypt(file, second.Data, spec.EncryptOptions{SOPS: sealer(t)}); !errors.Is(err, spec.ErrAlreadySealed) {
 		t.Errorf("sealing a sealed file: %v, want ErrAlreadySealed", err)
 	}
 	// Without a key that opens the file, a new value cannot be sealed.
-	if _, err := Encrypt(file, []byte(added), EncryptOptions{}); err == nil || !strings.Contains(err.Error(), "needs a key that opens it") {
+	if _, err := spec.Encrypt(file, []byte(added), spec.EncryptOptions{SOPS: keyless(t)}); err == nil || !strings.Contains(err.Error(), "needs a key that opens it") {
 		t.Errorf("sealing without a key: %v", err)
 	}
 }
@@ -116,7 +118,7 @@ func TestUnsealSeal(t *testing.T) {
 	dir := encryptRepo(t, map[string]string{"hooli.yaml": handWritten})
 	file := filepath.Join(dir, "hooli.yaml")
 	sealed := encryptInPlace(t, file).Data
-	u, err := Unseal(file, sealed, demoKeys(t))
+	u, err := spec.Unseal(file, sealed, sealer(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package spec
+package sopsfile
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/workato-gitops/workato-gitops/internal/spec"
 	"github.com/workato-gitops/workato-gitops/schemas"
 )
 
@@ -69,11 +70,11 @@ func copyTree(tb testing.TB, from, to string, keep func(rel string) bool) {
 func BenchmarkLoad1000(b *testing.B) {
 	const n = 1000
 	dir := fleet(b, n)
-	keys := demoKeys(b)
+	dec := demo(b)
 	b.ResetTimer()
 	start := time.Now()
 	for b.Loop() {
-		repo, err := Load(dir, Options{Schemas: schemas.FS, Keys: keys})
+		repo, err := spec.Load(dir, spec.Options{Schemas: schemas.FS, Decrypter: dec})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,0 +1,44 @@
+package sopsfile
+
+import (
+	sopsyaml "github.com/getsops/sops/v3/stores/yaml"
+
+	"github.com/workato-gitops/workato-gitops/internal/spec"
+)
+
+// Recipients are the keys a file is encrypted to, as its SOPS metadata
+// names them.
+func (d *SOPS) Recipients(data []byte) ([]spec.Recipient, error) {
+	tree, err := (&sopsyaml.Store{}).LoadEncryptedFile(data)
+	if err != nil {
+		return nil, err
+	}
+	var out []spec.Recipient
+	for _, g := range tree.Metadata.KeyGroups {
+		for _, k := range g {
+			out = append(out, spec.Recipient{Type: k.TypeToIdentifier(), ID: k.ToString()})
+		}
+	}
+	return out, nil
+}
+
+// OpensDataKey reports whether a key given here opens the file's data
+// key: "no key here" told apart from a file that opens but does not
+// verify.
+func (d *SOPS) OpensDataKey(data []byte) bool {
+	tree, err := (&sopsyaml.Store{}).LoadEncryptedFile(data)
+	if err != nil {
+		return false
+	}
+	_, err = tree.Metadata.GetDataKeyWithKeyServices(d.svcs, []string{"age"})
+	return err == nil
+}
+
+// PublicKeys are the recipients of the identities given to New.
+func (d *SOPS) PublicKeys() []string {
+	out := make([]string, len(d.ages))
+	for i, id := range d.ages {
+		out[i] = spec.PublicKey(id)
+	}
+	return out
+}
