@@ -37,8 +37,13 @@ func Exported(out, errs io.Writer, results []export.Result) (failed int) {
 			continue
 		}
 		t := r.Tenant
-		fmt.Fprintf(out, "%s: %s (%s, %s, %s, %s)\n", j.Path, j.Customer.ExternalID, Plural(len(t.Members), "member"),
-			Plural(len(t.Folders), "folder"), Plural(len(t.Conns), "connection"), Plural(len(t.Recipes), "recipe"))
+		var counts []string // of every exported kind but the customer, in kind order
+		for _, s := range t.Sections {
+			if !s.Single {
+				counts = append(counts, Plural(len(s.Objects), string(s.Kind)))
+			}
+		}
+		fmt.Fprintf(out, "%s: %s (%s)\n", j.Path, j.Customer.ExternalID, strings.Join(counts, ", "))
 		if len(t.Skipped) > 0 {
 			fmt.Fprintf(errs, "workato-gitops: %s: %s not exported; the file's header says why\n", j.Path, Plural(len(t.Skipped), "object"))
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/workato-gitops/workato-gitops/internal/export"
+	"github.com/workato-gitops/workato-gitops/internal/plan"
 	"github.com/workato-gitops/workato-gitops/internal/workato"
 )
 
@@ -38,7 +39,11 @@ func TestValidated(t *testing.T) {
 func TestExported(t *testing.T) {
 	results := []export.Result{
 		{Job: export.Job{Path: "tenants/acme.yaml", Customer: workato.Customer{ID: 1, ExternalID: "A1"}},
-			Tenant: &export.Tenant{Members: []export.Member{{}}, Folders: []export.Folder{{}, {}}, Skipped: []string{"x"}}},
+			Tenant: &export.Tenant{Sections: []export.Section{
+				{Kind: plan.KindCustomer, Single: true, Objects: make([]export.Object, 1)},
+				{Kind: plan.KindMember, Objects: make([]export.Object, 1)}, {Kind: plan.KindFolder, Objects: make([]export.Object, 2)},
+				{Kind: plan.KindConnection}, {Kind: plan.KindRecipe},
+			}, Skipped: []string{"x"}}},
 		{Job: export.Job{Path: "tenants/globex.yaml", Customer: workato.Customer{ID: 2, ExternalID: "G2"}}, Err: errors.New("read folders: 500")},
 	}
 	var out, errs bytes.Buffer
