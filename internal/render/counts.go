@@ -37,13 +37,19 @@ func Exported(out, errs io.Writer, results []export.Result) (failed int) {
 			continue
 		}
 		t := r.Tenant
-		var counts []string // of every exported kind but the customer, in kind order
+		// Kinds without objects are left out: the line says what was
+		// written, and does not grow with every kind export knows.
+		var counts []string
 		for _, s := range t.Sections {
-			if !s.Single {
+			if !s.Single && len(s.Objects) > 0 {
 				counts = append(counts, Plural(len(s.Objects), string(s.Kind)))
 			}
 		}
-		fmt.Fprintf(out, "%s: %s (%s)\n", j.Path, j.Customer.ExternalID, strings.Join(counts, ", "))
+		what := "the customer only"
+		if len(counts) > 0 {
+			what = strings.Join(counts, ", ")
+		}
+		fmt.Fprintf(out, "%s: %s (%s)\n", j.Path, j.Customer.ExternalID, what)
 		if len(t.Skipped) > 0 {
 			fmt.Fprintf(errs, "workato-gitops: %s: %s not exported; the file's header says why\n", j.Path, Plural(len(t.Skipped), "object"))
 		}

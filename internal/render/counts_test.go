@@ -45,12 +45,15 @@ func TestExported(t *testing.T) {
 				{Kind: plan.KindConnection}, {Kind: plan.KindRecipe},
 			}, Skipped: []string{"x"}}},
 		{Job: export.Job{Path: "tenants/globex.yaml", Customer: workato.Customer{ID: 2, ExternalID: "G2"}}, Err: errors.New("read folders: 500")},
+		{Job: export.Job{Path: "tenants/bare.yaml", Customer: workato.Customer{ID: 3, ExternalID: "B3"}},
+			Tenant: &export.Tenant{Sections: []export.Section{{Kind: plan.KindCustomer, Single: true, Objects: make([]export.Object, 1)}, {Kind: plan.KindMember}}}},
 	}
 	var out, errs bytes.Buffer
 	if failed := Exported(&out, &errs, results); failed != 1 {
 		t.Errorf("failed = %d, want 1", failed)
 	}
-	if diff := cmp.Diff("tenants/acme.yaml: A1 (1 member, 2 folders, 0 connections, 0 recipes)\n", out.String()); diff != "" {
+	// Kinds without objects are left out.
+	if diff := cmp.Diff("tenants/acme.yaml: A1 (1 member, 2 folders)\ntenants/bare.yaml: B3 (the customer only)\n", out.String()); diff != "" {
 		t.Errorf("out (-want +got):\n%s", diff)
 	}
 	wantErrs := "workato-gitops: tenants/acme.yaml: 1 object not exported; the file's header says why\n" +
