@@ -1,8 +1,13 @@
 package apply
 
 import (
+	"context"
 	"fmt"
+	"slices"
+	"strings"
 
+	"github.com/workato-gitops/workato-gitops/internal/export"
+	livewalk "github.com/workato-gitops/workato-gitops/internal/live"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 	"github.com/workato-gitops/workato-gitops/internal/workato"
@@ -163,4 +168,84 @@ var (
 		idOf:   func(r *run, k spec.Key) int64 { return r.folders[k.Path()] },
 		read:   (*Reader).folders,
 	})
+	_ = export.Register(plan.KindCustomer, export.Kind{Field: "customer", Single: true, Read: exportCustomer})
+	_ = export.Register(plan.KindFolder, export.Kind{Field: "folders", Read: exportFolders})
 )
+
+// exportCustomer writes the customer that export was given: it has
+// nothing of its own to read. An origin URL the schema would refuse (not
+// http or https) is left out.
+func exportCustomer(context.Context, *workato.Client, *export.Workspace) (export.WriteObjects, error) {
+	return func(w *export.Workspace) ([]export.Object, error) {
+		c := livewalk.Customer(w.Customer)
+		if o := c.OriginURL; !strings.HasPrefix(o, "https://") && !strings.HasPrefix(o, "http://") {
+			c.OriginURL = ""
+		}
+		return export.Objects([]spec.Customer{{ExternalID: c.ExternalID, Name: c.Name,
+			NotificationEmail: c.NotificationEmail, PlanID: c.PlanID, OriginURL: c.OriginURL}}), nil
+	}, nil
+}
+
+// exportFolders walks every folder of the workspace. Its write names the
+// folders for the kinds after it (w.FolderOf).
+func exportFolders(ctx context.Context, c *workato.Client, w *export.Workspace) (export.WriteObjects, error) {
+	tree, err := livewalk.WalkFolders(ctx, c, w.Ref, nil)
+	if err != nil {
+		return nil, err
+	}
+	return func(w *export.Workspace) ([]export.Object, error) {
+		ft := newFolderTree(tree, w)
+		w.FolderOf, w.HomeID = ft.folderOf, tree.HomeID
+		out := make([]spec.Folder, 0, len(ft.byID))
+		for id, p := range ft.byID {
+			out = append(out, spec.Folder{Path: p, Protect: w.Ledger.Folders[id].Protect})
+		}
+		// A parent sorts before its children.
+		slices.SortFunc(out, func(a, b spec.Folder) int { return strings.Compare(a.Path, b.Path) })
+		return export.Objects(out), nil
+	}, nil
+}
+
+// folderTree is every folder of a workspace that a path names, by id.
+type folderTree struct {
+	homeID  int64
+	byID    map[int64]string // folder id -> path; Home is not in it
+	skipIDs map[int64]bool   // folders that cannot be named by path (their subtrees were not walked)
+}
+
+// newFolderTree keeps the folders a path names. A folder whose name holds
+// "/" or repeats a sibling's cannot be named: it is skipped (noted in w),
+// and with it everything in it, which the walk did not list.
+func newFolderTree(t *livewalk.Tree, w *export.Workspace) folderTree {
+	ft := folderTree{homeID: t.HomeID, byID: map[int64]string{}, skipIDs: map[int64]bool{}}
+	for _, f := range t.Unnamable {
+		ft.skipIDs[f.ID] = true
+	}
+	dup := map[int64]bool{}
+	for _, d := range t.Duplicates {
+		for _, id := range d.IDs {
+			dup[id], ft.skipIDs[id] = true, true
+		}
+	}
+	for _, f := range t.Folders {
+		switch {
+		case dup[f.ID]:
+			w.Skip("folder #%d %q and everything in it: another folder has the same path", f.ID, f.Path)
+		case ft.skipIDs[f.ID]:
+			w.Skip("folder #%d %q and everything in it: a name with \"/\" cannot be written as a path", f.ID, f.Path)
+		default:
+			ft.byID[f.ID] = f.Path
+		}
+	}
+	return ft
+}
+
+// folderOf is the path of a folder id, "" for Home. An id that is no
+// folder found is Home when Home's id is unknown (the API tells it only
+// as the parent_id of a top-level folder), as a plan reads it too.
+func (ft folderTree) folderOf(id int64) (string, bool) {
+	if p, ok := ft.byID[id]; ok {
+		return p, true
+	}
+	return "", !ft.skipIDs[id] && (ft.homeID == 0 || id == ft.homeID)
+}

@@ -6,8 +6,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
+	"github.com/workato-gitops/workato-gitops/internal/export"
+	livewalk "github.com/workato-gitops/workato-gitops/internal/live"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 	"github.com/workato-gitops/workato-gitops/internal/workato"
@@ -248,4 +252,40 @@ var (
 		idOf:   func(*run, spec.Key) int64 { return 0 },
 		read:   (*Reader).recipes,
 	})
+	_ = export.Register(plan.KindRecipe, export.Kind{Field: "recipes", Read: exportRecipes})
 )
+
+// exportRecipes writes each recipe a manifest can name (by folder and
+// name, once) and whether it runs.
+func exportRecipes(ctx context.Context, c *workato.Client, w *export.Workspace) (export.WriteObjects, error) {
+	recipes, err := c.ListRecipes(ctx, w.Ref, workato.ListRecipesOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return func(w *export.Workspace) ([]export.Object, error) {
+		rs := livewalk.Recipes(recipes)
+		slices.SortFunc(rs, func(a, b plan.LiveRecipe) int { return cmp.Compare(a.ID, b.ID) })
+		var out []spec.Recipe
+		seen := map[spec.Key]bool{}
+		for _, r := range rs {
+			folder, ok := w.FolderOf(r.FolderID)
+			if !ok || (folder == "" && w.HomeID == 0) {
+				// A plan matches a recipe at Home by Home's id, which only a
+				// top-level folder's parent_id tells.
+				w.Skip("recipe #%d %q: its folder #%d cannot be named (skipped, or Home of a workspace without folders)", r.ID, r.Name, r.FolderID)
+				continue
+			}
+			x := spec.Recipe{Name: r.Name, Folder: folder, Running: r.Running}
+			if seen[x.Key()] || r.Name == "" {
+				w.Skip("recipe #%d %q: another recipe in its folder has the same name", r.ID, livewalk.Join(folder, r.Name))
+				continue
+			}
+			seen[x.Key()] = true
+			out = append(out, x)
+		}
+		slices.SortFunc(out, func(a, b spec.Recipe) int {
+			return cmp.Or(strings.Compare(a.Folder, b.Folder), strings.Compare(a.Name, b.Name))
+		})
+		return export.Objects(out), nil
+	}, nil
+}

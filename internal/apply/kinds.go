@@ -12,8 +12,9 @@ import (
 // executor is apply's half of a kind's descriptor (plan/kinds.go holds the
 // other): how to read its live objects, how to perform its actions, and
 // where its ids are kept. Each kind registers its own beside its do
-// (actions.go, connections.go, members.go); a test checks that every kind
-// of plan.AllKinds has one.
+// (actions.go, connections.go, members.go), and its export part beside it
+// (export.Register); tests check that every kind of plan.AllKinds has
+// both, or says why it is not exported.
 type executor struct {
 	// do performs one action of the kind.
 	do func(r *run, a plan.Action) error

@@ -1,6 +1,7 @@
 package apply_test
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/workato-gitops/workato-gitops/internal/apply"
+	"github.com/workato-gitops/workato-gitops/internal/export"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
 	"github.com/workato-gitops/workato-gitops/internal/sandbox"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
@@ -181,9 +183,10 @@ func TestOverlappingIDsAcrossKinds(t *testing.T) {
 }
 
 // TestEveryKind runs each kind through validate (the YAML loader), plan,
-// apply, plan again (nothing to do), and prune where the kind can be
-// pruned, on the sandbox over HTTP. A kind of plan.AllKinds without a
-// case fails the test.
+// apply, plan again (nothing to do), export (which writes the kind's
+// objects unless its descriptor says why not, and plans nothing but
+// adoptions once loaded back) and prune where the kind can be pruned, on the sandbox over
+// HTTP. A kind of plan.AllKinds without a case fails the test.
 func TestEveryKind(t *testing.T) {
 	cases := map[plan.Kind]struct {
 		yaml   string // the kind's part of the manifest
@@ -250,6 +253,7 @@ func TestEveryKind(t *testing.T) {
 				l.converged(tenant)
 			}
 			tc.check(t, srv.Snapshot().Customers[0])
+			l.exported(k, tenant)
 			if tc.pruned == "" {
 				return
 			}
@@ -260,6 +264,50 @@ func TestEveryKind(t *testing.T) {
 			}
 			l.converged(gone)
 		})
+	}
+}
+
+// exported exports the workspace, loads the manifest back and fails
+// unless it holds objects of kind k (when k is exported) and planning it
+// has nothing to do but adopt.
+func (l *loop) exported(k plan.Kind, tenant *spec.Tenant) {
+	l.t.Helper()
+	ctx := context.Background()
+	cust, err := l.client.GetCustomer(ctx, workato.ByExternalID(tenant.Customer.ExternalID))
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	et, err := (&export.Reader{Client: l.client}).Tenant(ctx, *cust, tenant.Name)
+	if err != nil {
+		l.t.Fatalf("export: %v", err)
+	}
+	if n := et.Count(k); n == 0 && plan.NotExported(k) == "" {
+		l.t.Errorf("export wrote no %s", k)
+	}
+	var buf bytes.Buffer
+	if err := export.Render(&buf, et, "tenant.schema.json"); err != nil {
+		l.t.Fatal(err)
+	}
+	dir := l.t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, tenant.Name+".yaml"), buf.Bytes(), 0o644); err != nil {
+		l.t.Fatal(err)
+	}
+	repo, err := spec.Load(dir, spec.Options{Schemas: schemas.FS})
+	if err != nil {
+		l.t.Fatalf("the exported manifest does not load:\n%s\n%v", buf.Bytes(), err)
+	}
+	// What the tool did not create (a package's connections) is adopted.
+	tp, _ := l.plan(repo.Tenants[0])
+	for _, a := range tp.Actions {
+		if !a.Op.ReportOnly() && a.Op != plan.OpAdopt {
+			l.t.Errorf("planning the exported manifest: %s", a.ID)
+		}
+	}
+	if tp.Status != plan.StatusPlanned {
+		l.t.Errorf("planning the exported manifest: %s %s", tp.Status, tp.Error)
+	}
+	if l.t.Failed() {
+		l.t.Logf("exported:\n%s", buf.Bytes())
 	}
 }
 

@@ -1,10 +1,15 @@
 package apply
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"slices"
+	"strings"
 	"time"
 
+	"github.com/workato-gitops/workato-gitops/internal/export"
+	livewalk "github.com/workato-gitops/workato-gitops/internal/live"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 	"github.com/workato-gitops/workato-gitops/internal/workato"
@@ -98,3 +103,37 @@ var _ = registerExecutor(plan.KindMember, executor{
 	idOf:   func(r *run, k spec.Key) int64 { return r.members[k] },
 	read:   (*Reader).members,
 })
+
+var _ = export.Register(plan.KindMember, export.Kind{Field: "members", Read: exportMembers})
+
+// exportMembers writes each member with a valid email and a role, once
+// per email (case aside), sorted by email.
+func exportMembers(ctx context.Context, c *workato.Client, w *export.Workspace) (export.WriteObjects, error) {
+	ms, err := c.ListMembers(ctx, w.Ref)
+	if err != nil {
+		return nil, err
+	}
+	return func(w *export.Workspace) ([]export.Object, error) {
+		var out []spec.Member
+		seen := map[string]bool{}
+		for _, m := range livewalk.Members(ms) {
+			key := strings.ToLower(m.Email)
+			switch {
+			case !export.ValidEmail(m.Email):
+				w.Skip("member #%d: no valid email address", m.ID)
+				continue
+			case m.Role == "":
+				w.Skip("member %s: no role", m.Email)
+				continue
+			case seen[key]:
+				continue
+			}
+			seen[key] = true
+			out = append(out, spec.Member{Email: m.Email, Name: cmp.Or(m.Name, m.Email), Role: m.Role})
+		}
+		slices.SortFunc(out, func(a, b spec.Member) int {
+			return strings.Compare(strings.ToLower(a.Email), strings.ToLower(b.Email))
+		})
+		return export.Objects(out), nil
+	}, nil
+}

@@ -8,8 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"gopkg.in/yaml.v3"
 
-	"github.com/workato-gitops/workato-gitops/internal/plan"
-	"github.com/workato-gitops/workato-gitops/internal/workato"
+	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
 // parsed is a rendered manifest read back, field by field.
@@ -22,7 +21,7 @@ type parsed struct {
 		PlanID            string `yaml:"planId"`
 		OriginURL         string `yaml:"originUrl"`
 	}
-	Members     []Member
+	Members     []struct{ Email, Name, Role string }
 	Folders     []struct{ Path string }
 	Connections []struct {
 		Name, Provider, Folder, Parent string
@@ -48,16 +47,20 @@ func FuzzRender(f *testing.F) {
 				t.Skip()
 			}
 		}
-		in := &Tenant{Name: name, Customer: plan.LiveCustomer{ID: 7, ExternalID: ext, Name: name, NotificationEmail: email, PlanID: note, OriginURL: folder},
-			Members: []Member{{Email: email, Name: name, Role: recipe}},
-			Folders: []Folder{{Path: folder}},
-			Conns: []Conn{
-				{Name: conn, Provider: provider, Folder: folder, ExternalID: ext, Parent: recipe, SchemaNote: note},
-				{Name: name, Provider: provider, SchemaKnown: true, Schema: []workato.InputField{{Name: field}}},
-				{Name: recipe, Provider: provider, SchemaKnown: true},
+		members := []spec.Member{{Email: email, Name: name, Role: recipe}}
+		conns := []spec.Connection{
+			{Name: conn, Provider: provider, Folder: folder, ExternalID: ext, Parent: recipe, State: spec.StateShell},
+			{Name: name, Provider: provider, State: spec.StateShell},
+			{Name: recipe, Provider: provider, State: spec.StateShell},
+		}
+		in := tenantOf(name, spec.Customer{ExternalID: ext, Name: name, NotificationEmail: email, PlanID: note, OriginURL: folder},
+			members, []spec.Folder{{Path: folder}},
+			[]Object{
+				connObject(conns[0], []Note{shell, {Text: note}}, inputNotes("field_name", spec.PlaceholderRequired)),
+				connObject(conns[1], []Note{shell}, inputNotes(field, note)),
+				connObject(conns[2], []Note{shell, {Text: "The " + provider + " connector's input schema has no fields (it may authorize in a browser)."}}),
 			},
-			Recipes: []Recipe{{Name: recipe, Folder: folder}},
-			Skipped: []string{note, ext}}
+			[]spec.Recipe{{Name: recipe, Folder: folder}}, note, ext)
 		var buf bytes.Buffer
 		if err := Render(&buf, in, note); err != nil {
 			t.Fatal(err)
@@ -78,9 +81,11 @@ func FuzzRender(f *testing.F) {
 		var want parsed
 		want.Metadata.Name = name
 		want.Customer.ExternalID, want.Customer.Name, want.Customer.NotificationEmail, want.Customer.PlanID, want.Customer.OriginURL = ext, name, email, note, folder
-		want.Members = in.Members
+		for _, m := range members {
+			want.Members = append(want.Members, struct{ Email, Name, Role string }{m.Email, m.Name, m.Role})
+		}
 		want.Folders = []struct{ Path string }{{folder}}
-		for _, c := range in.Conns {
+		for _, c := range conns {
 			want.Connections = append(want.Connections, struct {
 				Name, Provider, Folder, Parent string
 				ExternalID                     string `yaml:"externalId"`

@@ -7,8 +7,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/workato-gitops/workato-gitops/internal/plan"
-	"github.com/workato-gitops/workato-gitops/internal/workato"
+	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
 // topKeys parses a rendered manifest and returns its top-level keys.
@@ -32,13 +31,13 @@ func TestRenderEscapesComments(t *testing.T) {
 	const inject = "A1\nprune:\n  connections: true\n#"
 	for _, brk := range []string{"\n", "\r", "\u0085", "\u2028", "\u2029"} {
 		evil := strings.ReplaceAll(inject, "\n", brk)
-		in := &Tenant{Name: "evil", Customer: plan.LiveCustomer{ID: 1, ExternalID: evil, Name: evil, NotificationEmail: "a@b.example"},
-			Conns: []Conn{
-				{Name: evil, Provider: evil, SchemaNote: evil},
-				{Name: "b", Provider: "http", SchemaKnown: true, Schema: []workato.InputField{{Name: evil}}},
-				{Name: "c", Provider: evil, SchemaKnown: true},
-			},
-			Skipped: []string{evil}}
+		in := tenantOf("evil", spec.Customer{ExternalID: evil, Name: evil, NotificationEmail: "a@b.example"}, nil, nil,
+			[]Object{
+				connObject(spec.Connection{Name: evil, Provider: evil, State: spec.StateShell}, []Note{shell, {Text: evil}}, inputNotes("field_name", spec.PlaceholderRequired)),
+				connObject(spec.Connection{Name: "b", Provider: "http", State: spec.StateShell}, []Note{shell}, inputNotes(evil, evil)),
+				connObject(spec.Connection{Name: "c", Provider: evil, State: spec.StateShell},
+					[]Note{shell, {Text: "The " + evil + " connector's input schema has no fields (it may authorize in a browser)."}}),
+			}, nil, evil)
 		var buf bytes.Buffer
 		if err := Render(&buf, in, "https://schemas.example/"+evil); err != nil {
 			t.Fatal(err)

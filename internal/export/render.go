@@ -8,21 +8,20 @@ import (
 	"unicode"
 
 	"gopkg.in/yaml.v3"
-
-	"github.com/workato-gitops/workato-gitops/internal/spec"
-	"github.com/workato-gitops/workato-gitops/internal/workato"
 )
 
 // Render writes a tenant manifest. It is plain YAML with comments,
 // written by hand rather than through a YAML encoder so that the comments
 // sit exactly where a reader needs them; every scalar goes through
-// yamlScalar, so the result parses back to the same values.
+// yamlScalar, and every comment through comment, so the result parses back
+// to the same values. It knows no kind: each section is written from its
+// objects' yaml tags, and their notes.
 func Render(w io.Writer, t *Tenant, schemaURL string) error {
 	b := bufio.NewWriter(w)
 	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 	p("# yaml-language-server: $schema=%s\n", comment(schemaURL))
 	p("#\n")
-	p("# Exported by `workato-gitops export` from customer #%d (external id %s).\n", t.Customer.ID, comment(t.Customer.ExternalID))
+	p("# Exported by `workato-gitops export` from customer #%d (external id %s).\n", t.CustomerID, comment(t.ExternalID))
 	p(header)
 	if len(t.Skipped) > 0 {
 		p("#\n# Not exported (see the note on each):\n")
@@ -31,43 +30,18 @@ func Render(w io.Writer, t *Tenant, schemaURL string) error {
 		}
 	}
 	p("apiVersion: workato-gitops/v1\nkind: Tenant\nmetadata:\n  name: %s\n", yamlScalar(t.Name))
-	c := t.Customer
-	p("customer:\n  externalId: %s\n  name: %s\n  notificationEmail: %s\n", yamlScalar(c.ExternalID), yamlScalar(c.Name), yamlScalar(c.NotificationEmail))
-	if c.PlanID != "" {
-		p("  planId: %s\n", yamlScalar(c.PlanID))
-	}
-	if c.OriginURL != "" {
-		p("  originUrl: %s\n", yamlScalar(c.OriginURL))
-	}
-	if len(t.Members) > 0 {
-		p("members:\n")
-		for _, m := range t.Members {
-			p("  - email: %s\n    name: %s\n    role: %s\n", yamlScalar(m.Email), yamlScalar(m.Name), yamlScalar(m.Role))
+	for _, s := range t.Sections {
+		if len(s.Objects) == 0 {
+			continue
 		}
-	}
-	if len(t.Folders) > 0 {
-		p("folders:\n")
-		for _, f := range t.Folders {
-			p("  - path: %s\n", yamlScalar(f.Path))
-			if f.Protect {
-				p("    protect: true\n")
+		if s.Single && len(s.Objects) != 1 {
+			return fmt.Errorf("internal: export of %s: %d objects for one %s", s.Kind, len(s.Objects), s.Field)
+		}
+		p("%s:\n", s.Field)
+		for _, o := range s.Objects {
+			if err := renderObject(p, o, !s.Single); err != nil {
+				return fmt.Errorf("internal: export of %s: %w", s.Kind, err)
 			}
-		}
-	}
-	if len(t.Conns) > 0 {
-		p("connections:\n")
-		for _, cn := range t.Conns {
-			renderConn(p, cn)
-		}
-	}
-	if len(t.Recipes) > 0 {
-		p("recipes:\n")
-		for _, r := range t.Recipes {
-			p("  - name: %s\n", yamlScalar(r.Name))
-			if r.Folder != "" {
-				p("    folder: %s\n", yamlScalar(r.Folder))
-			}
-			p("    running: %t\n", r.Running)
 		}
 	}
 	return b.Flush()
@@ -87,55 +61,6 @@ const header = `# Every object below exists in the workspace: the next plan show
 #      connection whose input you filled in (it is sent once).
 #   4. Commit; let CI apply it. See docs/export.md.
 `
-
-func renderConn(p func(string, ...any), cn Conn) {
-	p("  - name: %s\n    provider: %s\n", yamlScalar(cn.Name), yamlScalar(cn.Provider))
-	if cn.Folder != "" {
-		p("    folder: %s\n", yamlScalar(cn.Folder))
-	}
-	if cn.ID != 0 {
-		p("    id: %d\n", cn.ID)
-	}
-	if cn.ExternalID != "" {
-		p("    externalId: %s\n", yamlScalar(cn.ExternalID))
-	}
-	if cn.Parent != "" {
-		p("    parent: %s\n", yamlScalar(cn.Parent))
-	}
-	if cn.Protect {
-		p("    protect: true\n")
-	}
-	if cn.Authorized {
-		p("    # Connected in Workato: its credentials stay as they are until you add input.\n")
-	} else {
-		p("    state: shell\n")
-		p("    # Not connected in Workato. To connect it, delete state: shell and add input.\n")
-	}
-	switch {
-	case !cn.SchemaKnown:
-		p("    # %s\n", comment(cn.SchemaNote))
-		p("    # input:\n    #   field_name: %s\n", spec.PlaceholderRequired)
-	case len(cn.Schema) == 0:
-		p("    # The %s connector's input schema has no fields (it may authorize in a browser).\n", comment(cn.Provider))
-	default:
-		p("    # input:\n")
-		for _, f := range cn.Schema {
-			p("    #   %s: %s\n", yamlScalar(f.Name), placeholder(f))
-		}
-	}
-}
-
-func placeholder(f workato.InputField) string {
-	switch {
-	case f.LooksSecret() && f.Optional:
-		return spec.PlaceholderOptionalSecret
-	case f.LooksSecret():
-		return spec.PlaceholderSecret
-	case f.Optional:
-		return spec.PlaceholderOptional
-	}
-	return spec.PlaceholderRequired
-}
 
 // yaml11Bool are the words YAML 1.1 readers (some editors, older tools)
 // take for booleans; YAML 1.2 does not, so the encoder leaves them plain.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,7 +14,6 @@ import (
 
 	"github.com/workato-gitops/workato-gitops/internal/plan"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
-	"github.com/workato-gitops/workato-gitops/internal/workato"
 	"github.com/workato-gitops/workato-gitops/schemas"
 )
 
@@ -67,25 +67,57 @@ func TestTenantName(t *testing.T) {
 	}
 }
 
+// tenantOf is a tenant of the built-in kinds, as their export parts
+// (internal/apply) write them.
+func tenantOf(name string, c spec.Customer, members []spec.Member, folders []spec.Folder, conns []Object, recipes []spec.Recipe, skipped ...string) *Tenant {
+	return &Tenant{Name: name, CustomerID: 7, ExternalID: c.ExternalID, Skipped: skipped, Sections: []Section{
+		{Kind: plan.KindCustomer, Field: "customer", Single: true, Objects: Objects([]spec.Customer{c})},
+		{Kind: plan.KindMember, Field: "members", Objects: Objects(members)},
+		{Kind: plan.KindFolder, Field: "folders", Objects: Objects(folders)},
+		{Kind: plan.KindConnection, Field: "connections", Objects: conns},
+		{Kind: plan.KindRecipe, Field: "recipes", Objects: Objects(recipes)},
+	}}
+}
+
+// The notes the connection kind writes (internal/apply/connections_export.go).
+var (
+	connected = Note{Text: "Connected in Workato: its credentials stay as they are until you add input."}
+	shell     = Note{Text: "Not connected in Workato. To connect it, delete state: shell and add input."}
+)
+
+func inputNotes(fields ...string) []Note {
+	n := []Note{{Key: "input"}}
+	for i := 0; i+1 < len(fields); i += 2 {
+		n = append(n, Note{Key: fields[i], Value: fields[i+1], Depth: 1})
+	}
+	return n
+}
+
+func connObject(c spec.Connection, notes ...[]Note) Object {
+	return Object{Value: c, Notes: slices.Concat(notes...)}
+}
+
 // TestRenderTenant renders values that need quoting in YAML and checks
 // both the text (golden) and that it loads back to the same values.
 func TestRenderTenant(t *testing.T) {
-	in := &Tenant{
-		Name: "tricky",
-		Customer: plan.LiveCustomer{ID: 7, ExternalID: "007", Name: "Yes: \"Quoted\" # not a comment", NotificationEmail: "ops@tricky.example",
+	in := tenantOf("tricky",
+		spec.Customer{ExternalID: "007", Name: "Yes: \"Quoted\" # not a comment", NotificationEmail: "ops@tricky.example",
 			OriginURL: "https://partner.example"},
-		Members: []Member{{Email: "a@tricky.example", Name: "true", Role: "Admin"}},
-		Folders: []Folder{{Path: "null"}, {Path: "null/- dash", Protect: true}, {Path: "Multi"}},
-		Conns: []Conn{
-			{Name: "line\nbreak", Provider: "http", Folder: "null", ExternalID: "123", Authorized: true, SchemaKnown: true,
-				Schema: []workato.InputField{{Name: "base_url"}, {Name: "api_key", Optional: true}, {Name: "odd key: yes"}}},
-			{Name: "Child", Provider: "http", Parent: "line\nbreak", SchemaKnown: true, Schema: []workato.InputField{{Name: "password", Optional: true}}},
-			{Name: "Custom", Provider: "my_connector", ID: 99, Protect: true, SchemaNote: "Workato has no input schema for the my_connector connector:\nlist its input fields yourself."},
-			{Name: "Gmail", Provider: "gmail", SchemaKnown: true},
+		[]spec.Member{{Email: "a@tricky.example", Name: "true", Role: "Admin"}},
+		[]spec.Folder{{Path: "null"}, {Path: "null/- dash", Protect: true}, {Path: "Multi"}},
+		[]Object{
+			connObject(spec.Connection{Name: "line\nbreak", Provider: "http", Folder: "null", ExternalID: "123"}, []Note{connected},
+				inputNotes("base_url", spec.PlaceholderRequired, "api_key", spec.PlaceholderOptionalSecret, "odd key: yes", spec.PlaceholderSecret)),
+			connObject(spec.Connection{Name: "Child", Provider: "http", Parent: "line\nbreak", State: spec.StateShell}, []Note{shell},
+				inputNotes("password", spec.PlaceholderOptionalSecret)),
+			connObject(spec.Connection{Name: "Custom", Provider: "my_connector", ID: 99, Protect: true, State: spec.StateShell},
+				[]Note{shell, {Text: "Workato has no input schema for the my_connector connector:\nlist its input fields yourself."}},
+				inputNotes("field_name", spec.PlaceholderRequired)),
+			connObject(spec.Connection{Name: "Gmail", Provider: "gmail", State: spec.StateShell},
+				[]Note{shell, {Text: "The gmail connector's input schema has no fields (it may authorize in a browser)."}}),
 		},
-		Recipes: []Recipe{{Name: "@start", Folder: "Multi", Running: true}, {Name: "at home", Running: false}},
-		Skipped: []string{"member #3: no role", "folder #9 \"a/b\"\nand everything in it"},
-	}
+		[]spec.Recipe{{Name: "@start", Folder: "Multi", Running: true}, {Name: "at home", Running: false}},
+		"member #3: no role", "folder #9 \"a/b\"\nand everything in it")
 	var buf bytes.Buffer
 	if err := Render(&buf, in, "../schemas/tenant.schema.json"); err != nil {
 		t.Fatal(err)
@@ -101,7 +133,7 @@ func TestRenderTenant(t *testing.T) {
 		t.Fatalf("the rendered manifest does not load:\n%v", err)
 	}
 	got := repo.Tenants[0]
-	if got.Customer.Name != in.Customer.Name || got.Customer.ExternalID != "007" || got.Members[0].Name != "true" {
+	if got.Customer.Name != "Yes: \"Quoted\" # not a comment" || got.Customer.ExternalID != "007" || got.Members[0].Name != "true" {
 		t.Errorf("customer or member read back as %+v, %+v", got.Customer, got.Members)
 	}
 	if got.Connections[0].Name != "line\nbreak" || got.Connections[0].ExternalID != "123" || got.Connections[1].Parent != "line\nbreak" || got.Connections[2].ID != 99 {

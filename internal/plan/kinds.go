@@ -35,7 +35,8 @@ type kindInfo struct {
 	// false when the kind has no live objects of its own (packages).
 	live func(l *Live, id int64) (obj any, ok bool)
 	// notExported, when set, says why export writes no object of the
-	// kind; otherwise internal/export must have an exporter for it.
+	// kind; otherwise the kind's file in internal/apply registers its
+	// export part (export.Register).
 	notExported string
 }
 

@@ -51,8 +51,19 @@ func Exported(out, errs io.Writer, results []export.Result) (failed int) {
 			continue
 		}
 		t := r.Tenant
-		fmt.Fprintf(out, "%s: %s (%s, %s, %s, %s)\n", j.Path, j.Customer.ExternalID, Plural(len(t.Members), "member"),
-			Plural(len(t.Folders), "folder"), Plural(len(t.Conns), "connection"), Plural(len(t.Recipes), "recipe"))
+		// Kinds without objects are left out: the line says what was
+		// written, and does not grow with every kind export knows.
+		var counts []string
+		for _, s := range t.Sections {
+			if !s.Single && len(s.Objects) > 0 {
+				counts = append(counts, Plural(len(s.Objects), string(s.Kind)))
+			}
+		}
+		what := "the customer only"
+		if len(counts) > 0 {
+			what = strings.Join(counts, ", ")
+		}
+		fmt.Fprintf(out, "%s: %s (%s)\n", j.Path, j.Customer.ExternalID, what)
 		if len(t.Skipped) > 0 {
 			fmt.Fprintf(errs, "workato-gitops: %s: %s not exported; the file's header says why\n", j.Path, Plural(len(t.Skipped), "object"))
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/workato-gitops/workato-gitops/internal/export"
+	"github.com/workato-gitops/workato-gitops/internal/plan"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 	"github.com/workato-gitops/workato-gitops/internal/workato"
 )
@@ -53,14 +54,21 @@ func TestValidated(t *testing.T) {
 func TestExported(t *testing.T) {
 	results := []export.Result{
 		{Job: export.Job{Path: "tenants/acme.yaml", Customer: workato.Customer{ID: 1, ExternalID: "A1"}},
-			Tenant: &export.Tenant{Members: []export.Member{{}}, Folders: []export.Folder{{}, {}}, Skipped: []string{"x"}}},
+			Tenant: &export.Tenant{Sections: []export.Section{
+				{Kind: plan.KindCustomer, Single: true, Objects: make([]export.Object, 1)},
+				{Kind: plan.KindMember, Objects: make([]export.Object, 1)}, {Kind: plan.KindFolder, Objects: make([]export.Object, 2)},
+				{Kind: plan.KindConnection}, {Kind: plan.KindRecipe},
+			}, Skipped: []string{"x"}}},
 		{Job: export.Job{Path: "tenants/globex.yaml", Customer: workato.Customer{ID: 2, ExternalID: "G2"}}, Err: errors.New("read folders: 500")},
+		{Job: export.Job{Path: "tenants/bare.yaml", Customer: workato.Customer{ID: 3, ExternalID: "B3"}},
+			Tenant: &export.Tenant{Sections: []export.Section{{Kind: plan.KindCustomer, Single: true, Objects: make([]export.Object, 1)}, {Kind: plan.KindMember}}}},
 	}
 	var out, errs bytes.Buffer
 	if failed := Exported(&out, &errs, results); failed != 1 {
 		t.Errorf("failed = %d, want 1", failed)
 	}
-	if diff := cmp.Diff("tenants/acme.yaml: A1 (1 member, 2 folders, 0 connections, 0 recipes)\n", out.String()); diff != "" {
+	// Kinds without objects are left out.
+	if diff := cmp.Diff("tenants/acme.yaml: A1 (1 member, 2 folders)\ntenants/bare.yaml: B3 (the customer only)\n", out.String()); diff != "" {
 		t.Errorf("out (-want +got):\n%s", diff)
 	}
 	wantErrs := "workato-gitops: tenants/acme.yaml: 1 object not exported; the file's header says why\n" +

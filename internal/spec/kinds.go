@@ -39,6 +39,17 @@ func ListKinds() []string {
 	return out
 }
 
+// ListField is the manifest's key for the list of kind ("members" for
+// "member"), "" when no list holds that kind.
+func ListField(kind string) string {
+	for _, k := range objectKinds {
+		if k.Name() == kind {
+			return k.Field()
+		}
+	}
+	return ""
+}
+
 // object is what every manifest object is: keyed, and declared somewhere.
 type object interface {
 	Key() Key

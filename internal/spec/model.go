@@ -69,19 +69,23 @@ type Tenant struct {
 }
 
 // Customer is the managed user.
+//
+// Its yaml tags (like every manifest type's) name its manifest fields in
+// the order export writes them; omitempty leaves a zero value out there.
+// file.go decodes it.
 type Customer struct {
-	Pos
-	ID                int64 // 0 unless pinned
-	ExternalID        string
-	Name              string
-	NotificationEmail string
-	PlanID            string
-	OriginURL         string
+	Pos               `yaml:"-"`
+	ID                int64  `yaml:"id,omitempty"` // 0 unless pinned
+	ExternalID        string `yaml:"externalId"`
+	Name              string `yaml:"name"`
+	NotificationEmail string `yaml:"notificationEmail"`
+	PlanID            string `yaml:"planId,omitempty"`
+	OriginURL         string `yaml:"originUrl,omitempty"`
 	// Environments names the Embedded Environments workspaces managed
 	// ("dev", "test", "prod"; the schema allows nothing else, each once),
 	// in that order whatever the manifest's; nil means the customer's own
 	// workspace only, as without Environments.
-	Environments []string
+	Environments []string `yaml:"environments,omitempty"`
 }
 
 // EnvironmentsAt is where customer.environments is written (file:line).
@@ -119,7 +123,7 @@ type Member struct {
 type Folder struct {
 	Pos     `yaml:"-"`
 	Path    string `yaml:"path"`
-	Protect bool   `yaml:"protect"`
+	Protect bool   `yaml:"protect,omitempty"`
 	Implied bool   `yaml:"-"` // not declared itself: a parent of a declared folder
 }
 
@@ -135,12 +139,12 @@ type Connection struct {
 	Pos        `yaml:"-"`
 	Name       string `yaml:"name"`
 	Provider   string `yaml:"provider"`
-	Folder     string `yaml:"folder"` // "" is Home
-	ExternalID string `yaml:"externalId"`
-	Parent     string `yaml:"parent"`
-	State      string `yaml:"state"`
-	Protect    bool   `yaml:"protect"`
-	ID         int64  `yaml:"id"`
+	Folder     string `yaml:"folder,omitempty"` // "" is Home
+	ID         int64  `yaml:"id,omitempty"`
+	ExternalID string `yaml:"externalId,omitempty"`
+	Parent     string `yaml:"parent,omitempty"`
+	Protect    bool   `yaml:"protect,omitempty"`
+	State      string `yaml:"state,omitempty"`
 	// Input holds the decrypted parameters. Nil when the connection has
 	// none, or when the load skipped decryption (then HasInput is still
 	// true).
@@ -170,7 +174,7 @@ type Package struct {
 type Recipe struct {
 	Pos     `yaml:"-"`
 	Name    string `yaml:"name"`
-	Folder  string `yaml:"folder"`
+	Folder  string `yaml:"folder,omitempty"`
 	Running bool   `yaml:"running"`
 }
 
