@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/workato-gitops/workato-gitops/internal/sandbox"
 	"github.com/workato-gitops/workato-gitops/internal/workato"
@@ -24,8 +25,15 @@ func runCLI(t *testing.T, env map[string]string, args ...string) (int, string, s
 }
 
 func envOf(vars map[string]string, stdout, stderr *bytes.Buffer) env {
-	return env{stdin: strings.NewReader(""), stdout: stdout, stderr: stderr, getenv: func(k string) string { return vars[k] }}
+	return env{stdin: strings.NewReader(""), stdout: stdout, stderr: stderr, getenv: func(k string) string { return vars[k] },
+		importPoll: testImportPoll}
 }
+
+// testImportPoll is how often the tests' applies poll a package import.
+// A sandbox served over HTTP (httpSandbox, the fault and lease tests)
+// looks like Workato to apply, which would poll every 2 s of real time;
+// the sandbox answers in_progress only on the first poll.
+const testImportPoll = 20 * time.Millisecond
 
 func demoEnv(t *testing.T, apiURL string) map[string]string {
 	t.Helper()
