@@ -29,10 +29,13 @@ func envOf(vars map[string]string, stdout, stderr *bytes.Buffer) env {
 		importPoll: testImportPoll}
 }
 
-// testImportPoll is how often the tests' applies poll a package import.
-// A sandbox served over HTTP (httpSandbox, the fault and lease tests)
-// looks like Workato to apply, which would poll every 2 s of real time;
-// the sandbox answers in_progress only on the first poll.
+// testImportPoll is how often the in-process applies poll a package
+// import. A sandbox served over HTTP (httpSandbox, the fault and lease
+// tests) looks like Workato to apply, which would poll every 2 s of real
+// time; the sandbox answers in_progress only on the first poll. Commands
+// run as processes keep apply's own choice: TestConcurrentAppliesDoNotDuplicate
+// needs its two applies to overlap, and the 2 s wait is what holds the
+// first one's lease while the second starts.
 const testImportPoll = 20 * time.Millisecond
 
 func demoEnv(t *testing.T, apiURL string) map[string]string {
