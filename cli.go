@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/urfave/cli/v3"
 
@@ -33,8 +34,9 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
-	stdoutTTY      bool // colour and progress only on a terminal
-	stdinTTY       bool // apply asks for confirmation only on a terminal
+	stdoutTTY      bool          // colour and progress only on a terminal
+	stdinTTY       bool          // apply asks for confirmation only on a terminal
+	importPoll     time.Duration // tests only: apply's package import poll against a sandbox served over HTTP
 }
 
 var setVersionPrinter sync.Once

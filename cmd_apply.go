@@ -108,7 +108,7 @@ func runApply(ctx context.Context, o applyOptions, e env) error {
 	}
 	x := p.Executor(o.parallelism)
 	x.LeaseOwner = leaseOwner(e)
-	if onSandbox(e, p.Repo.Config) {
+	if x.ImportPoll = e.importPoll; x.ImportPoll == 0 && onSandbox(e, p.Repo.Config) { // e.importPoll: zero but in tests
 		x.ImportPoll = 20 * time.Millisecond // an in-process import is done at once
 	}
 	if o.maxDuration > 0 {

@@ -2,12 +2,14 @@ package spec
 
 import (
 	"bytes"
+	"embed"
 	"fmt"
 	"io"
 	"io/fs"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
@@ -23,7 +25,30 @@ const (
 	configSchemaFile = "config.schema.json"
 )
 
+// compiled holds, per embed.FS (in practice the one of package schemas),
+// the schemas compiled from it: embedded files never change, and a Schema
+// is safe for concurrent use (Load already validates files in parallel),
+// so a process compiles them once however often it loads. The tests load
+// hundreds of times in one process; a command loads once or twice.
+var compiled sync.Map // embed.FS -> *schemaSet
+
 func compileSchemas(fsys fs.FS) (*schemaSet, error) {
+	e, ok := fsys.(embed.FS)
+	if !ok {
+		return compileSchemasFrom(fsys)
+	}
+	if s, ok := compiled.Load(e); ok {
+		return s.(*schemaSet), nil
+	}
+	s, err := compileSchemasFrom(fsys)
+	if err != nil {
+		return nil, err
+	}
+	got, _ := compiled.LoadOrStore(e, s)
+	return got.(*schemaSet), nil
+}
+
+func compileSchemasFrom(fsys fs.FS) (*schemaSet, error) {
 	c := jsonschema.NewCompiler()
 	c.Draft = jsonschema.Draft2020
 	// Schemas are embedded; nothing may be fetched from anywhere.

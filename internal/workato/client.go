@@ -84,6 +84,7 @@ type Client struct {
 	userAgent string
 	timeout   time.Duration
 	scrub     scrubber
+	maxItems  int // longest paged list; 0 means maxListItems (tests lower it)
 
 	catalogMu sync.Mutex
 	catalog   *Catalog // the connectors catalogue, read once (ConnectorCatalog)

@@ -59,7 +59,7 @@ func decodeConnectorPage(raw json.RawMessage) (connectorPage, error) {
 // GET /integrations/all — https://docs.workato.com/oem/oem-api/adapters.html
 func (c *Client) ListConnectors(ctx context.Context) ([]Connector, error) {
 	var all []Connector
-	guard := pageGuard{path: "/integrations/all"}
+	guard := pageGuard{path: "/integrations/all", maxItems: c.maxItems}
 	for page := 1; ; page++ {
 		q := url.Values{"page": {fmt.Sprint(page)}, "per_page": {fmt.Sprint(perPage)}}
 		var raw json.RawMessage

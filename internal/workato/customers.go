@@ -125,7 +125,7 @@ func sendJSON[T any](ctx context.Context, c *Client, method, path string, body a
 // short; no managed-user list documents a total or a next link.
 func listPages[T any](ctx context.Context, c *Client, path string, query url.Values) ([]T, error) {
 	var all []T
-	guard := pageGuard{path: path}
+	guard := pageGuard{path: path, maxItems: c.maxItems}
 	for page := 1; ; page++ {
 		q := url.Values{}
 		for k, v := range query {

@@ -27,9 +27,10 @@ var ErrPaging = errors.New("paging does not end")
 
 // pageGuard tracks one list's pages.
 type pageGuard struct {
-	path string
-	prev [sha256.Size]byte
-	full int // full pages seen
+	path     string
+	maxItems int // 0 means maxListItems
+	prev     [sha256.Size]byte
+	full     int // full pages seen
 }
 
 // next checks page (1-based) and its decoded items; it is called only for
@@ -45,9 +46,13 @@ func (g *pageGuard) next(page int, items any) error {
 	}
 	g.prev = sum
 	g.full++
-	if page >= maxPages {
+	limit, pages := maxListItems, maxPages
+	if g.maxItems > 0 {
+		limit, pages = g.maxItems, g.maxItems/perPage+1
+	}
+	if page >= pages {
 		return fmt.Errorf("workato: GET %s: still full after %d pages (%d items, over the limit of %d): %w",
-			g.path, page, page*perPage, maxListItems, ErrPaging)
+			g.path, page, page*perPage, limit, ErrPaging)
 	}
 	return nil
 }
