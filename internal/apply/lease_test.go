@@ -222,7 +222,7 @@ func TestLeaseIsRenewedDuringALongCall(t *testing.T) {
 	var during string
 	w.stall = func() {
 		once.Do(func() {
-			time.Sleep(3 * ttl / 2)
+			time.Sleep(5 * ttl / 4) // past the first expiry; renewed at half-time, and again at its own half-time
 			if owner, expiry := w.leaseProperty(); owner != "this apply" || !expiry.After(time.Now()) {
 				during = fmt.Sprintf("lease of %q until %s, now %s", owner, expiry.Format(time.StampMilli), time.Now().Format(time.StampMilli))
 			}
