@@ -3,6 +3,8 @@ package plan
 import (
 	"fmt"
 	"slices"
+
+	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
 // MaxSavedPlan bounds the size of a saved plan read back from disk: a
@@ -26,7 +28,7 @@ func (s *Saved) check() error {
 			return fmt.Errorf("%s: not a tenant plan (no name)", at)
 		case seen[t.Unit()]:
 			return fmt.Errorf("%s: tenant %q appears twice", at, t.Label())
-		case !slices.Contains([]string{"", "dev", "test", "prod"}, t.Environment):
+		case t.Environment != "" && !slices.Contains(spec.Environments, t.Environment):
 			return fmt.Errorf("%s.environment: %q is not dev, test or prod", at, t.Environment)
 		case !slices.Contains([]Status{StatusPlanned, StatusBlocked, StatusFailed}, t.Status):
 			return fmt.Errorf("%s.status: %q is not planned, blocked or failed", at, t.Status)

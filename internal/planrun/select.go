@@ -11,10 +11,6 @@ import (
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
-// environmentNames are the environments a manifest may list, in the order
-// customer.environments keeps them.
-var environmentNames = []string{"dev", "test", "prod"}
-
 // Selection is what a run plans: tenants, and of a tenant with
 // customer.environments, which of its environments.
 type Selection struct {
@@ -50,7 +46,7 @@ func SelectTenants(all []*spec.Tenant, patterns []string) (Selection, error) {
 	some := map[*spec.Tenant][]string{}
 	for _, p := range patterns {
 		name, env, scoped := strings.Cut(p, "@")
-		if scoped && !slices.Contains(environmentNames, env) {
+		if scoped && !slices.Contains(spec.Environments, env) {
 			return Selection{}, fmt.Errorf("--tenant %q: %q is not an environment; NAME@ENV takes dev, test or prod", p, env)
 		}
 		var byName []*spec.Tenant

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -48,5 +49,33 @@ func TestCustomerEnvironments(t *testing.T) {
 				t.Errorf("EnvironmentsAt = %q, want t.yaml:9", c.EnvironmentsAt())
 			}
 		})
+	}
+}
+
+// TestEnvironmentsAreTheSchemas: Environments, which selection and the
+// saved-plan check accept, is the schema's enum, in the same order.
+func TestEnvironmentsAreTheSchemas(t *testing.T) {
+	data, err := schemas.FS.ReadFile("tenant.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s struct {
+		Defs struct {
+			Customer struct {
+				Properties struct {
+					Environments struct {
+						Items struct {
+							Enum []string `json:"enum"`
+						} `json:"items"`
+					} `json:"environments"`
+				} `json:"properties"`
+			} `json:"customer"`
+		} `json:"$defs"`
+	}
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(s.Defs.Customer.Properties.Environments.Items.Enum, Environments); diff != "" {
+		t.Errorf("schema enum (-) vs Environments (+):\n%s", diff)
 	}
 }

@@ -94,16 +94,17 @@ func (c Customer) EnvironmentsAt() string {
 	return fmt.Sprintf("%s:%d", d.File, d.Line)
 }
 
-// envOrder is the order environments are planned and shown in.
-var envOrder = []string{"dev", "test", "prod"}
+// Environments are the Embedded Environments a manifest may list, in the
+// order they are planned and shown in (the schema's enum).
+var Environments = []string{"dev", "test", "prod"}
 
-// canonicalEnvironments puts a schema-valid list in envOrder.
+// canonicalEnvironments puts a schema-valid list in Environments' order.
 func canonicalEnvironments(envs []string) []string {
 	if len(envs) == 0 {
 		return nil
 	}
 	var out []string
-	for _, e := range envOrder {
+	for _, e := range Environments {
 		if slices.Contains(envs, e) {
 			out = append(out, e)
 		}
