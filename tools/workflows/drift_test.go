@@ -1,73 +1,259 @@
 package workflows
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"maps"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 )
 
-// stubIssuesGH is a GitHub holding one repository's issues in
-// $STUB/issues.json (each with its comments), answering the REST calls
-// drift-issue.sh makes as GitHub does: the list filters by state and
-// label (and, like GitHub's, holds pull requests); a body over GitHub's
-// 65,536 characters is refused. A call containing $GH_FAIL fails, and
-// with $STUB/droplabels a new issue gets no label (GitHub drops labels
-// the token may not set).
+// stubIssuesGH is gh for drift-issue.sh: it logs each call, fails one
+// containing $GH_FAIL as gh fails on a 502, and hands the rest to
+// issuesGH in the test process, over the TCP connection bash opens with
+// /dev/tcp (its arguments, after its working directory and
+// $GITHUB_REPOSITORY, each ended by a NUL); the answer is the exit code
+// on a line, then what goes to stdout (to stderr when the code is not 0).
+// A script and not a process of Go's, so that a call costs one bash: the
+// drift tests make a hundred.
 const stubIssuesGH = `#!/usr/bin/env bash
 echo "gh $*" >> "$STUB/calls.log"
 if [ -n "${GH_FAIL:-}" ] && [[ "$*" == *"$GH_FAIL"* ]]; then
   echo "gh: Bad Gateway (HTTP 502)" >&2; exit 1
 fi
-[ "$1" = api ] || { echo "stub gh: unexpected call: $*" >&2; exit 1; }
-shift
-method=GET path= args=() fields='{}' i=0
-while [ $# -gt 0 ]; do
-  case $1 in
-    --method) method=$2; shift ;;
-    --paginate) ;;
-    -f|-F)
-      k=${2%%=*} v=${2#*=} i=$((i + 1))
-      if [ "$1" = -F ] && [[ $v == @* ]]; then args+=(--rawfile "v$i" "${v#@}"); else args+=(--arg "v$i" "$v"); fi
-      if [[ $k == *"[]" ]]; then fields+=" | .[\"${k%"[]"}\"] += [\$v$i]"; else fields+=" | .[\"$k\"] = \$v$i"; fi
-      shift ;;
-    -*) echo "stub gh: unexpected flag $1" >&2; exit 1 ;;
-    *) path=$1 ;;
-  esac
-  shift
-done
-db=$STUB/issues.json
-R=repos/$GITHUB_REPOSITORY
-fields=$(jq -nc "${args[@]}" "$fields")
-if ! jq -e '(.body // "") | length <= 65536' <<<"$fields" > /dev/null; then
-  echo "gh: Validation Failed: body is too long (maximum is 65536 characters) (HTTP 422)" >&2; exit 1
-fi
-save() { jq "$@" "$db" > "$db.new" && mv "$db.new" "$db"; }
-case "$method $path" in
-  "GET $R/issues?state=open&labels=workato-gitops-drift&per_page=100")
-    jq -c '[.[] | select(.state == "open" and any(.labels[]; .name == "workato-gitops-drift")) | del(.comments)]' "$db" ;;
-  "POST $R/issues")
-    n=$(jq '(map(.number) | max // 0) + 1' "$db")
-    drop=false; [ ! -e "$STUB/droplabels" ] || drop=true
-    save --argjson f "$fields" --argjson n "$n" --argjson drop "$drop" \
-      '. + [{number: $n, title: $f.title, body: $f.body, state: "open", user: {login: "github-actions[bot]"},
-             labels: (if $drop then [] else [($f.labels // [])[] | {name: .}] end), comments: []}]'
-    jq --argjson n "$n" '.[] | select(.number == $n) | del(.comments)' "$db" ;;
-  "PATCH $R/issues/"*)
-    n=${path##*/}
-    save --argjson f "$fields" --argjson n "$n" 'map(if .number == $n then . + $f else . end)'
-    jq --argjson n "$n" '.[] | select(.number == $n) | del(.comments)' "$db" ;;
-  "POST $R/issues/"*/comments)
-    n=${path#"$R/issues/"}; n=${n%/comments}
-    save --argjson f "$fields" --argjson n "$n" 'map(if .number == $n then .comments += [$f.body] else . end)'
-    echo '{}' ;;
-  *) echo "stub gh: unexpected call: $method $path" >&2; exit 1 ;;
-esac
+exec 3<>"/dev/tcp/$STUB_GH"
+printf '%d\n' $(($# + 2)) >&3
+printf '%s\0' "$PWD" "$GITHUB_REPOSITORY" "$@" >&3
+read -r code <&3 && [[ $code =~ ^[0-9]+$ ]] || { echo "stub gh: no answer from the test" >&2; exit 1; }
+if [ "$code" = 0 ]; then cat <&3; else cat <&3 >&2; fi
+exit "$code"
 `
+
+// issuesGH is a GitHub holding one repository's issues in dir/issues.json
+// (each with its comments), answering the REST calls drift-issue.sh makes
+// as GitHub does: the list filters by state and label (and, like
+// GitHub's, holds pull requests); a body over GitHub's 65,536 characters
+// is refused. With dir/droplabels a new issue gets no label (GitHub drops
+// labels the token may not set).
+type issuesGH struct {
+	dir string
+	mu  sync.Mutex // one call at a time on issues.json
+}
+
+// serve answers the connections of stubIssuesGH on l until it is closed.
+func (g *issuesGH) serve(l net.Listener) {
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		go g.answer(c)
+	}
+}
+
+func (g *issuesGH) answer(c net.Conn) {
+	defer c.Close()
+	r := bufio.NewReader(c)
+	line, err := r.ReadString('\n')
+	n, aerr := strconv.Atoi(strings.TrimSpace(line))
+	if err != nil || aerr != nil || n < 2 {
+		fmt.Fprintf(c, "1\nstub gh: a bad request %q\n", line)
+		return
+	}
+	args := make([]string, n)
+	for i := range args {
+		a, err := r.ReadString(0)
+		if err != nil {
+			fmt.Fprintf(c, "1\nstub gh: a request cut short: %v\n", err)
+			return
+		}
+		args[i] = strings.TrimSuffix(a, "\x00")
+	}
+	g.mu.Lock()
+	out, err := g.api(args[0], args[1], args[2:])
+	g.mu.Unlock()
+	if err != nil {
+		fmt.Fprintf(c, "1\n%v\n", err)
+		return
+	}
+	fmt.Fprintf(c, "0\n%s\n", out)
+}
+
+// api is `gh args...` run in the directory cwd for repository repo; it
+// returns what gh prints.
+func (g *issuesGH) api(cwd, repo string, args []string) ([]byte, error) {
+	unexpected := fmt.Errorf("stub gh: unexpected call: %s", strings.Join(args, " "))
+	if len(args) == 0 || args[0] != "api" {
+		return nil, unexpected
+	}
+	method, path, fields := "GET", "", map[string]any{}
+	for i := 1; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "--method" || a == "-f" || a == "-F":
+			if i++; i == len(args) {
+				return nil, fmt.Errorf("stub gh: %s without its value", a)
+			}
+			if a == "--method" {
+				method = args[i]
+				continue
+			}
+			k, v, ok := strings.Cut(args[i], "=")
+			if !ok {
+				v = k
+			}
+			if f, ok := strings.CutPrefix(v, "@"); a == "-F" && ok {
+				if !filepath.IsAbs(f) {
+					f = filepath.Join(cwd, f)
+				}
+				data, err := os.ReadFile(f)
+				if err != nil {
+					return nil, fmt.Errorf("stub gh: %v", err)
+				}
+				v = string(data)
+			}
+			if name, ok := strings.CutSuffix(k, "[]"); ok {
+				list, ok := fields[name].([]any)
+				if !ok && fields[name] != nil {
+					return nil, fmt.Errorf("stub gh: %s is both a value and a list", name)
+				}
+				fields[name] = append(list, v)
+			} else {
+				fields[k] = v
+			}
+		case a == "--paginate":
+		case strings.HasPrefix(a, "-"):
+			return nil, fmt.Errorf("stub gh: unexpected flag %s", a)
+		default:
+			path = a
+		}
+	}
+	if body, _ := fields["body"].(string); utf8.RuneCountInString(body) > 65536 {
+		return nil, fmt.Errorf("gh: Validation Failed: body is too long (maximum is 65536 characters) (HTTP 422)")
+	}
+	db, err := g.load()
+	if err != nil {
+		return nil, err
+	}
+	// number is issue i's number, or -1.
+	number := func(i map[string]any) int {
+		n, ok := i["number"].(json.Number)
+		v, err := strconv.Atoi(n.String())
+		if !ok || err != nil {
+			return -1
+		}
+		return v
+	}
+	// show is issue n as GitHub shows it: without the comments.
+	show := func(n int) []byte {
+		for _, i := range db {
+			if number(i) == n {
+				shown := maps.Clone(i)
+				delete(shown, "comments")
+				return encode(shown)
+			}
+		}
+		return nil
+	}
+	issue := func(rest string) (map[string]any, int, error) {
+		n, err := strconv.Atoi(rest)
+		for _, i := range db {
+			if err == nil && number(i) == n {
+				return i, n, nil
+			}
+		}
+		return nil, n, unexpected
+	}
+	R := "repos/" + repo
+	switch {
+	case method == "GET" && path == R+"/issues?state=open&labels="+driftLabel+"&per_page=100":
+		list := []map[string]any{}
+		for _, i := range db {
+			labels, _ := i["labels"].([]any)
+			if i["state"] != "open" || !slices.ContainsFunc(labels, func(l any) bool {
+				m, _ := l.(map[string]any)
+				return m["name"] == driftLabel
+			}) {
+				continue
+			}
+			shown := maps.Clone(i)
+			delete(shown, "comments")
+			list = append(list, shown)
+		}
+		return encode(list), nil
+	case method == "POST" && path == R+"/issues":
+		n := 1
+		for _, i := range db {
+			n = max(n, number(i)+1)
+		}
+		labels := []any{}
+		if _, err := os.Stat(filepath.Join(g.dir, "droplabels")); err != nil {
+			names, _ := fields["labels"].([]any)
+			for _, l := range names {
+				labels = append(labels, map[string]any{"name": l})
+			}
+		}
+		db = append(db, map[string]any{"number": json.Number(strconv.Itoa(n)), "title": fields["title"], "body": fields["body"],
+			"state": "open", "user": map[string]any{"login": "github-actions[bot]"}, "labels": labels, "comments": []any{}})
+		return show(n), g.save(db)
+	case method == "PATCH" && strings.HasPrefix(path, R+"/issues/"):
+		i, n, err := issue(strings.TrimPrefix(path, R+"/issues/"))
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(i, fields)
+		return show(n), g.save(db)
+	case method == "POST" && strings.HasPrefix(path, R+"/issues/") && strings.HasSuffix(path, "/comments"):
+		i, _, err := issue(strings.TrimSuffix(strings.TrimPrefix(path, R+"/issues/"), "/comments"))
+		if err != nil {
+			return nil, err
+		}
+		comments, _ := i["comments"].([]any)
+		i["comments"] = append(comments, fields["body"])
+		return []byte("{}"), g.save(db)
+	}
+	return nil, fmt.Errorf("stub gh: unexpected call: %s %s", method, path)
+}
+
+func (g *issuesGH) load() ([]map[string]any, error) {
+	data, err := os.ReadFile(filepath.Join(g.dir, "issues.json"))
+	if err != nil {
+		return nil, fmt.Errorf("stub gh: %v", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var db []map[string]any
+	if err := dec.Decode(&db); err != nil {
+		return nil, fmt.Errorf("stub gh: issues.json: %v", err)
+	}
+	return db, nil
+}
+
+func (g *issuesGH) save(db []map[string]any) error {
+	return os.WriteFile(filepath.Join(g.dir, "issues.json"), encode(db), 0o644)
+}
+
+// encode is v as JSON, with <, > and & as they are (as jq and GitHub
+// write them).
+func encode(v any) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		panic(err)
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+}
 
 type ghIssue struct {
 	Number      int    `json:"number"`
@@ -109,7 +295,12 @@ func newDrift(t *testing.T, issues ...string) *driftWorld {
 	d := &driftWorld{t: t, dir: t.TempDir()}
 	d.write("gh", stubIssuesGH, 0o755)
 	d.write("issues.json", "["+strings.Join(issues, ",")+"]", 0o644)
-	d.env = append(os.Environ(), "PATH="+d.dir+":"+os.Getenv("PATH"), "STUB="+d.dir, "GH_TOKEN=x", "GH_FAIL=",
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	must(t, err)
+	t.Cleanup(func() { l.Close() })
+	go (&issuesGH{dir: d.dir}).serve(l)
+	addr := l.Addr().(*net.TCPAddr)
+	d.env = append(os.Environ(), "PATH="+d.dir+":"+os.Getenv("PATH"), "STUB="+d.dir, "STUB_GH=127.0.0.1/"+strconv.Itoa(addr.Port), "GH_TOKEN=x", "GH_FAIL=",
 		"GITHUB_REPOSITORY="+repo, "GITHUB_SERVER_URL=https://github.com", "GITHUB_RUN_ID=900", "GITHUB_SHA="+merged)
 	return d
 }
@@ -306,6 +497,21 @@ func TestDriftIssueOtherCodes(t *testing.T) {
 // another).
 func TestDriftIssueFailsLoudly(t *testing.T) {
 	t.Parallel()
+	// The issues after a first drift with plan A, and with plan B: made
+	// once by the script, for the cases that start from an open issue.
+	opened := map[string]string{}
+	for _, md := range []string{driftPlanA, driftPlanB} {
+		d := newDrift(t)
+		if code, out := d.run("2", md); code != 0 || len(d.open()) != 1 {
+			t.Fatalf("the first drift: exit %d, issues %+v:\n%s", code, d.issues(), out)
+		}
+		data, err := os.ReadFile(filepath.Join(d.dir, "issues.json"))
+		must(t, err)
+		opened[md] = string(data)
+	}
+	openedWith := func(md string) func(d *driftWorld) {
+		return func(d *driftWorld) { d.write("issues.json", opened[md], 0o644) }
+	}
 	for _, tc := range []struct {
 		name  string
 		setup func(d *driftWorld)
@@ -315,10 +521,10 @@ func TestDriftIssueFailsLoudly(t *testing.T) {
 		{"listing the issues", nil, "2", "state=open"},
 		{"listing the issues, no drift", nil, "0", "state=open"},
 		{"opening the issue", nil, "2", "--method POST"},
-		{"editing the issue", func(d *driftWorld) { d.run("2", driftPlanA) }, "2", "--method PATCH"},
-		{"commenting that the drift changed", func(d *driftWorld) { d.run("2", driftPlanB) }, "2", "/comments"},
-		{"commenting that the drift is gone", func(d *driftWorld) { d.run("2", driftPlanA) }, "0", "/comments"},
-		{"closing the issue", func(d *driftWorld) { d.run("2", driftPlanA) }, "0", "state=closed"},
+		{"editing the issue", openedWith(driftPlanA), "2", "--method PATCH"},
+		{"commenting that the drift changed", openedWith(driftPlanB), "2", "/comments"},
+		{"commenting that the drift is gone", openedWith(driftPlanA), "0", "/comments"},
+		{"closing the issue", openedWith(driftPlanA), "0", "state=closed"},
 		{"a new issue without its label", func(d *driftWorld) { d.write("droplabels", "", 0o644) }, "2", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
