@@ -18,17 +18,21 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
-		"workato-gitops": func() {
-			os.Exit(run(os.Args, env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}))
-		},
-	})
-}
-
 // TestScripts runs the CLI scenarios in testdata/script/*.txtar.
+//
+// A script's workato-gitops command runs the CLI in this process (see
+// cliCmd), under the race detector like every other test: starting the
+// test binary once per command cost more than a hundred milliseconds of
+// package initialisation each, most of the scripts' time. What only a
+// process shows (main, the exit status, signals, a kill) is tested on a
+// built binary (cliBinary).
+//
+// A command runs in its script's directory, and the working directory
+// belongs to the process: the commands take turns (cwdMu), and the test
+// is not parallel, so that no other test of the package runs while a
+// script's directory is current (Go starts parallel tests only after the
+// sequential ones).
 func TestScripts(t *testing.T) {
-	t.Parallel()
 	examples, err := filepath.Abs("examples/tenants")
 	if err != nil {
 		t.Fatal(err)
@@ -41,6 +45,10 @@ func TestScripts(t *testing.T) {
 	// An API that refuses every call, as with a wrong token, for scenarios
 	// in which every tenant fails: an unreachable address fails too, but
 	// the client retries each read with backoff for seconds first.
+	scripts, err := filepath.Abs("testdata/script") // read while another script's directory is current
+	if err != nil {
+		t.Fatal(err)
+	}
 	refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusUnauthorized)
@@ -48,7 +56,7 @@ func TestScripts(t *testing.T) {
 	}))
 	t.Cleanup(refusing.Close)
 	testscript.Run(t, testscript.Params{
-		Dir: "testdata/script",
+		Dir: scripts,
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("EXAMPLES", examples)
 			e.Setenv("DEMO_KEY", demoKey)
@@ -56,33 +64,69 @@ func TestScripts(t *testing.T) {
 			e.Setenv("REFUSING_API", refusing.URL+"/api")
 			// Under -race, each exec'd command would sleep a second at exit
 			// (the race detector's default atexit_sleep_ms) for other
-			// threads to report; a script runs a dozen. Races are still
-			// reported as they happen. Options already in GORACE come later
-			// and so win.
+			// threads to report. Races are still reported as they happen.
+			// Options already in GORACE come later and so win.
 			e.Setenv("GORACE", strings.TrimSpace("atexit_sleep_ms=0 "+e.Getenv("GORACE")))
 			return nil
 		},
-		RequireExplicitExec: true,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exitcode": exitcodeCmd,
+			"workato-gitops": cliCmd,
+			"exitcode":       exitcodeCmd,
 		},
 	})
 }
 
+// cwdMu is held while a script's command runs with the script's
+// directory as the process's working directory.
+var cwdMu sync.Mutex
+
+// cliCmd is "[!] workato-gitops args...": the CLI run in-process with the
+// script's environment (run reads it only through getenv), its directory,
+// an empty standard input and the script's stdout and stderr. Processes
+// the CLI starts itself (git, $EDITOR, a key command) inherit this
+// process's environment, not the script's.
+func cliCmd(ts *testscript.TestScript, neg bool, args []string) {
+	code := runInScript(ts, args)
+	switch {
+	case neg && code == 0:
+		ts.Fatalf("workato-gitops succeeded unexpectedly")
+	case !neg && code != 0:
+		ts.Fatalf("workato-gitops: exit code %d", code)
+	}
+}
+
+func runInScript(ts *testscript.TestScript, args []string) int {
+	cwdMu.Lock()
+	defer cwdMu.Unlock()
+	was, err := os.Getwd()
+	ts.Check(err)
+	ts.Check(os.Chdir(ts.MkAbs(".")))
+	defer func() { ts.Check(os.Chdir(was)) }()
+	return run(append([]string{"workato-gitops"}, args...), env{
+		stdin: strings.NewReader(""), stdout: ts.Stdout(), stderr: ts.Stderr(),
+		getenv: ts.Getenv, importPoll: testImportPoll,
+	})
+}
+
 // exitcodeCmd is "exitcode N command [args...]": run the command and check
-// that it exits with N (exec only tells zero from non-zero).
+// that it exits with N (exec only tells zero from non-zero). The command
+// is workato-gitops, in-process, or a program.
 func exitcodeCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 2 {
 		ts.Fatalf("usage: exitcode N command [args...]")
 	}
-	err := ts.Exec(args[1], args[2:]...)
 	code := 0
-	var ee *exec.ExitError
-	switch {
-	case errors.As(err, &ee):
-		code = ee.ExitCode()
-	case err != nil:
-		ts.Fatalf("%v", err)
+	if args[1] == "workato-gitops" {
+		code = runInScript(ts, args[2:])
+	} else {
+		err := ts.Exec(args[1], args[2:]...)
+		var ee *exec.ExitError
+		switch {
+		case errors.As(err, &ee):
+			code = ee.ExitCode()
+		case err != nil:
+			ts.Fatalf("%v", err)
+		}
 	}
 	if strconv.Itoa(code) != args[0] {
 		ts.Fatalf("exit code %d, want %s", code, args[0])
