@@ -50,7 +50,7 @@ func runDoctor(ctx context.Context, o doctorOptions, e env) error {
 	n := doctor.Run(ctx, e.stdout, doctor.Options{
 		Dir: dir, Offline: o.offline, Tenant: o.tenant, Timeout: o.timeout, Schemas: schemaFS,
 		Keys: keyEnv(e),
-		API:  apiEnv(e), UserAgent: userAgent(),
+		API:  apiEnv(e), UserAgent: userAgent(), SOPS: inspector,
 	})
 	if n.Fail > 0 {
 		return &codeError{code: exitError, err: fmt.Errorf("%s failed; see the hints above", render.Plural(n.Fail, "check"))}

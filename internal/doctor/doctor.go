@@ -2,9 +2,9 @@
 // working in a repository: the age keys at hand, the SOPS recipients of
 // each encrypted file, the config and the manifests, the API target and
 // token, and what the token may do. It owns the checks and their wording;
-// package main hands it the environment's values and maps the count of
-// failures to the exit code. No finding holds key material, a token or a
-// decrypted value.
+// package main hands it the environment's values and SOPS (it does not
+// link SOPS itself), and maps the count of failures to the exit code. No
+// finding holds key material, a token or a decrypted value.
 package doctor
 
 import (
@@ -14,7 +14,6 @@ import (
 	"io/fs"
 	"time"
 
-	"github.com/workato-gitops/workato-gitops/internal/sopsfile"
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 	"github.com/workato-gitops/workato-gitops/internal/target"
 )
@@ -30,6 +29,11 @@ type Options struct {
 	API     target.Env
 	// UserAgent is sent with every API call.
 	UserAgent string
+	// SOPS opens encrypted files with the keys given (its Inspector is
+	// used only when it returns no error): package main hands in
+	// internal/sopsfile's New, so that doctor and its tests do not link
+	// SOPS and its cloud KMS SDKs. Required.
+	SOPS func(spec.Keys) (spec.Inspector, error)
 }
 
 // KeyEnv is where keys may come from: spec's collector, shared with
@@ -92,7 +96,7 @@ func Run(ctx context.Context, w io.Writer, o Options) Counts {
 	keys, idOrigin := checkKeys(r, o.Keys)
 	// Every identity that parses, even when other lines of its source do
 	// not: one bad line must not hide the good ones from the diagnosis.
-	sf, err := sopsfile.New(spec.UsableKeys(keys))
+	sf, err := o.SOPS(spec.UsableKeys(keys))
 	var files []spec.FileReport
 	if err == nil {
 		files, err = spec.Inspect(o.Dir, spec.Options{Schemas: o.Schemas}, sf)

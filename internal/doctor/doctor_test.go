@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/workato-gitops/workato-gitops/internal/spec"
+	"github.com/workato-gitops/workato-gitops/internal/spec/spectest"
 	"github.com/workato-gitops/workato-gitops/internal/target"
 	"github.com/workato-gitops/workato-gitops/internal/workato"
 	"github.com/workato-gitops/workato-gitops/schemas"
@@ -68,7 +69,7 @@ func TestPickTenant(t *testing.T) {
 // TestRunOffline checks the examples with the demo key: every finding OK.
 func TestRunOffline(t *testing.T) {
 	var out bytes.Buffer
-	n := Run(context.Background(), &out, Options{Dir: "../../examples/tenants", Offline: true, Schemas: schemas.FS,
+	n := Run(context.Background(), &out, Options{Dir: "../../examples/tenants", Offline: true, Schemas: schemas.FS, SOPS: spectest.Inspector,
 		Keys: KeyEnv{Getenv: func(k string) string {
 			if k == "SOPS_AGE_KEY_FILE" {
 				return "../../examples/demo-age-key.txt"
@@ -81,7 +82,7 @@ func TestRunOffline(t *testing.T) {
 	if !strings.Contains(out.String(), "note: API checks skipped (--offline)") || !strings.HasSuffix(out.String(), fmt.Sprintf("%d OK, 0 WARN, 0 FAIL\n", n.OK)) {
 		t.Errorf("output:\n%s", out.String())
 	}
-	n = Run(context.Background(), &out, Options{Dir: "../../examples/tenants", Offline: true, Schemas: schemas.FS})
+	n = Run(context.Background(), &out, Options{Dir: "../../examples/tenants", Offline: true, Schemas: schemas.FS, SOPS: spectest.Inspector})
 	if n.Fail == 0 {
 		t.Errorf("without a key: no FAIL")
 	}

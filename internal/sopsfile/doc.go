@@ -1,6 +1,7 @@
 // Package sopsfile is the one importer of getsops/sops: it decrypts
 // manifests for spec.Load (spec.Decrypter), and encrypts, re-seals and
-// inspects them for spec.Encrypt, spec.Unseal and spec.Inspect (spec.SOPS).
+// inspects them for spec.Encrypt, spec.Unseal (spec.SOPS) and spec.Inspect
+// (spec.Inspector, which package main hands doctor).
 //
 // It is kept apart because the sops root package links its key service
 // and every cloud KMS SDK (about 800 packages): only the programs that

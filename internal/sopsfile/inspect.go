@@ -6,12 +6,13 @@ import (
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
-// Recipients are the keys a file is encrypted to, as its SOPS metadata
-// names them.
-func (d *SOPS) Recipients(data []byte) ([]spec.Recipient, error) {
+// Probe parses a file's SOPS metadata once and returns the keys it names
+// and whether a key given here opens the file's data key: "no key here"
+// told apart from a file that opens but does not verify.
+func (d *SOPS) Probe(data []byte) ([]spec.Recipient, bool, error) {
 	tree, err := (&sopsyaml.Store{}).LoadEncryptedFile(data)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	var out []spec.Recipient
 	for _, g := range tree.Metadata.KeyGroups {
@@ -19,19 +20,8 @@ func (d *SOPS) Recipients(data []byte) ([]spec.Recipient, error) {
 			out = append(out, spec.Recipient{Type: k.TypeToIdentifier(), ID: k.ToString()})
 		}
 	}
-	return out, nil
-}
-
-// OpensDataKey reports whether a key given here opens the file's data
-// key: "no key here" told apart from a file that opens but does not
-// verify.
-func (d *SOPS) OpensDataKey(data []byte) bool {
-	tree, err := (&sopsyaml.Store{}).LoadEncryptedFile(data)
-	if err != nil {
-		return false
-	}
 	_, err = tree.Metadata.GetDataKeyWithKeyServices(d.svcs, []string{"age"})
-	return err == nil
+	return out, err == nil, nil
 }
 
 // PublicKeys are the recipients of the identities given to New.

@@ -28,6 +28,7 @@ type SOPS struct {
 
 var (
 	_ spec.Decrypter = (*SOPS)(nil)
+	_ spec.Inspector = (*SOPS)(nil)
 	_ spec.SOPS      = (*SOPS)(nil)
 )
 

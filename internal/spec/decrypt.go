@@ -17,18 +17,24 @@ type Decrypter interface {
 	Decrypt(data []byte, keep func(ptr string) bool) (map[string]Secret, error)
 }
 
-// SOPS is what Encrypt, Unseal, Seal and Inspect need of SOPS, beyond
-// decryption. internal/sopsfile implements it.
-type SOPS interface {
+// Inspector is what Inspect needs of SOPS, beyond decryption: doctor
+// takes one from package main, so that it does not link SOPS, and its
+// tests use spectest's. internal/sopsfile implements it.
+type Inspector interface {
 	Decrypter
-	// Recipients are the keys the file's SOPS metadata names; an error
-	// means the metadata does not read.
-	Recipients(data []byte) ([]Recipient, error)
-	// OpensDataKey reports whether a key given here opens the file's
-	// data key (before any value or the MAC is checked).
-	OpensDataKey(data []byte) bool
+	// Probe reads the file's SOPS metadata once: the keys it names, and
+	// whether a key given here opens the file's data key (before any
+	// value or the MAC is checked). An error means the metadata does not
+	// read.
+	Probe(data []byte) (recipients []Recipient, opens bool, err error)
 	// PublicKeys are the recipients of the identities given here.
 	PublicKeys() []string
+}
+
+// SOPS is what Encrypt, Unseal and Seal need of SOPS, beyond inspection.
+// internal/sopsfile implements it.
+type SOPS interface {
+	Inspector
 	// EncryptNew is `sops encrypt` of a plaintext manifest with the
 	// creation rule that sopsConfig (or, when empty, the nearest
 	// .sops.yaml above the file) holds for abs, the file's absolute path.

@@ -4,7 +4,7 @@
 // against the JSON Schemas, decrypting SOPS-encrypted connection inputs (and
 // sealing them, layout intact, for encrypt and edit), merging bases into
 // tenants and checking references across files. SOPS itself is reached
-// through the Decrypter and SOPS interfaces, which internal/sopsfile
+// through the Decrypter, Inspector and SOPS interfaces, which internal/sopsfile
 // implements: spec does not link SOPS and its cloud KMS SDKs, so neither do
 // the packages that only need the manifests' structure. Every problem is reported, each with file, line
 // and field; decrypted values live only inside Secret and never reach an

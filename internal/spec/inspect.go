@@ -9,7 +9,7 @@ import (
 
 // This file explains encrypted files for `workato-gitops doctor`: which
 // recipients each file has, whether a key given here opens it, and, when
-// not, why. SOPS itself is reached through the SOPS interface.
+// not, why. SOPS itself is reached through the Inspector interface.
 
 // Recipient is one key a SOPS file is encrypted to.
 type Recipient struct {
@@ -53,7 +53,7 @@ type FileReport struct {
 // from UsableKeys to use every identity that parses even when other lines
 // of the same source do not. opts.Decrypter and opts.SkipDecrypt are not
 // used. An error means the directory could not be read.
-func Inspect(dir string, opts Options, sf SOPS) ([]FileReport, error) {
+func Inspect(dir string, opts Options, sf Inspector) ([]FileReport, error) {
 	if opts.MaxFileSize <= 0 {
 		opts.MaxFileSize = DefaultMaxFileSize
 	}
@@ -103,7 +103,7 @@ func Inspect(dir string, opts Options, sf SOPS) ([]FileReport, error) {
 }
 
 // inspectFile reads one file's recipients and tries to open it.
-func inspectFile(l *loader, sf SOPS, ours map[string]bool, rel string) (r FileReport) {
+func inspectFile(l *loader, sf Inspector, ours map[string]bool, rel string) (r FileReport) {
 	file := l.display(rel)
 	r.Path = file
 	defer func() {
@@ -126,7 +126,7 @@ func inspectFile(l *loader, sf SOPS, ours map[string]bool, rel string) (r FileRe
 	if _, ok := doc.value["sops"]; !ok {
 		return r
 	}
-	recipients, err := sf.Recipients(data)
+	recipients, opens, err := sf.Probe(data)
 	if err != nil {
 		r.Verdict, r.Problem = Damaged, Diagnostic{File: file, Line: doc.keyLine("/sops"), Field: "sops", Message: "invalid sops metadata: " + oneLine(err.Error())}
 		return r
@@ -139,7 +139,7 @@ func inspectFile(l *loader, sf SOPS, ours map[string]bool, rel string) (r FileRe
 	}
 	// The data key first, on its own, so that "no key here" is told apart
 	// from a file that opens but does not verify.
-	if !sf.OpensDataKey(data) {
+	if !opens {
 		r.Verdict = NoKey
 		return r
 	}

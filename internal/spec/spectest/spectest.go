@@ -2,8 +2,10 @@
 // packages that must not link SOPS (and its cloud KMS SDKs) but load the
 // encrypted examples: Examples "decrypts" examples/tenants from a table
 // of its ciphertexts and their plaintexts (demo values, encrypted to the
-// committed demo key). internal/sopsfile's tests keep the table in step
-// with real decryption and check that both load the same inputs.
+// committed demo key), and Inspector, for doctor, opens them only with
+// the key they are encrypted to. internal/sopsfile's tests keep the table
+// in step with real decryption and check that both load, and inspect, the
+// same inputs.
 package spectest
 
 import (
