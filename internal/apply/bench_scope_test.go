@@ -84,10 +84,13 @@ func TestReadAllCustomersByCheaperWay(t *testing.T) {
 		{read: 2, fleet: 0, wantGets: 0, wantLists: 3}, // no fleet size: as before, list when more than one
 		{read: 1, fleet: 0, wantGets: 1, wantLists: 0},
 	}
+	// Reading changes nothing, so one sandbox serves every case, its
+	// counters reset before each.
+	srv, hs, limits := seededSandbox(t, state, 0.0001)
+	defer hs.Close()
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%d of %d", tt.read, tt.fleet), func(t *testing.T) {
-			srv, hs, limits := seededSandbox(t, state, 0.0001)
-			defer hs.Close()
+			srv.ResetStats()
 			client, err := workato.New(workato.Config{BaseURL: hs.URL + "/api", Limits: limits})
 			if err != nil {
 				t.Fatal(err)

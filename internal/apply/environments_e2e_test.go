@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
@@ -93,7 +94,7 @@ func TestEnvironmentsApply(t *testing.T) {
 	if ids := actionIDs(p.Tenants[1]); slices.ContainsFunc(ids, func(id string) bool { return strings.Contains(id, "customer") }) {
 		t.Errorf("prod's entry plans the customer too: %v", ids)
 	}
-	x := &apply.Executor{Client: client, Packages: &apply.Packages{}, ImportPoll: 1}
+	x := &apply.Executor{Client: client, LeaseSettle: time.Millisecond, Packages: &apply.Packages{}, ImportPoll: 1}
 	res := x.Apply(context.Background(), work)
 	for _, tr := range res.Tenants {
 		if tr.Status != apply.StatusApplied || tr.Ledger != "written" {
@@ -147,7 +148,7 @@ func TestEnvironmentsNotProvisioned(t *testing.T) {
 			t.Errorf("%s: %s %q", tp.Label(), tp.Status, tp.Error)
 		}
 	}
-	res := (&apply.Executor{Client: client, Packages: &apply.Packages{}}).Apply(context.Background(), work)
+	res := (&apply.Executor{Client: client, LeaseSettle: time.Millisecond, Packages: &apply.Packages{}}).Apply(context.Background(), work)
 	for _, tr := range res.Tenants {
 		if tr.Status != apply.StatusNotApplied {
 			t.Errorf("%s: %s", tr.Label(), tr.Status)
@@ -169,7 +170,7 @@ func TestEnvironmentsNewCustomer(t *testing.T) {
 	if got := actionIDs(p.Tenants[1]); !slices.Equal(got, []string{"pending customer A1"}) || p.Tenants[1].Changes() {
 		t.Errorf("test's entry: %v", got)
 	}
-	res := (&apply.Executor{Client: client, Packages: &apply.Packages{}}).Apply(context.Background(), work)
+	res := (&apply.Executor{Client: client, LeaseSettle: time.Millisecond, Packages: &apply.Packages{}}).Apply(context.Background(), work)
 	if res.Tenants[0].Status != apply.StatusApplied || res.Tenants[1].Status != apply.StatusUnchanged {
 		t.Fatalf("apply: %s %+v, %s", res.Tenants[0].Status, res.Tenants[0].Failed, res.Tenants[1].Status)
 	}

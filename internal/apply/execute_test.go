@@ -51,7 +51,7 @@ func TestFailureSkipsOnlyDependents(t *testing.T) {
 	tenant.Folders = []spec.Folder{{Path: "Broken", Implied: true}, {Path: "Broken/Child"}, {Path: "Fine"}}
 	tenant.Connections = []spec.Connection{shell("c", "Broken/Child"), shell("d", "Fine")}
 	_, w := l.plan(tenant)
-	x := &apply.Executor{Client: l.client, Packages: &apply.Packages{}}
+	x := &apply.Executor{Client: l.client, LeaseSettle: time.Millisecond, Packages: &apply.Packages{}}
 	res := x.Apply(context.Background(), []apply.Work{w}).Tenants[0]
 	outcomes := func(os []apply.Outcome) []string {
 		var ids []string

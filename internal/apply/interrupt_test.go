@@ -32,7 +32,7 @@ func TestInterrupt(t *testing.T) {
 	tp := plan.Tenant(plan.Input{Desired: d, Live: live}, plan.Options{})
 	ctx, cancel := context.WithCancel(context.Background())
 	var oks atomic.Int32
-	x := &apply.Executor{Client: client, PerTenant: 1, Events: func(ev apply.Event) {
+	x := &apply.Executor{Client: client, LeaseSettle: time.Millisecond, PerTenant: 1, Events: func(ev apply.Event) {
 		if ev.State == "ok" && oks.Add(1) == 3 {
 			cancel() // after the customer, the member and folder A
 		}
@@ -80,7 +80,7 @@ func TestUnmanagedIsOnlyReported(t *testing.T) {
 	tp := planFor(t, repo, acme, live)
 	var pkgs apply.Packages
 	d := plan.Desired{Tenant: acme, FingerprintKey: repo.Config.FingerprintKey}
-	res := (&apply.Executor{Client: client, Packages: &pkgs, ImportPoll: time.Millisecond}).Apply(context.Background(), []apply.Work{{Plan: tp, Desired: d, Live: live}})
+	res := (&apply.Executor{Client: client, LeaseSettle: time.Millisecond, Packages: &pkgs, ImportPoll: time.Millisecond}).Apply(context.Background(), []apply.Work{{Plan: tp, Desired: d, Live: live}})
 	tr := res.Tenants[0]
 	if len(tr.Failed) != 0 || len(tr.Skipped) != 0 {
 		t.Fatalf("failed %+v, skipped %+v", tr.Failed, tr.Skipped)

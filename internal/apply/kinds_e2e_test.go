@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/export"
@@ -53,7 +54,7 @@ func (l *loop) apply(tenant *spec.Tenant) plan.TenantPlan {
 	if tp.Status != plan.StatusPlanned {
 		l.t.Fatalf("plan %s: %s %v", tp.Status, tp.Error, tp.Guards)
 	}
-	x := &apply.Executor{Client: l.client, Packages: &apply.Packages{}, ImportPoll: 1}
+	x := &apply.Executor{Client: l.client, LeaseSettle: time.Millisecond, Packages: &apply.Packages{}, ImportPoll: 1}
 	res := x.Apply(context.Background(), []apply.Work{w}).Tenants[0]
 	if res.Status != apply.StatusApplied && res.Status != apply.StatusUnchanged {
 		l.t.Fatalf("apply %s: failed %+v, skipped %+v", res.Status, res.Failed, res.Skipped)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
@@ -56,7 +57,7 @@ func TestRolloutCanaryFailureStops(t *testing.T) {
 					t.Errorf("plan: %s in wave %d, want %d", n, waves[n], w)
 				}
 			}
-			res := (&apply.Executor{Client: client, MaxFailedShare: tc.share}).Apply(context.Background(), work)
+			res := (&apply.Executor{Client: client, LeaseSettle: time.Millisecond, MaxFailedShare: tc.share}).Apply(context.Background(), work)
 			for _, tr := range res.Tenants {
 				if tr.Wave != wantWaves[tr.Name] {
 					t.Errorf("result: %s in wave %d, want %d", tr.Name, tr.Wave, wantWaves[tr.Name])

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/workato-gitops/workato-gitops/internal/apply"
 	"github.com/workato-gitops/workato-gitops/internal/plan"
@@ -34,7 +35,7 @@ func TestTimeLimit(t *testing.T) {
 		work = append(work, apply.Work{Plan: plan.Tenant(plan.Input{Desired: d, Live: live}, plan.Options{}), Desired: d, Live: live})
 	}
 	var oks atomic.Int32
-	x := &apply.Executor{Client: client, Parallelism: 1, PerTenant: 1,
+	x := &apply.Executor{Client: client, LeaseSettle: time.Millisecond, Parallelism: 1, PerTenant: 1,
 		Events:  func(ev apply.Event) { oks.Add(map[bool]int32{true: 1}[ev.State == "ok"]) },
 		Expired: func() bool { return oks.Load() >= 3 }}
 	res := x.Apply(context.Background(), work)

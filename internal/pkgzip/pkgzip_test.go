@@ -3,6 +3,7 @@ package pkgzip
 import (
 	"archive/zip"
 	"bytes"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strings"
@@ -118,17 +119,74 @@ func TestHostileZips(t *testing.T) {
 func TestZipBomb(t *testing.T) {
 	defer func(old int64) { maxSize = old }(maxSize)
 	maxSize = 4 << 20
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	w, _ := zw.Create("bomb.json")
-	chunk := make([]byte, 1<<20)
-	for range maxSize>>20 + 1 {
-		w.Write(chunk)
-	}
-	zw.Close()
-	if _, err := FromZip(buf.Bytes()); err == nil || !strings.Contains(err.Error(), "inflates to more than") {
+	if _, err := FromZip(zipBomb(t, int(maxSize)+1<<20)); err == nil || !strings.Contains(err.Error(), "inflates to more than") {
 		t.Errorf("zip bomb: %v", err)
 	}
+}
+
+// zipBomb is a zip of one entry, bomb.json, that inflates to n zero
+// bytes from about n/160 (deflateZeros: compressing n zeros under the
+// race detector costs a second for every few megabytes).
+func zipBomb(t *testing.T, n int) []byte {
+	t.Helper()
+	crc := crc32.NewIEEE()
+	zero := make([]byte, 64<<10)
+	for left := n; left > 0; left -= len(zero) {
+		crc.Write(zero[:min(left, len(zero))])
+	}
+	raw := deflateZeros(n)
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: "bomb.json", Method: zip.Deflate, CRC32: crc.Sum32(),
+		CompressedSize64: uint64(len(raw)), UncompressedSize64: uint64(n)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(raw)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// deflateZeros is a raw DEFLATE stream (RFC 1951) of n >= 1 zero bytes:
+// one block with the fixed Huffman codes, a literal zero, then copies of
+// 258 bytes from distance 1 (13 bits each), then literals for the rest.
+func deflateZeros(n int) []byte {
+	var out []byte
+	var acc uint64
+	var bits uint
+	put := func(v uint64, n uint) { // fields go least significant bit first
+		acc |= v << bits
+		for bits += n; bits >= 8; bits -= 8 {
+			out = append(out, byte(acc))
+			acc >>= 8
+		}
+	}
+	code := func(c uint64, n uint) { // Huffman codes go most significant bit first
+		var r uint64
+		for i := range n {
+			r = r<<1 | c>>i&1
+		}
+		put(r, n)
+	}
+	const literal0, length258, distance1, endOfBlock = 0x30, 0xc5, 0, 0 // 8, 8, 5 and 7 bits
+	put(1, 1)                                                           // the final block
+	put(1, 2)                                                           // fixed Huffman codes
+	code(literal0, 8)
+	left := n - 1
+	for ; left >= 258; left -= 258 {
+		code(length258, 8)
+		code(distance1, 5)
+	}
+	for ; left > 0; left-- {
+		code(literal0, 8)
+	}
+	code(endOfBlock, 7)
+	if bits > 0 {
+		out = append(out, byte(acc))
+	}
+	return out
 }
 
 func TestSymlinkRefused(t *testing.T) {

@@ -168,15 +168,11 @@ func TestUnzipSymlinkEntry(t *testing.T) {
 func TestUnzipBomb(t *testing.T) {
 	defer func(old int64) { maxSize = old }(maxSize)
 	maxSize = 1 << 20
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	w, _ := zw.Create("bomb.json")
-	w.Write(make([]byte, maxSize+1)) // deflates to about a kilobyte
-	zw.Close()
-	if buf.Len() > 16<<10 {
-		t.Fatalf("the bomb is %d bytes; not a bomb", buf.Len())
+	bomb := zipBomb(t, int(maxSize)+1)
+	if len(bomb) > 16<<10 {
+		t.Fatalf("the bomb is %d bytes; not a bomb", len(bomb))
 	}
-	if _, err := Unzip(buf.Bytes(), filepath.Join(t.TempDir(), "p")); err == nil || !strings.Contains(err.Error(), "inflates to more than") {
+	if _, err := Unzip(bomb, filepath.Join(t.TempDir(), "p")); err == nil || !strings.Contains(err.Error(), "inflates to more than") {
 		t.Errorf("zip bomb: %v", err)
 	}
 }

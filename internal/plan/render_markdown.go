@@ -36,7 +36,7 @@ func RenderMarkdown(w io.Writer, p *Plan, opts MarkdownOptions) error {
 	if limit == 0 {
 		limit = DefaultMarkdownMaxBytes
 	}
-	m := buildMarkdown(p)
+	m := buildMarkdown(p, limit)
 	keep, err := m.fit(limit, opts.FullPlanHint)
 	if err != nil {
 		return err
@@ -52,7 +52,13 @@ type mdSection struct {
 	items []string
 	names []string
 	size  []int // size[k] = bytes of head and the first k items
+	// unbuilt counts the items after items that were never built, because
+	// the first len(items)+1 alone would not fit: they are cut for sure.
+	unbuilt int
 }
+
+// total is how many items the section has, built or not.
+func (s *mdSection) total() int { return len(s.items) + s.unbuilt }
 
 func (s *mdSection) add(name, item string) {
 	if len(s.size) == 0 {
@@ -81,7 +87,10 @@ type markdown struct {
 // dropped: details first, then rows, then notes.
 type cut struct{ details, rows, notes int }
 
-func buildMarkdown(p *Plan) *markdown {
+// buildMarkdown renders every row and note, but details blocks only
+// while they fit in limit: the text plans of a large fleet are most of
+// the work and would all be cut.
+func buildMarkdown(p *Plan, limit int) *markdown {
 	m := &markdown{head: MarkdownMarker + "\n## workato-gitops plan\n\n**" + mdText(totalLine(p)) + "**\n\n"}
 	ops := opsInUse(p)
 	m.rows.head = tableHead(ops)
@@ -98,8 +107,17 @@ func buildMarkdown(p *Plan) *markdown {
 		case StatusFailed:
 			m.notes.add(t.Label(), fmt.Sprintf("- ❌ **%s**: %s\n", mdText(t.Label()), mdText(t.Error)))
 		}
-		if len(t.Actions) > 0 {
-			m.details.add(t.Label(), detailsBlock(t))
+		switch {
+		case len(t.Actions) == 0:
+		case m.details.unbuilt > 0:
+			m.details.unbuilt++
+		default:
+			block := detailsBlock(t)
+			if m.details.bytes(len(m.details.items))+len(block) > limit {
+				m.details.unbuilt++
+				break
+			}
+			m.details.add(t.Label(), block)
 		}
 	}
 	return m
@@ -268,7 +286,7 @@ func (m *markdown) assemble(k cut, hint string) string {
 // plan is; it is empty when nothing was cut.
 func (m *markdown) cutNote(k cut, hint string) string {
 	var parts []string
-	if n := len(m.details.items) - k.details; n > 0 {
+	if n := m.details.total() - k.details; n > 0 {
 		parts = append(parts, fmt.Sprintf("details for %s", plural(n, "tenant", "tenants")))
 	}
 	if n := len(m.rows.items) - k.rows; n > 0 {

@@ -3,32 +3,35 @@ package plan
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/workato-gitops/workato-gitops/internal/spec"
 )
 
-// fleet builds n tenants, each with two actions of every op.
+// fleet builds n tenants, each with two actions of every op. Every
+// tenant has the same actions, so they are built once and copied.
 func fleet(n int) *Plan {
+	var actions []Action
+	for j := range 2 * len(Ops) {
+		op := Ops[j%len(Ops)]
+		key := fmt.Sprintf("Integrations/Team %d/Connection %d", j/len(Ops), j)
+		actions = append(actions, Action{ID: string(op) + " connection " + key, Op: op, Kind: KindConnection,
+			Key: k(key), LiveID: int64(5000 + j), Reason: "a reason of ordinary length for " + string(op),
+			Changes: []Change{{Field: "name", Old: "old name", New: "new name"}, {Field: "input", Sensitive: true}}})
+	}
 	p := &Plan{FormatVersion: FormatVersion, Tenants: make([]TenantPlan, n)}
 	for i := range p.Tenants {
-		t := TenantPlan{Name: fmt.Sprintf("tenant-%04d", i), ExternalID: fmt.Sprintf("E%04d", i),
-			CustomerID: int64(1000 + i), Status: StatusPlanned}
-		for j := range 2 * len(Ops) {
-			op := Ops[j%len(Ops)]
-			key := fmt.Sprintf("Integrations/Team %d/Connection %d", j/len(Ops), j)
-			t.Actions = append(t.Actions, Action{ID: string(op) + " connection " + key, Op: op, Kind: KindConnection,
-				Key: k(key), LiveID: int64(5000 + j), Reason: "a reason of ordinary length for " + string(op),
-				Changes: []Change{{Field: "name", Old: "old name", New: "new name"}, {Field: "input", Sensitive: true}}})
-		}
-		p.Tenants[i] = t
+		p.Tenants[i] = TenantPlan{Name: fmt.Sprintf("tenant-%04d", i), ExternalID: fmt.Sprintf("E%04d", i),
+			CustomerID: int64(1000 + i), Status: StatusPlanned, Actions: slices.Clone(actions)}
 	}
 	return p
 }
 
 func TestMarkdownStaysUnderLimit(t *testing.T) {
 	const hint = "the full plan is in the workflow artifact plan.json"
+	big := fleet(2000) // RenderMarkdown only reads it
 	tests := []struct {
 		name        string
 		p           *Plan
@@ -38,8 +41,8 @@ func TestMarkdownStaysUnderLimit(t *testing.T) {
 	}{
 		{"10 tenants fit whole", fleet(10), 0, false, false},
 		{"100 tenants lose details", fleet(100), 0, true, false},
-		{"2,000 tenants lose details and rows", fleet(2000), 0, true, true},
-		{"GitHub's own limit", fleet(2000), 65536, true, true},
+		{"2,000 tenants lose details and rows", big, 0, true, true},
+		{"GitHub's own limit", big, 65536, true, true},
 		{"a small limit", fleet(50), 4000, true, true},
 	}
 	for _, tt := range tests {
@@ -88,6 +91,19 @@ func TestMarkdownStaysUnderLimit(t *testing.T) {
 			}
 			if rows == n && details == 0 {
 				t.Errorf("every details block was cut although rows were not")
+			}
+			// Only what could not fit was cut: the next details block
+			// would have gone over the limit.
+			if rows == n && details < n {
+				var whole bytes.Buffer
+				if err := RenderMarkdown(&whole, tt.p, MarkdownOptions{MaxBytes: 1 << 30}); err != nil {
+					t.Fatal(err)
+				}
+				_, next, _ := strings.Cut(whole.String(), fmt.Sprintf("<details><summary>tenant-%04d:", details))
+				next, _, _ = strings.Cut(next, "</details>\n")
+				if len(out)+len(next) <= limit {
+					t.Errorf("%d of %d details blocks kept in %d bytes, but the next one (%d bytes) fits the limit of %d", details, n, len(out), len(next), limit)
+				}
 			}
 			// What survives is a prefix, so the comment stays stable as the
 			// plan grows at the end.

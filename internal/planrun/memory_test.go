@@ -65,7 +65,7 @@ func heapAfterGC() uint64 {
 // Before Display it held what a run for apply holds (about 5 KiB a tenant
 // here, where displaying holds about 2 KiB).
 func TestDisplayRunRetainsLittlePerTenant(t *testing.T) {
-	const n = 400
+	const n = 100
 	repo, st := memFleet(n)
 	srv, err := sandbox.New(sandbox.Options{})
 	if err != nil {

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -57,4 +58,25 @@ func partition(byClass map[string][]string) [][]string {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
 	return out
+}
+
+// wildcard matches a route pattern's {name}.
+var wildcard = regexp.MustCompile(`\{(\w+)\}`)
+
+// TestRouteNames: the name each route counts under in Stats is its
+// pattern with every {name} written :name, as the API docs write them.
+func TestRouteNames(t *testing.T) {
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for pattern, rt := range s.routes {
+		method, path, _ := strings.Cut(pattern, " ")
+		if want := method + " " + strings.TrimPrefix(wildcard.ReplaceAllString(path, ":$1"), "/api"); rt.name != want {
+			t.Errorf("%s counts as %q, want %q", pattern, rt.name, want)
+		}
+	}
+	if got := colonWildcards("/a/{x}/b/{long_name}"); got != "/a/:x/b/:long_name" {
+		t.Errorf("colonWildcards = %q", got)
+	}
 }

@@ -132,13 +132,21 @@ func appendTo(t *testing.T, path, s string) {
 }
 
 // The journal is compacted as it grows: the file stays within a small
-// multiple of the state, and the compacted file reloads the same.
+// multiple of the state, and the compacted file reloads the same. The
+// records add up to a quarter more than minCompactBytes (50 of 0-60 KB),
+// so that a journal that never compacts fails the size check.
 func TestJournalCompacts(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
 	e := newEnv(t, Options{StatePath: path}, fleetSeed(20))
-	long := strings.Repeat("d", 4000)
-	for i := range 600 {
-		e.json("PUT", fmt.Sprintf("/managed_users/EF%04d", i%20), map[string]any{"name": fmt.Sprintf("n%d %s", i, long[:i%4000])}, 200)
+	long := strings.Repeat("d", 60000)
+	written := 0
+	for i := range 50 {
+		name := fmt.Sprintf("n%d %s", i, long[:i*7919%len(long)])
+		written += len(name)
+		e.json("PUT", fmt.Sprintf("/managed_users/EF%04d", i%20), map[string]any{"name": name}, 200)
+	}
+	if written < minCompactBytes+minCompactBytes/4 {
+		t.Fatalf("the changes wrote %d bytes of names, too few to need a compaction", written)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {

@@ -39,7 +39,8 @@ func TestBearerToken(t *testing.T) {
 }
 
 // faultSequence runs n sequential in-process requests and records what
-// each one got.
+// each one got. Faults are drawn before the route is, so the request is
+// the cheapest one: the list of no customers, not the connector catalog.
 func faultSequence(t *testing.T, opts Options, n int) []string {
 	t.Helper()
 	srv, err := New(opts)
@@ -49,7 +50,7 @@ func faultSequence(t *testing.T, opts Options, n int) []string {
 	client := &http.Client{Transport: srv.Transport()}
 	var out []string
 	for range n {
-		res, err := client.Get("http://sandbox/api/integrations/all")
+		res, err := client.Get("http://sandbox/api/managed_users")
 		if errors.Is(err, ErrDropped) {
 			out = append(out, "drop")
 			continue

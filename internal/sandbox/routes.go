@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"net/http"
-	"regexp"
 	"strings"
 )
 
@@ -62,8 +61,6 @@ func (s *Server) registerRoutes() {
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { notFound(w) })
 }
 
-var wildcard = regexp.MustCompile(`\{(\w+)\}`)
-
 // handle registers "METHOD /path" under /api; the route name in Stats is the
 // path with :name wildcards, as the API docs write them.
 func (s *Server) handle(pattern, class string, fn http.HandlerFunc) {
@@ -73,7 +70,26 @@ func (s *Server) handle(pattern, class string, fn http.HandlerFunc) {
 	method, path, _ := strings.Cut(pattern, " ")
 	full := method + " /api" + path
 	s.mux.HandleFunc(full, fn)
-	s.routes[full] = route{name: method + " " + wildcard.ReplaceAllString(path, ":$1"), class: class}
+	s.routes[full] = route{name: method + " " + colonWildcards(path), class: class}
+}
+
+// colonWildcards writes each {name} of path as :name. Every New registers
+// every route, so this is a loop, not a regular expression (which cost a
+// third of New under the race detector).
+func colonWildcards(path string) string {
+	var b strings.Builder
+	for {
+		open := strings.IndexByte(path, '{')
+		end := strings.IndexByte(path[open+1:], '}')
+		if open < 0 || end < 0 {
+			b.WriteString(path)
+			return b.String()
+		}
+		b.WriteString(path[:open])
+		b.WriteString(":")
+		b.WriteString(path[open+1 : open+1+end])
+		path = path[open+1+end+1:]
+	}
 }
 
 func (s *Server) route(r *http.Request) route {
