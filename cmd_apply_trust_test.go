@@ -178,10 +178,7 @@ func TestUnsignedLedgerIsReSigned(t *testing.T) {
 // in one process at once).
 func TestConcurrentAppliesDoNotDuplicate(t *testing.T) {
 	t.Parallel()
-	bin, err := exec.LookPath("workato-gitops") // installed by testscript.Main
-	if err != nil {
-		t.Skip("no workato-gitops on PATH:", err)
-	}
+	bin := cliBinary(t)
 	env, srv := httpSandbox(t, sandbox.Options{Latency: 5 * time.Millisecond})
 	seedWithForeignConnection(t, srv) // acme's workspace exists, nearly empty
 	type res struct {

@@ -282,8 +282,7 @@ func TestPlanWithinAfterATimeBox(t *testing.T) {
 }
 
 // TestApplyRoundsOnTheSandbox runs apply-round.sh with the real CLI (the
-// test binary, which testscript puts on PATH as workato-gitops) on the
-// sandbox: a round whose time box ends before anything is applied fails
+// package's one build, first on PATH as workato-gitops) on the sandbox: a round whose time box ends before anything is applied fails
 // rather than handing on forever; after a round that applied part of the
 // reviewed plan (here: acme), the next round's plan is what is left, and
 // that round applies it and says nothing is left.
@@ -308,12 +307,13 @@ func TestApplyRoundsOnTheSandbox(t *testing.T) {
 	os.WriteFile(filepath.Join(job, "reviewed", "plan-view.json"), reviewed, 0o644)
 	sum := sha256.Sum256(reviewed)
 	script, _ := filepath.Abs(".github/scripts/apply-round.sh")
+	path := filepath.Dir(cliBinary(t)) + string(filepath.ListSeparator) + os.Getenv("PATH")
 	round := func(n int, maxDuration string) (code int, out, output string) {
 		t.Helper()
 		output = filepath.Join(job, fmt.Sprintf("output-%d", n))
 		cmd := exec.Command(script, "reviewed/plan-view.json")
 		cmd.Dir = job
-		cmd.Env = append(os.Environ(), "SOPS_AGE_KEY="+env["SOPS_AGE_KEY"], "WORKATO_API_URL="+env["WORKATO_API_URL"],
+		cmd.Env = append(os.Environ(), "PATH="+path, "SOPS_AGE_KEY="+env["SOPS_AGE_KEY"], "WORKATO_API_URL="+env["WORKATO_API_URL"],
 			"MANIFESTS=tenants", "MAX_DURATION="+maxDuration, "ROUND="+fmt.Sprint(n), "ROUNDS=3",
 			"REVIEWED_DIGEST=sha256:"+hex.EncodeToString(sum[:]), "GITHUB_OUTPUT="+output, "GITHUB_RUN_ATTEMPT=1", "GITHUB_STEP_SUMMARY=")
 		b, err := cmd.CombinedOutput()
