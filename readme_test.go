@@ -68,14 +68,20 @@ func TestReadmeQuickstart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The package's one build of bin/workato-gitops: the quickstart's
+	// `go build -o bin/workato-gitops .` then finds it current instead of
+	// linking it again.
+	cliBinary(t)
 	home := t.TempDir()
 	cmd := exec.Command(bash, "-euo", "pipefail", "-c", script)
 	cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "LANG=C"}
 	// The Go caches of this machine, so that the build is incremental.
-	for _, v := range []string{"GOCACHE", "GOMODCACHE", "GOPATH", "GOPROXY", "GOFLAGS", "GOTOOLCHAIN"} {
-		out, err := exec.Command("go", "env", v).Output()
-		if err == nil && len(bytes.TrimSpace(out)) > 0 {
-			cmd.Env = append(cmd.Env, v+"="+string(bytes.TrimSpace(out)))
+	goVars := []string{"GOCACHE", "GOMODCACHE", "GOPATH", "GOPROXY", "GOFLAGS", "GOTOOLCHAIN"}
+	if out, err := exec.Command("go", append([]string{"env"}, goVars...)...).Output(); err == nil {
+		for i, v := range strings.Split(strings.TrimSuffix(string(out), "\n"), "\n") {
+			if i < len(goVars) && strings.TrimSpace(v) != "" {
+				cmd.Env = append(cmd.Env, goVars[i]+"="+strings.TrimSpace(v))
+			}
 		}
 	}
 	start := time.Now()

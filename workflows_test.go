@@ -281,11 +281,12 @@ func TestPlanWithinAfterATimeBox(t *testing.T) {
 	}
 }
 
-// TestApplyRoundsOnTheSandbox runs apply-round.sh with the real CLI (a
-// built binary, on PATH as workato-gitops) on the sandbox: a round whose time box ends before anything is applied fails
-// rather than handing on forever; after a round that applied part of the
-// reviewed plan (here: acme), the next round's plan is what is left, and
-// that round applies it and says nothing is left.
+// TestApplyRoundsOnTheSandbox runs apply-round.sh with the real CLI (the
+// package's one build, first on PATH as workato-gitops) on the sandbox: a
+// round whose time box ends before anything is applied fails rather than
+// handing on forever; after a round that applied part of the reviewed plan
+// (here: acme), the next round's plan is what is left, and that round
+// applies it and says nothing is left.
 func TestApplyRoundsOnTheSandbox(t *testing.T) {
 	for _, tool := range []string{"jq", "sha256sum", "bash"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -307,7 +308,7 @@ func TestApplyRoundsOnTheSandbox(t *testing.T) {
 	os.WriteFile(filepath.Join(job, "reviewed", "plan-view.json"), reviewed, 0o644)
 	sum := sha256.Sum256(reviewed)
 	script, _ := filepath.Abs(".github/scripts/apply-round.sh")
-	path := filepath.Dir(cliBinary(t)) + string(os.PathListSeparator) + os.Getenv("PATH")
+	path := filepath.Dir(cliBinary(t)) + string(filepath.ListSeparator) + os.Getenv("PATH")
 	round := func(n int, maxDuration string) (code int, out, output string) {
 		t.Helper()
 		output = filepath.Join(job, fmt.Sprintf("output-%d", n))
