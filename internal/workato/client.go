@@ -56,7 +56,8 @@ type Config struct {
 	// headers of the old OEM pages. Workato stopped accepting them in 2025;
 	// they remain for emulators and old private deployments.
 	LegacyEmail, LegacyToken string
-	// HTTPClient is copied, never modified; nil means a plain http.Client.
+	// HTTPClient is copied, never modified; nil means a plain http.Client
+	// whose transport keeps idle connections for every call in flight.
 	HTTPClient *http.Client
 	// Limits overrides the rate budget of the classes it names; the other
 	// classes keep DefaultLimits.
@@ -103,6 +104,9 @@ func New(cfg Config) (*Client, error) {
 		hc = &copied
 	}
 	hc.CheckRedirect = sameOriginRedirects
+	if hc.Transport == nil {
+		hc.Transport = pooledTransport()
+	}
 	if cfg.Debug != nil {
 		hc.Transport = newDebugTransport(hc.Transport, cfg.Debug)
 	}
@@ -121,6 +125,17 @@ func New(cfg Config) (*Client, error) {
 		timeout:   timeout,
 		scrub:     newScrubber(cfg.Token, cfg.LegacyToken),
 	}, nil
+}
+
+// pooledTransport is Go's default transport, keeping as many idle
+// connections to a host as it keeps in all. A client talks to one host,
+// many calls at once (tenants in parallel, each with several reads): with
+// the default's 2 idle connections per host, every call after a busy
+// moment opened a new connection, with its TLS handshake.
+func pooledTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = t.MaxIdleConns
+	return t
 }
 
 // Stats reports, per rate class, what the scheduler has seen so far.

@@ -5,9 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -271,4 +273,37 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestConnectionsAreReused: a client that runs many calls at once keeps
+// their connections for the next calls. Go's default transport keeps 2
+// idle connections per host, and a client talks to one host: it closed
+// the others after each call and opened (against Workato: TLS-handshook)
+// a new one for the next: over a hundred for these 8 rounds of 16 calls.
+func TestConnectionsAreReused(t *testing.T) {
+	const rounds, at = 8, 16
+	s := newServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		w.Write([]byte(`{"id": 1, "external_id": "E1", "name": "c"}`))
+	})
+	var opened atomic.Int32
+	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			opened.Add(1)
+		}
+	}
+	c := newTestClient(t, s, nil)
+	for range rounds {
+		var wg sync.WaitGroup
+		for range at {
+			wg.Go(func() {
+				if _, err := c.GetCustomer(context.Background(), ByID(1)); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	if n := opened.Load(); n > 2*at {
+		t.Errorf("%d connections opened for %d rounds of %d calls at once; want at most %d", n, rounds, at, 2*at)
+	}
 }
