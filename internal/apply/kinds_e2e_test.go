@@ -186,14 +186,15 @@ func TestOverlappingIDsAcrossKinds(t *testing.T) {
 // TestEveryKind runs each kind through validate (the YAML loader), plan,
 // apply, plan again (nothing to do), export (which writes the kind's
 // objects unless its descriptor says why not, and plans nothing but
-// adoptions once loaded back) and prune where the kind can be pruned, on the sandbox over
-// HTTP. A kind of plan.AllKinds without a case fails the test.
+// adoptions once loaded back) and prune where the kind can be pruned (the
+// object is then gone from the workspace), on the sandbox over HTTP. A kind of plan.AllKinds without a case fails the test.
 func TestEveryKind(t *testing.T) {
 	cases := map[plan.Kind]struct {
 		yaml   string // the kind's part of the manifest
 		seed   func(*sandbox.Customer)
-		pruned string // the manifest once the object left it, "" when the kind cannot be pruned
-		accept string // an email whose invitation is accepted after the first apply
+		pruned string                                  // the manifest once the object left it, "" when the kind cannot be pruned
+		gone   func(t *testing.T, st sandbox.Customer) // after pruning: the object is not in the workspace
+		accept string                                  // an email whose invitation is accepted after the first apply
 		check  func(t *testing.T, st sandbox.Customer)
 	}{
 		plan.KindCustomer: {
@@ -203,17 +204,20 @@ func TestEveryKind(t *testing.T) {
 		plan.KindMember: {
 			yaml:   "members:\n  - email: dev@acme.example\n    name: Dev\n    role: Admin\n",
 			pruned: "prune:\n  members: true\n",
+			gone:   func(t *testing.T, st sandbox.Customer) { want(t, "members after pruning", len(st.Members), 0) },
 			accept: "dev@acme.example",
 			check:  func(t *testing.T, st sandbox.Customer) { want(t, "members", len(st.Members), 1) },
 		},
 		plan.KindFolder: {
 			yaml:   "folders:\n  - path: Sales/CRM\n",
 			pruned: "prune:\n  folders: true\n",
+			gone:   func(t *testing.T, st sandbox.Customer) { want(t, "folders after pruning", len(st.Folders), 0) },
 			check:  func(t *testing.T, st sandbox.Customer) { want(t, "top folder", st.Folders[0].Folders[0].Name, "CRM") },
 		},
 		plan.KindConnection: {
 			yaml:   "folders:\n  - path: Sales\nconnections:\n  - name: Slack\n    provider: slack\n    folder: Sales\n",
 			pruned: "folders:\n  - path: Sales\nprune:\n  connections: true\n",
+			gone:   func(t *testing.T, st sandbox.Customer) { want(t, "connections after pruning", len(st.Connections), 0) },
 			check: func(t *testing.T, st sandbox.Customer) {
 				want(t, "connection", st.Connections[0].Folder+"/"+st.Connections[0].Name, "Sales/Slack")
 			},
@@ -258,12 +262,18 @@ func TestEveryKind(t *testing.T) {
 			if tc.pruned == "" {
 				return
 			}
+			if tc.gone == nil {
+				t.Fatal("a kind that can be pruned needs its gone check")
+			}
 			gone := loadYAML(t, tc.pruned)
 			tp := l.apply(gone)
 			if tp.Counts()[plan.OpDelete] == 0 {
 				t.Errorf("pruning planned no delete: %v", actionIDs(tp))
 			}
 			l.converged(gone)
+			// Converged alone would pass a delete that did nothing: what
+			// is left is reported as unmanaged, and planned no more.
+			tc.gone(t, srv.Snapshot().Customers[0])
 		})
 	}
 }
