@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -282,16 +283,21 @@ func (s *syncBuffer) String() string {
 // a new one for the next: over a hundred for these 8 rounds of 16 calls.
 func TestConnectionsAreReused(t *testing.T) {
 	const rounds, at = 8, 16
-	s := newServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
-		w.Write([]byte(`{"id": 1, "external_id": "E1", "name": "c"}`))
-	})
 	var opened atomic.Int32
-	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"id": 1, "external_id": "E1", "name": "c"}`))
+	}))
+	srv.Config.ConnState = func(_ net.Conn, st http.ConnState) { // set before Start: the server reads it
 		if st == http.StateNew {
 			opened.Add(1)
 		}
 	}
-	c := newTestClient(t, s, nil)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c, err := New(Config{BaseURL: srv.URL + "/api", Token: testToken, Limits: unlimited(), Retry: fastRetry(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for range rounds {
 		var wg sync.WaitGroup
 		for range at {
