@@ -9,6 +9,7 @@ import (
 
 	"github.com/workato-gitops/workato-gitops/internal/doctor"
 	"github.com/workato-gitops/workato-gitops/internal/render"
+	"github.com/workato-gitops/workato-gitops/internal/sopsfile"
 )
 
 type doctorOptions struct {
@@ -50,7 +51,7 @@ func runDoctor(ctx context.Context, o doctorOptions, e env) error {
 	n := doctor.Run(ctx, e.stdout, doctor.Options{
 		Dir: dir, Offline: o.offline, Tenant: o.tenant, Timeout: o.timeout, Schemas: schemaFS,
 		Keys: keyEnv(e),
-		API:  apiEnv(e), UserAgent: userAgent(), SOPS: inspector,
+		API:  apiEnv(e), UserAgent: userAgent(), SOPS: sopsfile.NewInspector,
 	})
 	if n.Fail > 0 {
 		return &codeError{code: exitError, err: fmt.Errorf("%s failed; see the hints above", render.Plural(n.Fail, "check"))}

@@ -34,6 +34,3 @@ func decrypter(e env) (*sopsfile.SOPS, error) {
 	}
 	return sopsfile.New(keys)
 }
-
-// inspector is how doctor opens files: sopsfile, which main links already.
-func inspector(keys spec.Keys) (spec.Inspector, error) { return sopsfile.New(keys) }

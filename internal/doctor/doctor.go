@@ -31,7 +31,7 @@ type Options struct {
 	UserAgent string
 	// SOPS opens encrypted files with the keys given (its Inspector is
 	// used only when it returns no error): package main hands in
-	// internal/sopsfile's New, so that doctor and its tests do not link
+	// internal/sopsfile's NewInspector, so that doctor and its tests do not link
 	// SOPS and its cloud KMS SDKs. Required.
 	SOPS func(spec.Keys) (spec.Inspector, error)
 }

@@ -38,6 +38,17 @@ func newCipher() sops.Cipher { return aes.NewCipher() }
 
 var quietSOPS sync.Once
 
+// NewInspector is New as a spec.Inspector, for doctor (which package
+// main hands it, so that doctor does not link SOPS): nil, not a nil
+// *SOPS, when the keys do not parse.
+func NewInspector(keys spec.Keys) (spec.Inspector, error) {
+	s, err := New(keys)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
 // New parses the keys (every line must be an age identity; see
 // spec.UsableKeys for a diagnosis that skips the bad ones) and returns a
 // SOPS that opens files with them. PGP and cloud KMS keys are reached by
