@@ -80,16 +80,19 @@ func colonWildcards(path string) string {
 	var b strings.Builder
 	for {
 		open := strings.IndexByte(path, '{')
-		end := strings.IndexByte(path[open+1:], '}')
-		if open < 0 || end < 0 {
-			b.WriteString(path)
-			return b.String()
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(path[open:], '}')
+		if end < 0 {
+			break
 		}
 		b.WriteString(path[:open])
-		b.WriteString(":")
-		b.WriteString(path[open+1 : open+1+end])
-		path = path[open+1+end+1:]
+		b.WriteString(":" + path[open+1:open+end])
+		path = path[open+end+1:]
 	}
+	b.WriteString(path)
+	return b.String()
 }
 
 func (s *Server) route(r *http.Request) route {
